@@ -1,0 +1,54 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+
+let tempCounter = 0;
+
+/** Writes a file so that no reader ever sees half of it: temp file, fsync, rename, fsync of the folder. */
+export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  tempCounter += 1;
+  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`);
+  const fd = openSync(tempPath, 'w', mode);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    safeUnlink(tempPath);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tempPath, path);
+  } catch (error) {
+    safeUnlink(tempPath);
+    throw error;
+  }
+  fsyncDir(dir);
+}
+
+export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode);
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic.
+  }
+}
+
+function safeUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createLineSplitter } from './line-splitter.js';
+import { signalProcessGroup } from './process-identity.js';
+import { resolveCommand } from './resolve-command.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface GatewaySpawnOptions {
+  command: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface GatewayCallbacks {
+  onSpawned(pid: number, resolvedPath: string): void;
+  onSpawnFailed(errorCode: string, message: string): void;
+  onLine(stream: OutputStream, line: string): void;
+  onExit(code: number | null, signal: string | null): void;
+}
+
+// After 'exit', the pipes may still hold the last lines the gateway wrote: wait this long for them at most.
+const OUTPUT_DRAIN_MS = 100;
+
+/** Starts the gateway in its own process group; its output is read continuously so the gateway never blocks on us. */
+export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCallbacks): { pid: number | null; signal(signal: NodeJS.Signals): void } {
+  const [command = '', ...args] = options.command;
+  const resolved = resolveCommand(command, options.cwd, options.env.PATH);
+  if (!resolved.ok) {
+    queueMicrotask(() => callbacks.onSpawnFailed(resolved.errorCode, resolved.message));
+    return { pid: null, signal: () => undefined };
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(resolved.path, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+    queueMicrotask(() => callbacks.onSpawnFailed(code, `${resolved.path}: ${(error as Error).message}`));
+    return { pid: null, signal: () => undefined };
+  }
+  const pid = child.pid ?? null;
+  let hasEnded = false;
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    if (hasEnded || child.pid !== undefined) return;
+    hasEnded = true;
+    callbacks.onSpawnFailed(error.code ?? 'EUNKNOWN', `${resolved.path}: ${error.message}`);
+  });
+  const splitters = {
+    stdout: createLineSplitter((line) => callbacks.onLine('stdout', line)),
+    stderr: createLineSplitter((line) => callbacks.onLine('stderr', line)),
+  };
+  child.stdout?.on('data', (chunk: Buffer) => splitters.stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => splitters.stderr.push(chunk));
+  child.once('exit', (code, signal) => {
+    if (hasEnded) return;
+    hasEnded = true;
+    // Workers the gateway started share its group: none may outlive it and hold its port or lock.
+    if (pid !== null) signalProcessGroup(pid, 'SIGKILL');
+    waitForOutputDrain(child, () => {
+      splitters.stdout.flush();
+      splitters.stderr.flush();
+      callbacks.onExit(code, signal);
+    });
+  });
+  if (pid !== null) queueMicrotask(() => callbacks.onSpawned(pid, resolved.path));
+  return {
+    pid,
+    signal(signal: NodeJS.Signals): void {
+      if (pid !== null) signalProcessGroup(pid, signal);
+    },
+  };
+}
+
+function waitForOutputDrain(child: ChildProcess, done: () => void): void {
+  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.readableEnded);
+  if (streams.length === 0) return done();
+  let pending = streams.length;
+  let isDone = false;
+  const finish = (): void => {
+    if (isDone) return;
+    isDone = true;
+    clearTimeout(timer);
+    done();
+  };
+  // A grandchild holding the pipes open must not delay the restart.
+  const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
+  for (const stream of streams) {
+    stream?.once('close', () => {
+      pending -= 1;
+      if (pending === 0) finish();
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from './atomic-file.js';
+import { isProcessGroupAlive, isSameProcess, readProcessStartTime, signalProcessGroup } from './process-identity.js';
+
+/** The running gateway as written to the status dir, so a clawsupd that was SIGKILLed can be followed by one that finds it. */
+export interface GatewayRecord {
+  pid: number;
+  startTime: string | null;
+  startedAt: string;
+  command: string[];
+}
+
+const RECORD_FILE = 'gateway.pid.json';
+
+export function recordGateway(statusDir: string, pid: number, command: string[]): void {
+  const record: GatewayRecord = { pid, startTime: readProcessStartTime(pid), startedAt: new Date().toISOString(), command };
+  writeJsonAtomic(join(statusDir, RECORD_FILE), record);
+}
+
+export function forgetGateway(statusDir: string): void {
+  try {
+    unlinkSync(join(statusDir, RECORD_FILE));
+  } catch {
+    // Nothing recorded.
+  }
+}
+
+export function readGatewayRecord(statusDir: string): GatewayRecord | null {
+  try {
+    const parsed = JSON.parse(readFileSync(join(statusDir, RECORD_FILE), 'utf8')) as Partial<GatewayRecord>;
+    if (typeof parsed.pid !== 'number' || parsed.pid <= 1) return null;
+    return {
+      pid: parsed.pid,
+      startTime: parsed.startTime ?? null,
+      startedAt: parsed.startedAt ?? 'unknown',
+      command: Array.isArray(parsed.command) ? parsed.command : [],
+    };
+  } catch {
+    return null;
+  }
+}
+
+export interface ReapResult {
+  found: GatewayRecord | null;
+  wasAlive: boolean;
+  neededSigkill: boolean;
+}
+
+/**
+ * Stops a gateway left behind by an earlier clawsupd. Its group is signalled only when the leader is the very
+ * process recorded, or when the leader is gone but its group lives on (the kernel never reuses a live group id).
+ */
+export async function reapOrphanGateway(statusDir: string, stopTimeoutMs: number): Promise<ReapResult> {
+  const found = readGatewayRecord(statusDir);
+  if (!found) return { found: null, wasAlive: false, neededSigkill: false };
+  const isLeaderOurs = isSameProcess(found.pid, found.startTime);
+  const isGroupAlive = isProcessGroupAlive(found.pid);
+  const leaderAlive = isSameProcess(found.pid, null);
+  if (!isLeaderOurs && (leaderAlive || !isGroupAlive)) {
+    forgetGateway(statusDir);
+    return { found, wasAlive: false, neededSigkill: false };
+  }
+  signalProcessGroup(found.pid, 'SIGTERM');
+  const isGone = await waitUntil(() => !isProcessGroupAlive(found.pid), stopTimeoutMs);
+  if (!isGone) {
+    signalProcessGroup(found.pid, 'SIGKILL');
+    await waitUntil(() => !isProcessGroupAlive(found.pid), 5_000);
+  }
+  forgetGateway(statusDir);
+  return { found, wasAlive: true, neededSigkill: !isGone };
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return predicate();
+}

@@ -1,0 +1,79 @@
+import { statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import nodeWatch from 'node-watch';
+
+// node-watch is CommonJS; its `default` property is the function in both module systems.
+const watch = nodeWatch.default;
+
+export interface InputWatcher {
+  setPaths(paths: readonly string[]): void;
+  close(): void;
+}
+
+const DEBOUNCE_MS = 250;
+// Files whose folder does not exist yet cannot be watched by the kernel: look at them this often instead.
+const POLL_INTERVAL_MS = 5_000;
+
+/** Tells when a watched file really changed (content, replacement, appearance or removal). */
+export function createInputWatcher(onChange: (path: string) => void): InputWatcher {
+  const fingerprints = new Map<string, string>();
+  const watchers = new Map<string, ReturnType<typeof watch>>();
+  const debounceTimers = new Map<string, NodeJS.Timeout>();
+
+  const check = (path: string): void => {
+    const current = fingerprintOf(path);
+    if (fingerprints.get(path) === current) return;
+    fingerprints.set(path, current);
+    onChange(path);
+  };
+  const checkSoon = (path: string): void => {
+    clearTimeout(debounceTimers.get(path));
+    debounceTimers.set(path, setTimeout(() => check(path), DEBOUNCE_MS));
+  };
+  const poll = setInterval(() => {
+    for (const path of fingerprints.keys()) check(path);
+  }, POLL_INTERVAL_MS);
+  poll.unref();
+
+  const closeWatchers = (): void => {
+    for (const watcher of watchers.values()) watcher.close();
+    watchers.clear();
+  };
+
+  return {
+    setPaths(paths: readonly string[]): void {
+      closeWatchers();
+      fingerprints.clear();
+      for (const path of new Set(paths)) {
+        fingerprints.set(path, fingerprintOf(path));
+        const dir = dirname(path);
+        if (watchers.has(dir)) continue;
+        try {
+          const watcher = watch(dir, { recursive: false }, (_event: string, changed: string) => {
+            for (const watched of fingerprints.keys()) {
+              if (dirname(watched) === dir && (!changed || basename(String(changed)) === basename(watched))) checkSoon(watched);
+            }
+          });
+          watcher.on('error', () => undefined);
+          watchers.set(dir, watcher);
+        } catch {
+          // The folder is missing: the poll covers this path.
+        }
+      }
+    },
+    close(): void {
+      clearInterval(poll);
+      for (const timer of debounceTimers.values()) clearTimeout(timer);
+      closeWatchers();
+    },
+  };
+}
+
+function fingerprintOf(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}

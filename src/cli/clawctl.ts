@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { describeError } from '../describe-error.js';
+import { ClawsupError, isClawsupError } from '../errors.js';
+import { CLAWSUP_VERSION } from '../version.js';
+import type { ClawctlContext } from './command.js';
+import { COMMANDS } from './commands/index.js';
+
+function usage(): string {
+  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
+  return `Usage: clawctl [--config FILE | --socket PATH] COMMAND [ARGS]\n\nCommands:\n${lines.join('\n')}\n\nclawctl COMMAND --help tells more.`;
+}
+
+interface GlobalOptions {
+  configPath: string | undefined;
+  socketPath: string | undefined;
+  rest: string[];
+}
+
+/** Global options come before the command; everything after it belongs to the command. */
+function parseGlobalOptions(argv: string[]): GlobalOptions {
+  const options: GlobalOptions = { configPath: undefined, socketPath: undefined, rest: [] };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--config' || flag === '--socket' || flag === '-c') {
+      const value = inline ?? argv[(i += 1)];
+      if (!value) throw new ClawsupError('CLAWSUP_ERR_USAGE', `${flag} needs a value`);
+      if (flag === '--socket') options.socketPath = value;
+      else options.configPath = value;
+      continue;
+    }
+    options.rest = argv.slice(i);
+    break;
+  }
+  return options;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { configPath, socketPath, rest } = parseGlobalOptions(argv);
+  const [name, ...args] = rest;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 64 : 0;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${CLAWSUP_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) throw new ClawsupError('CLAWSUP_ERR_USAGE', `unknown command "${name}" (clawctl --help lists them)`);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  const context: ClawctlContext = {
+    configPath,
+    socketPath,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  };
+  return command.run(args, context);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isClawsupError(error)) {
+      process.stderr.write(`clawctl: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`clawctl: ${error.message}\n`);
+      process.exitCode = 64;
+      return;
+    }
+    process.stderr.write(`clawctl: internal error: ${JSON.stringify(describeError(error))}\n`);
+    process.exitCode = 70;
+  },
+);

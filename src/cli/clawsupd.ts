@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { reapOrphanGateway } from '../adapters/gateway-record.js';
+import { acquireInstanceLock } from '../adapters/instance-lock.js';
+import { createLogger } from '../adapters/logger.js';
+import { loadConfig } from '../config/load-config.js';
+import { describeError } from '../describe-error.js';
+import { ClawsupError, isClawsupError } from '../errors.js';
+import { createSupervisor } from '../supervisor.js';
+import { CLAWSUP_VERSION } from '../version.js';
+
+const USAGE = `Usage: clawsupd --config FILE [--check]
+
+Runs the OpenClaw gateway named in FILE as its child, in the foreground, logging JSON lines to stdout.
+  --config FILE   the clawsupd config (JSON5)
+  --check         validate the config and exit: 0 when valid, 78 with the errors
+  --version       print the version
+  --help          this text`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`${CLAWSUP_VERSION}\n`);
+    return 0;
+  }
+  if (!args.config) throw new ClawsupError('CLAWSUP_ERR_USAGE', 'missing --config FILE (see clawsupd --help)');
+  const { config, configPath } = loadConfig(args.config);
+  if (args.check) {
+    process.stdout.write(`${configPath}: config is valid\n`);
+    return 0;
+  }
+
+  const log = createLogger({ level: config.log.level });
+  const lock = acquireInstanceLock(config.status.dir);
+  try {
+    const reaped = await reapOrphanGateway(config.status.dir, config.gateway.stopTimeoutMs);
+    if (reaped.wasAlive) {
+      log.warn({ orphanPid: reaped.found?.pid, neededSigkill: reaped.neededSigkill }, 'stopped a gateway left behind by an earlier clawsupd');
+    }
+    const supervisor = createSupervisor({ config, configPath, log, env: process.env });
+    process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
+    process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
+    process.on('SIGHUP', () => supervisor.reloadConfig());
+    log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
+    const exitCode = await supervisor.run();
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
+    return exitCode;
+  } finally {
+    lock.release();
+  }
+}
+
+function parseCliArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new ClawsupError('CLAWSUP_ERR_USAGE', `${(error as Error).message} (see clawsupd --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Watchers and sockets may still hold the loop: the supervisor has finished, so leave now.
+    process.exit(code);
+  },
+  (error: unknown) => {
+    if (isClawsupError(error)) {
+      process.stderr.write(`clawsupd: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`clawsupd: internal error: ${JSON.stringify(describeError(error))}\n${(error as Error)?.stack ?? ''}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,16 @@
+/** One clawctl subcommand: parses its own arguments and returns clawctl's exit code. */
+export interface ClawctlCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], context: ClawctlContext): Promise<number>;
+}
+
+export interface ClawctlContext {
+  /** --config FILE, when given. */
+  configPath: string | undefined;
+  /** --socket PATH, when given. */
+  socketPath: string | undefined;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}

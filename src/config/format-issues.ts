@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import { formatPath, type SourceLocation } from './json5-locations.js';
+
+/** One line per schema problem: file:line:col: key.path: what was expected, what was found. */
+export function formatConfigIssues(
+  issues: readonly z.core.$ZodIssue[],
+  filePath: string,
+  locations: Map<string, SourceLocation>,
+  rawConfig: unknown,
+): string[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const keyPath = [...path, key];
+        const where = locations.get(`${formatPath(keyPath)}#key`) ?? locations.get(formatPath(keyPath));
+        return `${prefix(filePath, where)}${formatPath(keyPath)}: unknown key (a typo? unknown keys are refused, not ignored)`;
+      });
+    }
+    const where = locations.get(formatPath(path)) ?? nearestLocation(path, locations);
+    const found = describeValue(valueAt(rawConfig, path));
+    const label = path.length > 0 ? formatPath(path) : '(top level)';
+    return [`${prefix(filePath, where)}${label}: ${describeExpectation(issue)}, found ${found}`];
+  });
+}
+
+function prefix(filePath: string, where: SourceLocation | undefined): string {
+  return where ? `${filePath}:${where.line}:${where.column}: ` : `${filePath}: `;
+}
+
+function nearestLocation(path: readonly PropertyKey[], locations: Map<string, SourceLocation>): SourceLocation | undefined {
+  for (let length = path.length - 1; length >= 0; length -= 1) {
+    const found = locations.get(formatPath(path.slice(0, length) as (string | number)[]));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function describeExpectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  // zod's own message already says what was wanted ("Too small: expected number to be >=1").
+  return issue.message.replace(/^Invalid input: /, '').replace(/^./, (c) => c.toLowerCase());
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing (the key is missing)';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+// The one place defaults live. Every object is strict: a typo is an error, never a silent default.
+const durationMs = z.number().int().nonnegative();
+const positiveMs = z.number().int().positive();
+const pathString = z.string().min(1);
+
+const gatewaySchema = z.strictObject({
+  command: z.array(z.string().min(1)).min(1),
+  cwd: pathString.optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  stopTimeoutMs: positiveMs.default(30_000),
+  /** The gateway's own config file (OpenClaw's openclaw.json): watched in diagnose mode, its token read by the Slack probe. */
+  openclawConfigPath: pathString.optional(),
+  outputTailLines: z.number().int().min(10).max(10_000).default(200),
+  outputTailBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024),
+});
+
+const restartSchema = z
+  .strictObject({
+    initialDelayMs: durationMs.default(1_000),
+    maxDelayMs: durationMs.default(60_000),
+    multiplier: z.number().min(1).max(10).default(2),
+    failureLimit: z.number().int().min(1).default(3),
+    failureWindowMs: positiveMs.default(300_000),
+    stableAfterMs: durationMs.default(60_000),
+    minUptimeMs: durationMs.default(10_000),
+  })
+  .refine((restart) => restart.maxDelayMs >= restart.initialDelayMs, {
+    message: 'maxDelayMs must be at least initialDelayMs',
+    path: ['maxDelayMs'],
+  });
+
+const healthSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  url: z.url().default('http://127.0.0.1:18789/healthz'),
+  /** Defaults to /startupz on the origin of `url`. */
+  startupUrl: z.url().optional(),
+  /** Defaults to /readyz on the origin of `url`. */
+  readyUrl: z.url().optional(),
+  intervalMs: positiveMs.default(2_000),
+  timeoutMs: positiveMs.default(1_000),
+  failureThreshold: z.number().int().min(1).default(3),
+  startupGraceMs: durationMs.default(30_000),
+  startTimeoutMs: positiveMs.default(180_000),
+  hangKillTimeoutMs: positiveMs.default(1_000),
+});
+
+const slackSchema = z.strictObject({
+  maxDisconnectsPerHour: z.number().int().min(0).default(3),
+  staleAfterMs: positiveMs.default(600_000),
+  rpcIntervalMs: positiveMs.default(30_000),
+  rpcTimeoutMs: positiveMs.default(5_000),
+});
+
+const controlSchema = z.strictObject({
+  socket: pathString.default('~/.clawsup/clawsupd.sock'),
+  /** A group whose members may also use the socket (mode 0660); the owner only when absent. */
+  group: z.string().min(1).optional(),
+});
+
+const statusSchema = z.strictObject({
+  dir: pathString.default('~/.clawsup/status'),
+});
+
+const skillNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+const skillsSchema = z.record(
+  z.string().regex(skillNamePattern, 'a skill name is 1-64 characters of a-z 0-9 . _ - starting with a letter or digit'),
+  z.strictObject({ maxAgeMs: positiveMs }),
+);
+
+const logSchema = z.strictObject({
+  level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const configSchema = z.strictObject({
+  gateway: gatewaySchema,
+  restart: restartSchema.prefault({}),
+  health: healthSchema.prefault({}),
+  slack: slackSchema.prefault({}),
+  control: controlSchema.prefault({}),
+  status: statusSchema.prefault({}),
+  skills: skillsSchema.default({}),
+  log: logSchema.prefault({}),
+});
+
+export type ClawsupConfig = z.output<typeof configSchema>;
+export { skillNamePattern };

@@ -1,0 +1,100 @@
+import type { ExitClass } from './modes.js';
+
+export interface ExitFacts {
+  code: number | null;
+  signal: string | null;
+  uptimeMs: number;
+  /** clawsupd asked the gateway to stop (shutdown, restart, hold), so its end is expected. */
+  isStopRequested: boolean;
+  /** clawsupd killed it because probes found it hung or never started. */
+  killedForReason?: 'hang' | 'start-timeout' | null;
+  /** errno code when the process could not be spawned at all (ENOENT, EACCES). */
+  spawnErrorCode?: string | null;
+  /** The last lines the gateway wrote (stderr and stdout), oldest first. */
+  outputTail: readonly string[];
+  /** Below this uptime an unrequested exit 0 is a crash loop in disguise. */
+  minUptimeMs: number;
+}
+
+export interface ExitVerdict {
+  class: ExitClass;
+  reason: string;
+  evidence: string[];
+}
+
+interface StructuralPattern {
+  reason: string;
+  pattern: RegExp;
+}
+
+// Order matters: the first pattern found in the tail wins.
+const STRUCTURAL_PATTERNS: readonly StructuralPattern[] = [
+  { reason: 'module-not-found', pattern: /ERR_MODULE_NOT_FOUND|Cannot find module|Cannot find package/ },
+  { reason: 'unsupported-runtime', pattern: /requires Node(\.js)?\s*(version\s*)?[><=]|Unsupported engine|node: bad option/i },
+  {
+    reason: 'duplicate-gateway',
+    pattern: /gateway already running|another gateway instance is already listening|EADDRINUSE|address already in use/i,
+  },
+  { reason: 'permission-denied', pattern: /\bEACCES\b|permission denied/i },
+  { reason: 'config-invalid', pattern: /Missing config\. Run openclaw setup|Invalid config|config (is )?invalid/i },
+];
+
+const EVIDENCE_LINE_LIMIT = 20;
+
+const EX_CONFIG = 78;
+
+/** Decides what an exit means from what the process did and said on its way out. */
+export function classifyExit(facts: ExitFacts): ExitVerdict {
+  const tail = facts.outputTail;
+  if (facts.spawnErrorCode) return classifySpawnError(facts.spawnErrorCode, tail);
+  if (facts.killedForReason) return { class: 'transient', reason: facts.killedForReason, evidence: lastLines(tail) };
+  if (facts.isStopRequested) return { class: 'clean', reason: 'stopped', evidence: [] };
+
+  if (facts.code === EX_CONFIG) {
+    return { class: 'structural', reason: 'config-invalid', evidence: evidenceFor(/config/i, tail) };
+  }
+  const structural = findStructural(tail);
+  if (structural && facts.code !== 0) return structural;
+
+  if (facts.code === 0) {
+    if (facts.uptimeMs < facts.minUptimeMs) {
+      return { class: 'transient', reason: 'early-exit', evidence: lastLines(tail) };
+    }
+    return { class: 'requested', reason: 'restart-requested', evidence: [] };
+  }
+  if (facts.signal) return { class: 'transient', reason: 'killed', evidence: [`killed by ${facts.signal}`, ...lastLines(tail)] };
+  return { class: 'transient', reason: classifyCrashReason(tail), evidence: lastLines(tail) };
+}
+
+function classifySpawnError(errno: string, tail: readonly string[]): ExitVerdict {
+  if (errno === 'ENOENT') return { class: 'structural', reason: 'command-not-found', evidence: lastLines(tail) };
+  if (errno === 'EACCES' || errno === 'EPERM') {
+    return { class: 'structural', reason: 'permission-denied', evidence: lastLines(tail) };
+  }
+  return { class: 'transient', reason: 'spawn-failed', evidence: lastLines(tail) };
+}
+
+function findStructural(tail: readonly string[]): ExitVerdict | null {
+  for (const { reason, pattern } of STRUCTURAL_PATTERNS) {
+    if (tail.some((line) => pattern.test(line))) {
+      return { class: 'structural', reason, evidence: evidenceFor(pattern, tail) };
+    }
+  }
+  return null;
+}
+
+function classifyCrashReason(tail: readonly string[]): string {
+  if (tail.some((line) => /heap out of memory|Allocation failed/i.test(line))) return 'out-of-memory';
+  return 'crash';
+}
+
+/** The matching lines first, then the lines that led up to the exit. */
+function evidenceFor(pattern: RegExp, tail: readonly string[]): string[] {
+  const matching = tail.filter((line) => pattern.test(line)).slice(0, 5);
+  const rest = lastLines(tail).filter((line) => !matching.includes(line));
+  return [...matching, ...rest].slice(0, EVIDENCE_LINE_LIMIT);
+}
+
+function lastLines(tail: readonly string[]): string[] {
+  return tail.slice(-EVIDENCE_LINE_LIMIT);
+}

@@ -1,0 +1,26 @@
+/** The node's modes, as the public contract names them (shared/CONTRACT.md). */
+export const MODES = ['starting', 'healthy', 'degraded', 'backoff', 'diagnose', 'held', 'stopping', 'stopped'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const EXIT_CLASSES = ['clean', 'requested', 'transient', 'structural'] as const;
+export type ExitClass = (typeof EXIT_CLASSES)[number];
+
+/** How a gateway ended: flat facts, never an exception. */
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  uptimeMs: number;
+  class: ExitClass;
+  reason: string;
+  evidence: string[];
+  at: string;
+}
+
+export interface Diagnosis {
+  reason: string;
+  class: ExitClass;
+  since: string;
+  evidence: string[];
+  hint: string;
+  lastExit: ExitRecord | null;
+}

@@ -1,0 +1,30 @@
+const REDACTED = '[REDACTED]';
+
+// Shapes of secrets a gateway or its plugins may print: Slack tokens, provider API keys,
+// bearer headers, and key=value or "key": "value" pairs whose key names a secret.
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /\bxox[abposr]-[A-Za-z0-9-]{8,}/g,
+  /\bxapp-[A-Za-z0-9-]{8,}/g,
+  /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /((?:token|secret|password|passwd|api[_-]?key|apikey|authorization|auth)["']?\s*[:=]\s*["']?)[^\s"',;&}]{4,}/gi,
+];
+
+const QUICK_CHECK = /xox|xapp|sk-|gh[pousr]_|AIza|bearer|token|secret|passw|api[_-]?key|apikey|auth/i;
+
+/** Replaces secrets in one line of text; `knownSecrets` are exact values to hide wherever they appear. */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 4 && result.includes(secret)) result = result.split(secret).join(REDACTED);
+  }
+  if (!QUICK_CHECK.test(result)) return result;
+  for (const pattern of SECRET_PATTERNS) {
+    result = result.replace(pattern, (match: string, prefix?: unknown) =>
+      typeof prefix === 'string' && prefix.length > 0 && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED,
+    );
+  }
+  return result;
+}

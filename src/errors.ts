@@ -1,0 +1,29 @@
+/** The one catalogue of clawsup's own errors: a stable code, the exit code it ends a command with, and what it means. */
+export const ERROR_CATALOGUE = {
+  CLAWSUP_ERR_USAGE: { exitCode: 64, summary: 'bad command-line arguments' },
+  CLAWSUP_ERR_CONFIG_READ: { exitCode: 78, summary: 'the config file could not be read' },
+  CLAWSUP_ERR_CONFIG_PARSE: { exitCode: 78, summary: 'the config file is not valid JSON5' },
+  CLAWSUP_ERR_CONFIG_INVALID: { exitCode: 78, summary: 'the config does not match the schema' },
+  CLAWSUP_ERR_ALREADY_RUNNING: { exitCode: 73, summary: 'another clawsupd already supervises this status dir' },
+  CLAWSUP_ERR_STATUS_DIR: { exitCode: 73, summary: 'the status dir cannot be created or written' },
+  CLAWSUP_ERR_SOCKET: { exitCode: 73, summary: 'the control socket cannot be created' },
+  CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class ClawsupError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ClawsupError';
+    this.code = code;
+    this.exitCode = ERROR_CATALOGUE[code].exitCode;
+  }
+}
+
+export function isClawsupError(error: unknown): error is ClawsupError {
+  return error instanceof ClawsupError;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { EXIT_CLASSES, MODES } from './core/modes.js';
+
+/** status.json, as operators' scripts read it; `clawctl status --json` prints the same object. */
+export const exitRecordSchema = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  uptimeMs: z.number().nonnegative(),
+  class: z.enum(EXIT_CLASSES),
+  reason: z.string(),
+  evidence: z.array(z.string()),
+  at: z.string(),
+});
+
+export const diagnosisSchema = z.object({
+  reason: z.string(),
+  class: z.enum(EXIT_CLASSES),
+  trigger: z.string(),
+  since: z.string(),
+  evidence: z.array(z.string()),
+  hint: z.string(),
+  failuresInWindow: z.number().int(),
+  lastExit: exitRecordSchema.nullable(),
+  command: z.object({ argv: z.array(z.string()), resolvedPath: z.string().nullable(), exists: z.boolean() }).optional(),
+  configCheck: z.object({ ok: z.boolean(), errors: z.array(z.string()) }).optional(),
+});
+
+export const statusSchema = z.object({
+  schemaVersion: z.literal(1),
+  mode: z.enum(MODES),
+  since: z.string(),
+  reasons: z.array(z.string()),
+  updatedAt: z.string(),
+  gateway: z.object({
+    pid: z.number().int().nullable(),
+    startedAt: z.string().nullable(),
+    restarts: z.number().int().nonnegative(),
+    lastExit: exitRecordSchema.nullable(),
+  }),
+  diagnosis: diagnosisSchema.nullable(),
+  daemon: z.object({ pid: z.number().int(), version: z.string(), startedAt: z.string(), host: z.string() }),
+});
+
+export type StatusSnapshot = z.infer<typeof statusSchema>;
+export type DiagnosisRecord = z.infer<typeof diagnosisSchema>;

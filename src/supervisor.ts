@@ -1,0 +1,303 @@
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeJsonAtomic } from './adapters/atomic-file.js';
+import { buildGatewayEnv } from './adapters/gateway-env.js';
+import { spawnGateway } from './adapters/gateway-process.js';
+import { forgetGateway, recordGateway } from './adapters/gateway-record.js';
+import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
+import type { Logger } from './adapters/logger.js';
+import { resolveCommand } from './adapters/resolve-command.js';
+import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
+import { loadConfig } from './config/load-config.js';
+import type { ClawsupConfig } from './config/schema.js';
+import { appendToTail, createOutputTail, type OutputTail } from './core/output-tail.js';
+import { redactSecrets } from './core/redact.js';
+import { buildStatusSnapshot, type DaemonFacts } from './core/status-snapshot.js';
+import {
+  createInitialState,
+  type SupervisorEffect,
+  type SupervisorEvent,
+  type SupervisorPolicy,
+  type SupervisorState,
+  type TimerName,
+} from './core/supervisor-state.js';
+import { transition } from './core/transition.js';
+import type { Diagnosis } from './core/modes.js';
+import { describeError } from './describe-error.js';
+import type { DiagnosisRecord, StatusSnapshot } from './status-schema.js';
+import { CLAWSUP_VERSION } from './version.js';
+
+export interface SupervisorOptions {
+  config: ClawsupConfig;
+  configPath: string;
+  log: Logger;
+  /** The daemon's environment, from which the gateway's is built. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Supervisor {
+  /** Starts the gateway; resolves with clawsupd's exit code once it has stopped. */
+  run(): Promise<number>;
+  dispatch(event: SupervisorEvent): void;
+  getState(): SupervisorState;
+  getStatus(): StatusSnapshot;
+  getOutputLines(count: number): string[];
+  reloadConfig(): { ok: true } | { ok: false; error: string };
+  getConfig(): ClawsupConfig;
+  /** Lets other components (probes, skills) put their view into status.json. */
+  setStatusSection(name: string, value: unknown): void;
+  /** The startup probe's verdict on the current gateway (without probes, a spawned gateway counts as started). */
+  setGatewayStarted(isStarted: boolean): void;
+  /** Why `source` (a probe, the skills) finds the node degraded; an empty list clears it. */
+  setDegradation(source: string, reasons: readonly string[]): void;
+  /** Switches between "healthy once spawned" and "starting until the startup probe passes". */
+  setHasStartupProbe(hasStartupProbe: boolean): void;
+  onStateChange(listener: (state: SupervisorState, previous: SupervisorState) => void): void;
+}
+
+const SECRET_ENV_KEY = /token|secret|password|passwd|api[_-]?key|credential/i;
+
+export function toPolicy(config: ClawsupConfig, hasStartupProbe: boolean): SupervisorPolicy {
+  return {
+    ...config.restart,
+    stopTimeoutMs: config.gateway.stopTimeoutMs,
+    hangKillTimeoutMs: config.health.hangKillTimeoutMs,
+    hasStartupProbe,
+  };
+}
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { configPath, log } = options;
+  let config = options.config;
+  let policy = toPolicy(config, false);
+  const gatewayLog = log.child({ component: 'gateway' });
+  const daemon: DaemonFacts = { pid: process.pid, version: CLAWSUP_VERSION, startedAt: new Date().toISOString(), host: hostname() };
+  let state = createInitialState(Date.now());
+  let gateway: ReturnType<typeof spawnGateway> | null = null;
+  let enrichedDiagnosis: DiagnosisRecord | null = null;
+  let outputTail: OutputTail = createOutputTail();
+  const statusSections = new Map<string, unknown>();
+  const timers = new Map<TimerName, NodeJS.Timeout>();
+  const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  let statusWriter: StatusWriter = createWriter();
+  let watcher: InputWatcher | null = null;
+  let knownSecrets = collectSecrets(config, options.env);
+  let isGatewayStarted = false;
+  const degradations = new Map<string, readonly string[]>();
+
+  function createWriter(): StatusWriter {
+    return createStatusWriter(join(config.status.dir, 'status.json'), (error) =>
+      log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
+    );
+  }
+
+  function getStatus(): StatusSnapshot {
+    const snapshot = buildStatusSnapshot(state, daemon, Date.now(), enrichedDiagnosis) as StatusSnapshot;
+    return statusSections.size === 0 ? snapshot : { ...snapshot, ...Object.fromEntries(statusSections) };
+  }
+
+  function dispatch(event: SupervisorEvent): void {
+    const previous = state;
+    const result = transition(state, event, policy);
+    state = result.state;
+    for (const effect of result.effects) carryOut(effect);
+    if (state !== previous) {
+      if (state.diagnosis === null) enrichedDiagnosis = null;
+      statusWriter.write(getStatus());
+      for (const listener of listeners) listener(state, previous);
+    }
+  }
+
+  function carryOut(effect: SupervisorEffect): void {
+    switch (effect.type) {
+      case 'spawn-gateway':
+        isGatewayStarted = !policy.hasStartupProbe;
+        return startGateway();
+      case 'signal-gateway':
+        return gateway?.signal(effect.signal);
+      case 'set-timer': {
+        clearTimeout(timers.get(effect.timer));
+        const { timer, seq } = effect;
+        timers.set(timer, setTimeout(() => dispatch({ type: 'timer-fired', atMs: Date.now(), timer, seq }), effect.delayMs));
+        return;
+      }
+      case 'clear-timer':
+        clearTimeout(timers.get(effect.timer));
+        timers.delete(effect.timer);
+        return;
+      case 'write-diagnosis':
+        return writeDiagnosis(effect.diagnosis);
+      case 'log':
+        return log[effect.level](effect.fields, effect.message);
+      case 'exit-daemon':
+        return shutDownDaemon(effect.code);
+    }
+  }
+
+  function reportHealth(): void {
+    const degradedReasons = [...degradations.values()].flat();
+    dispatch({ type: 'health-reported', atMs: Date.now(), verdict: { isStarted: isGatewayStarted, degradedReasons } });
+  }
+
+  function gatewayCwd(): string {
+    return config.gateway.cwd ?? dirname(configPath);
+  }
+
+  function startGateway(): void {
+    outputTail = createOutputTail();
+    const env = buildGatewayEnv(options.env, config.gateway.env);
+    const command = config.gateway.command;
+    const handle = spawnGateway(
+      { command, cwd: gatewayCwd(), env },
+      {
+        onSpawned: (pid, resolvedPath) => {
+          safely(() => recordGateway(config.status.dir, pid, [resolvedPath, ...command.slice(1)]), 'cannot record the gateway pid');
+          dispatch({ type: 'gateway-spawned', atMs: Date.now(), pid });
+          reportHealth();
+        },
+        onSpawnFailed: (errorCode, message) => {
+          gateway = null;
+          dispatch({ type: 'gateway-spawn-failed', atMs: Date.now(), errorCode, message });
+        },
+        onLine: (stream, rawLine) => {
+          const line = redactSecrets(rawLine, knownSecrets);
+          appendToTail(outputTail, line, config.gateway.outputTailLines, config.gateway.outputTailBytes);
+          gatewayLog.info({ stream, line }, 'gateway output');
+        },
+        onExit: (code, signal) => {
+          gateway = null;
+          safely(() => forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
+          dispatch({ type: 'gateway-exited', atMs: Date.now(), code, signal, outputTail: [...outputTail.lines] });
+        },
+      },
+    );
+    gateway = handle;
+    watchInputs();
+  }
+
+  function watchInputs(): void {
+    const paths = [configPath];
+    if (config.gateway.openclawConfigPath) paths.push(config.gateway.openclawConfigPath);
+    const [command] = config.gateway.command;
+    if (command) {
+      const resolved = resolveCommand(command, gatewayCwd(), buildGatewayEnv(options.env, config.gateway.env).PATH);
+      if (resolved.path) paths.push(resolved.path);
+    }
+    watcher?.setPaths(paths);
+  }
+
+  function onInputChanged(path: string): void {
+    if (state.mode !== 'diagnose') return;
+    if (path === configPath) {
+      const reloaded = reloadConfig();
+      // An invalid edit is not the fix: stay in diagnose until the file is valid again.
+      if (!reloaded.ok) return;
+    }
+    dispatch({ type: 'inputs-changed', atMs: Date.now(), path });
+  }
+
+  function writeDiagnosis(diagnosis: Diagnosis): void {
+    const [argv0 = ''] = config.gateway.command;
+    const resolved = resolveCommand(argv0, gatewayCwd(), buildGatewayEnv(options.env, config.gateway.env).PATH);
+    enrichedDiagnosis = {
+      ...(diagnosis as DiagnosisRecord),
+      command: { argv: config.gateway.command, resolvedPath: resolved.path, exists: resolved.ok },
+      configCheck: checkConfigFile(),
+    };
+    safely(() => writeJsonAtomic(join(config.status.dir, 'diagnosis.json'), enrichedDiagnosis), 'cannot write diagnosis.json');
+  }
+
+  function checkConfigFile(): { ok: boolean; errors: string[] } {
+    try {
+      loadConfig(configPath);
+      return { ok: true, errors: [] };
+    } catch (error) {
+      return { ok: false, errors: (error as Error).message.split('\n') };
+    }
+  }
+
+  function reloadConfig(): { ok: true } | { ok: false; error: string } {
+    try {
+      const next = loadConfig(configPath).config;
+      if (next.status.dir !== config.status.dir || next.control.socket !== config.control.socket) {
+        log.warn({ statusDir: next.status.dir, socket: next.control.socket }, 'status.dir and control.socket changes take effect when clawsupd restarts');
+        next.status = config.status;
+        next.control = config.control;
+      }
+      config = next;
+      policy = toPolicy(config, policy.hasStartupProbe);
+      knownSecrets = collectSecrets(config, options.env);
+      log.info({ configPath }, 'config reloaded');
+      return { ok: true };
+    } catch (error) {
+      const message = (error as Error).message;
+      log.error({ configPath, errors: message.split('\n') }, 'config reload refused: keeping the running config');
+      return { ok: false, error: message };
+    }
+  }
+
+  function shutDownDaemon(code: number): void {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    watcher?.close();
+    statusWriter.write(getStatus());
+    statusWriter.flush();
+    finish(code);
+  }
+
+  function safely(action: () => void, message: string): void {
+    try {
+      action();
+    } catch (error) {
+      log.error({ err: describeError(error) }, message);
+    }
+  }
+
+  return {
+    run(): Promise<number> {
+      watcher = createInputWatcher(onInputChanged);
+      statusWriter = createWriter();
+      dispatch({ type: 'daemon-started', atMs: Date.now() });
+      return finished;
+    },
+    dispatch,
+    getState: () => state,
+    getStatus,
+    getOutputLines: (count) => outputTail.lines.slice(-count),
+    reloadConfig,
+    getConfig: () => config,
+    setStatusSection(name, value) {
+      statusSections.set(name, value);
+      statusWriter.write(getStatus());
+    },
+    setGatewayStarted(isStarted) {
+      if (isStarted === isGatewayStarted) return;
+      isGatewayStarted = isStarted;
+      reportHealth();
+    },
+    setDegradation(source, reasons) {
+      const previous = degradations.get(source) ?? [];
+      if (previous.length === reasons.length && previous.every((reason, i) => reason === reasons[i])) return;
+      if (reasons.length === 0) degradations.delete(source);
+      else degradations.set(source, [...reasons]);
+      reportHealth();
+    },
+    setHasStartupProbe(hasStartupProbe) {
+      policy = toPolicy(config, hasStartupProbe);
+    },
+    onStateChange(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+function collectSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
+  const merged: Record<string, string | undefined> = { ...env, ...config.gateway.env };
+  return Object.entries(merged)
+    .filter(([key, value]) => SECRET_ENV_KEY.test(key) && typeof value === 'string' && value.length >= 6)
+    .map(([, value]) => value as string);
+}
