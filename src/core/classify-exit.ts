@@ -30,10 +30,12 @@ interface StructuralPattern {
 // Order matters: the first pattern found in the tail wins.
 const STRUCTURAL_PATTERNS: readonly StructuralPattern[] = [
   { reason: 'module-not-found', pattern: /ERR_MODULE_NOT_FOUND|Cannot find module|Cannot find package/ },
-  { reason: 'unsupported-runtime', pattern: /requires Node(\.js)?\s*(version\s*)?[><=]|Unsupported engine|node: bad option/i },
+  { reason: 'unsupported-runtime', pattern: /requires Node(\.js)?\s*(version\s*)?[><=]|node:sqlite is unavailable|Unsupported engine|node: bad option/i },
   {
     reason: 'duplicate-gateway',
-    pattern: /gateway already running|another gateway instance is already listening|EADDRINUSE|address already in use/i,
+    // The lock, the port, or (seen from openclaw 2026.9.6, exit 78) the state database held by another gateway.
+    pattern:
+      /gateway already running|another gateway instance is already listening|another OpenClaw process owns|StateDatabaseCoordinatorContentionError|gateway\.maintenance_required|EADDRINUSE|address already in use/i,
   },
   { reason: 'permission-denied', pattern: /\bEACCES\b|permission denied/i },
   { reason: 'config-invalid', pattern: /Missing config\. Run openclaw setup|Invalid config|config (is )?invalid/i },
@@ -50,11 +52,12 @@ export function classifyExit(facts: ExitFacts): ExitVerdict {
   if (facts.killedForReason) return { class: 'transient', reason: facts.killedForReason, evidence: lastLines(tail) };
   if (facts.isStopRequested) return { class: 'clean', reason: 'stopped', evidence: [] };
 
-  if (facts.code === EX_CONFIG) {
+  const structural = facts.code === 0 ? null : findStructural(tail);
+  // Exit 78 is EX_CONFIG, unless the gateway said another reason (a second gateway also exits 78).
+  if (facts.code === EX_CONFIG && (structural === null || structural.reason === 'config-invalid')) {
     return { class: 'structural', reason: 'config-invalid', evidence: evidenceFor(/config/i, tail) };
   }
-  const structural = findStructural(tail);
-  if (structural && facts.code !== 0) return structural;
+  if (structural) return structural;
 
   if (facts.code === 0) {
     if (facts.uptimeMs < facts.minUptimeMs) {

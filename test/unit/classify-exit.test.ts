@@ -29,6 +29,18 @@ const OOM = [
   ' 1: 0xb7a940 node::Abort() [node]',
 ];
 
+// Seen from openclaw 2026.9.6 on this machine.
+const SECOND_INSTANCE = [
+  'Doctor could not enter maintenance. StateDatabaseCoordinatorContentionError: another OpenClaw process owns gateway-lifecycle',
+  '[gateway] requires state migration.',
+  'Gateway failed to start: gateway.maintenance_required.',
+];
+const PORT_TAKEN = [
+  '2026-11-21T09:01:02.000Z Gateway failed to start: another gateway instance is already listening on ws://127.0.0.1:18790 | listen EADDRINUSE: address already in use 127.0.0.1:18790 | EADDRINUSE',
+  'If the gateway is supervised, stop it with: openclaw gateway stop',
+  'Port 18790 is already in use.',
+];
+
 describe('classifyExit', () => {
   it.each([
     ['exit 78 is a config error', { code: 78, outputTail: ['Missing config. Run openclaw setup or pass --allow-unconfigured'] }, 'structural', 'config-invalid'],
@@ -40,6 +52,9 @@ describe('classifyExit', () => {
     ['Node too old', { code: 1, outputTail: ['openclaw requires Node >=24.16 <25 || >=26.1 (found v20.20.2)'] }, 'structural', 'unsupported-runtime'],
     ['lock held by another gateway', { code: 1, outputTail: ['gateway already running (pid 4242)'] }, 'structural', 'duplicate-gateway'],
     ['port held by another gateway', { code: 1, outputTail: ['another gateway instance is already listening on ws://127.0.0.1:18789'] }, 'structural', 'duplicate-gateway'],
+    ['Node 20 under openclaw 2026.9.6', { code: 1, outputTail: ['openclaw: Node 20.20.2: node:sqlite is unavailable; use 24.16+/26.1+ or a build with the fix.'] }, 'structural', 'unsupported-runtime'],
+    ['second gateway on the same state dir exits 78', { code: 78, outputTail: SECOND_INSTANCE }, 'structural', 'duplicate-gateway'],
+    ['port taken, as openclaw 2026.9.6 says it', { code: 1, outputTail: PORT_TAKEN }, 'structural', 'duplicate-gateway'],
     ['SIGKILL from the OOM killer', { code: null, signal: 'SIGKILL' }, 'transient', 'killed'],
     ['uncaught exception', { code: 1, outputTail: UNCAUGHT }, 'transient', 'crash'],
     ['V8 heap out of memory', { code: null, signal: 'SIGABRT', outputTail: OOM }, 'transient', 'killed'],
