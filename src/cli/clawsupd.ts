@@ -6,6 +6,8 @@ import { createLogger } from '../adapters/logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
+import type { Detach } from '../attachment.js';
+import { ATTACHMENTS } from '../attachments.js';
 import { createSupervisor } from '../supervisor.js';
 import { CLAWSUP_VERSION } from '../version.js';
 
@@ -42,13 +44,20 @@ async function main(argv: string[]): Promise<number> {
       log.warn({ orphanPid: reaped.found?.pid, neededSigkill: reaped.neededSigkill }, 'stopped a gateway left behind by an earlier clawsupd');
     }
     const supervisor = createSupervisor({ config, configPath, log, env: process.env });
-    process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
-    process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
-    process.on('SIGHUP', () => supervisor.reloadConfig());
-    log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
-    const exitCode = await supervisor.run();
-    await new Promise<void>((resolve) => log.flush(() => resolve()));
-    return exitCode;
+    const detaches: Detach[] = [];
+    try {
+      for (const attachment of ATTACHMENTS) {
+        detaches.push(await attachment.attach({ supervisor, config, configPath, log, env: process.env }));
+      }
+      process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
+      process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
+      process.on('SIGHUP', () => supervisor.reloadConfig());
+      log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
+      return await supervisor.run();
+    } finally {
+      for (const detach of detaches.reverse()) await detach.detach();
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
+    }
   } finally {
     lock.release();
   }

@@ -1,0 +1,22 @@
+import type { Logger } from './adapters/logger.js';
+import type { ClawsupConfig } from './config/schema.js';
+import type { Supervisor } from './supervisor.js';
+
+export interface DaemonContext {
+  supervisor: Supervisor;
+  /** The config at start-up; `supervisor.getConfig()` has the current one after a reload. */
+  config: ClawsupConfig;
+  configPath: string;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A part of the daemon beside the core loop (probes, control socket, systemd notify): attached before the gateway starts. */
+export interface Attachment {
+  name: string;
+  attach(context: DaemonContext): Promise<Detach> | Detach;
+}
+
+export interface Detach {
+  detach(): Promise<void> | void;
+}

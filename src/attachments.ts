@@ -1,0 +1,4 @@
+import type { Attachment } from './attachment.js';
+
+/** Everything clawsupd runs beside the core loop, attached in this order and detached in reverse. */
+export const ATTACHMENTS: readonly Attachment[] = [];
