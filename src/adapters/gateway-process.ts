@@ -71,7 +71,8 @@ export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCal
 }
 
 function waitForOutputDrain(child: ChildProcess, done: () => void): void {
-  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.readableEnded);
+  // A stream that has already closed will not say so again: wait only for those still open.
+  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.closed);
   if (streams.length === 0) return done();
   let pending = streams.length;
   let isDone = false;
