@@ -158,13 +158,19 @@ function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, polic
   if (failureTimesMs.length >= policy.failureLimit) return enterDiagnose(counted, exit, atMs, 'failure-limit');
 
   const delayMs = computeRestartDelayMs(consecutiveFailures, policy);
+  const scheduled = log('info', { delayMs, consecutiveFailures, failuresInWindow: failureTimesMs.length }, 'gateway restart scheduled');
+  if (delayMs === 0) {
+    // No backoff asked for: a zero-delay timer would only add a turn of the event loop (and a status write) before the spawn.
+    const spawned = spawnGateway(counted, atMs);
+    return { state: spawned.state, effects: [scheduled, ...spawned.effects] };
+  }
   const timerSeq = state.timerSeq + 1;
   const next = withMode({ ...counted, timerSeq }, 'backoff', atMs, [exit.reason]);
   return {
     state: next,
     effects: [
       { type: 'set-timer', timer: 'backoff', delayMs, seq: timerSeq },
-      log('info', { delayMs, consecutiveFailures, failuresInWindow: failureTimesMs.length }, 'gateway restart scheduled'),
+      scheduled,
     ],
   };
 }
