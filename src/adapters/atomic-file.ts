@@ -1,9 +1,13 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 
 let tempCounter = 0;
 
-/** Writes a file so that no reader ever sees half of it: temp file, fsync, rename, fsync of the folder. */
+/**
+ * Writes a file so that no reader ever sees half of it: temp file, then rename. No fsync: these files (status,
+ * diagnosis, gateway record) describe processes that a power loss ends anyway, and clawsupd rewrites them at start,
+ * while an fsync blocks the event loop for milliseconds on every state change.
+ */
 export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
@@ -12,7 +16,6 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
   const fd = openSync(tempPath, 'w', mode);
   try {
     writeSync(fd, content);
-    fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     safeUnlink(tempPath);
@@ -25,24 +28,10 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
     safeUnlink(tempPath);
     throw error;
   }
-  fsyncDir(dir);
 }
 
 export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode);
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is still atomic.
-  }
 }
 
 function safeUnlink(path: string): void {
