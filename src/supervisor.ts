@@ -5,12 +5,12 @@ import { buildGatewayEnv } from './adapters/gateway-env.js';
 import { spawnGateway } from './adapters/gateway-process.js';
 import { forgetGateway, recordGateway } from './adapters/gateway-record.js';
 import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
+import { createOutputCapture, type OutputCapture } from './adapters/output-capture.js';
 import type { Logger } from './adapters/logger.js';
 import { resolveCommand } from './adapters/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
 import { loadConfig } from './config/load-config.js';
 import type { ClawsupConfig } from './config/schema.js';
-import { appendToTail, createOutputTail, type OutputTail } from './core/output-tail.js';
 import { redactSecrets } from './core/redact.js';
 import { buildStatusSnapshot, type DaemonFacts } from './core/status-snapshot.js';
 import {
@@ -75,7 +75,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let state = createInitialState(Date.now());
   let gateway: ReturnType<typeof spawnGateway> | null = null;
   let enrichedDiagnosis: DiagnosisRecord | null = null;
-  let outputTail: OutputTail = createOutputTail();
+  let output: OutputCapture = createCapture();
   const statusSections = new Map<string, unknown>();
   const timers = new Map<TimerName, NodeJS.Timeout>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
@@ -93,6 +93,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return createStatusWriter(join(config.status.dir, 'status.json'), (error) =>
       log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
     );
+  }
+
+  function createCapture(): OutputCapture {
+    return createOutputCapture({
+      maxTailLines: config.gateway.outputTailLines,
+      maxTailChars: config.gateway.outputTailBytes,
+      linesPerWindow: config.log.gatewayLinesPerWindow,
+      windowMs: config.log.gatewayWindowMs,
+      redact: (line) => redactSecrets(line, knownSecrets),
+      logLine: (stream, line) => gatewayLog.info({ stream, line }, 'gateway output'),
+      logSuppressing: (linesPerWindow, windowMs) => gatewayLog.warn({ linesPerWindow, windowMs }, 'gateway output over budget: not logging it until the window ends'),
+      logSuppressed: (suppressedBytes) => gatewayLog.warn({ suppressedBytes }, 'gateway output suppressed'),
+      nowMs: Date.now,
+    });
   }
 
   function getStatus(): StatusSnapshot {
@@ -148,7 +162,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function startGateway(): void {
-    outputTail = createOutputTail();
+    output = createCapture();
     const env = buildGatewayEnv(options.env, config.gateway.env);
     const command = config.gateway.command;
     const handle = spawnGateway(
@@ -163,15 +177,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           gateway = null;
           dispatch({ type: 'gateway-spawn-failed', atMs: Date.now(), errorCode, message });
         },
-        onLine: (stream, rawLine) => {
-          const line = redactSecrets(rawLine, knownSecrets);
-          appendToTail(outputTail, line, config.gateway.outputTailLines, config.gateway.outputTailBytes);
-          gatewayLog.info({ stream, line }, 'gateway output');
-        },
+        onOutput: (stream, chunk) => output.push(stream, chunk),
         onExit: (code, signal) => {
           gateway = null;
           safely(() => forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
-          dispatch({ type: 'gateway-exited', atMs: Date.now(), code, signal, outputTail: [...outputTail.lines] });
+          output.finish();
+          dispatch({ type: 'gateway-exited', atMs: Date.now(), code, signal, outputTail: [...output.getTailLines()] });
         },
       },
     );
@@ -267,7 +278,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     dispatch,
     getState: () => state,
     getStatus,
-    getOutputLines: (count) => outputTail.lines.slice(-count),
+    getOutputLines: (count) => output.getTailLines().slice(-count),
     reloadConfig,
     getConfig: () => config,
     setStatusSection(name, value) {

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createLineSplitter } from './line-splitter.js';
 import { signalProcessGroup } from './process-identity.js';
 import { resolveCommand } from './resolve-command.js';
 
@@ -14,7 +13,8 @@ export interface GatewaySpawnOptions {
 export interface GatewayCallbacks {
   onSpawned(pid: number, resolvedPath: string): void;
   onSpawnFailed(errorCode: string, message: string): void;
-  onLine(stream: OutputStream, line: string): void;
+  /** Raw output as read from the pipe: splitting it into lines is the caller's business. */
+  onOutput(stream: OutputStream, chunk: Buffer): void;
   onExit(code: number | null, signal: string | null): void;
 }
 
@@ -44,22 +44,14 @@ export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCal
     hasEnded = true;
     callbacks.onSpawnFailed(error.code ?? 'EUNKNOWN', `${resolved.path}: ${error.message}`);
   });
-  const splitters = {
-    stdout: createLineSplitter((line) => callbacks.onLine('stdout', line)),
-    stderr: createLineSplitter((line) => callbacks.onLine('stderr', line)),
-  };
-  child.stdout?.on('data', (chunk: Buffer) => splitters.stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => splitters.stderr.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => callbacks.onOutput('stdout', chunk));
+  child.stderr?.on('data', (chunk: Buffer) => callbacks.onOutput('stderr', chunk));
   child.once('exit', (code, signal) => {
     if (hasEnded) return;
     hasEnded = true;
     // Workers the gateway started share its group: none may outlive it and hold its port or lock.
     if (pid !== null) signalProcessGroup(pid, 'SIGKILL');
-    waitForOutputDrain(child, () => {
-      splitters.stdout.flush();
-      splitters.stderr.flush();
-      callbacks.onExit(code, signal);
-    });
+    waitForOutputDrain(child, () => callbacks.onExit(code, signal));
   });
   if (pid !== null) queueMicrotask(() => callbacks.onSpawned(pid, resolved.path));
   return {

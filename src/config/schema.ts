@@ -72,6 +72,9 @@ const skillsSchema = z.record(
 
 const logSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Gateway output lines logged per window; past it the lines still feed the tail but are counted, not logged. */
+  gatewayLinesPerWindow: z.number().int().min(1).default(2_000),
+  gatewayWindowMs: positiveMs.default(10_000),
 });
 
 export const configSchema = z.strictObject({

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createOutputCapture, type OutputCaptureOptions } from '../../src/adapters/output-capture.js';
+
+function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
+  const logged: string[] = [];
+  const events: string[] = [];
+  let nowMs = 0;
+  const capture = createOutputCapture({
+    maxTailLines: 5,
+    maxTailChars: 1_000,
+    linesPerWindow: 3,
+    windowMs: 1_000,
+    redact: (line) => line.replace('xoxb-secret', '[REDACTED]'),
+    logLine: (stream, line) => logged.push(`${stream}:${line}`),
+    logSuppressing: () => events.push('suppressing'),
+    logSuppressed: (bytes) => events.push(`suppressed ${bytes}`),
+    nowMs: () => nowMs,
+    ...overrides,
+  });
+  return { capture, logged, events, advance: (ms: number) => (nowMs += ms) };
+}
+
+const lines = (from: number, to: number): Buffer =>
+  Buffer.from(Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join(''));
+
+describe('gateway output capture', () => {
+  it('logs lines up to the budget, keeps every line in the tail, and says what it held back', () => {
+    const { capture, logged, events, advance } = makeCapture();
+    capture.push('stdout', Buffer.from('a xoxb-secret\nb\n'));
+    capture.push('stderr', Buffer.from('c\nd\n'));
+    capture.push('stdout', lines(1, 10));
+    expect(logged).toEqual(['stdout:a [REDACTED]', 'stdout:b', 'stderr:c']);
+    expect(events).toEqual(['suppressing']);
+    expect(capture.getTailLines()).toEqual(['line 6', 'line 7', 'line 8', 'line 9', 'line 10']);
+    advance(1_000);
+    capture.push('stderr', Buffer.from('after\n'));
+    expect(events).toEqual(['suppressing', `suppressed ${2 + lines(1, 10).length}`]);
+    expect(logged.at(-1)).toBe('stderr:after');
+  });
+
+  it('rebuilds the tail from held-back chunks, dropping the fragment left by evicted ones', () => {
+    const { capture } = makeCapture({ linesPerWindow: 1, maxTailChars: 100, maxTailLines: 100 });
+    capture.push('stdout', Buffer.from('first\n'));
+    capture.push('stdout', Buffer.from('over budget\n'));
+    for (let i = 0; i < 20; i += 1) capture.push('stdout', Buffer.from(`${'x'.repeat(i)}-end ${i}\nstart ${i} `));
+    const tail = capture.getTailLines();
+    expect(tail.at(-1)).toBe('start 18 ' + 'x'.repeat(19) + '-end 19');
+    expect(tail.every((line) => line.includes('end') || line === 'first' || line === 'over budget')).toBe(true);
+  });
+
+  it('keeps the last partial line when the gateway ends', () => {
+    const { capture, logged } = makeCapture();
+    capture.push('stderr', Buffer.from('Error: boom\n    at main (/app.js:1:1)'));
+    capture.finish();
+    expect(capture.getTailLines()).toEqual(['Error: boom', '    at main (/app.js:1:1)']);
+    expect(logged).toEqual(['stderr:Error: boom', 'stderr:    at main (/app.js:1:1)']);
+  });
+});
