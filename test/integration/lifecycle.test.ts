@@ -10,6 +10,10 @@ const node = process.execPath;
 
 afterEach(cleanupDaemons);
 
+function runClawsupd(args: string[]) {
+  return spawnSync(node, [CLAWSUPD, ...args], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' }, timeout: 30_000 });
+}
+
 async function workerPidOf(daemon: Daemon): Promise<number> {
   const record = await daemon.waitForLog('worker line', (r) => typeof r.line === 'string' && r.line.startsWith('worker '));
   return Number(String(record.line).split(' ')[1]);
@@ -72,7 +76,7 @@ describe('config errors', () => {
     const dir = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } }).dir;
     const bad = join(dir, 'bad.json5');
     writeFileSync(bad, "{\n  gateway: { command: ['openclaw'] },\n  restart: { failureLimit: 'three' },\n}\n");
-    const result = spawnSync(node, [CLAWSUPD, '--config', bad, '--check'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+    const result = runClawsupd(['--config', bad, '--check']);
     expect(result.status).toBe(78);
     expect(result.stderr).toBe(`clawsupd: ${bad}:3:28: restart.failureLimit: expected number, found "three"\n`);
   });
@@ -81,18 +85,18 @@ describe('config errors', () => {
     const dir = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } }).dir;
     const good = join(dir, 'good.json5');
     writeFileSync(good, "{ gateway: { command: ['openclaw', 'gateway', 'run'] } }");
-    const result = spawnSync(node, [CLAWSUPD, '--config', good, '--check'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+    const result = runClawsupd(['--config', good, '--check']);
     expect(result.status).toBe(0);
   });
 
   it('a missing config file exits 78 and says so', () => {
-    const result = spawnSync(node, [CLAWSUPD, '--config', '/nonexistent/clawsup.json5'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+    const result = runClawsupd(['--config', '/nonexistent/clawsup.json5']);
     expect(result.status).toBe(78);
     expect(result.stderr).toBe('clawsupd: /nonexistent/clawsup.json5: cannot read config: no such file\n');
   });
 
   it('an unknown flag exits 64 with usage advice', () => {
-    const result = spawnSync(node, [CLAWSUPD, '--confgi', 'x'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+    const result = runClawsupd(['--confgi', 'x']);
     expect(result.status).toBe(64);
     expect(result.stderr).toMatch(/Unknown option '--confgi'.*clawsupd --help/);
   });
