@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A pid is reused by the kernel; its start time tells the process we recorded from a newcomer with the same pid. */
 export function readProcessStartTime(pid: number): string | null {
@@ -48,11 +48,33 @@ export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): boolea
   }
 }
 
+/** True while any process of the group runs; zombies (dead, waiting for their reaper) do not count. */
 export function isProcessGroupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return process.platform === 'linux' ? hasLiveMemberOnLinux(pgid) : true;
+}
+
+function hasLiveMemberOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command name: state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return false;
 }

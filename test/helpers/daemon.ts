@@ -61,10 +61,21 @@ export function startDaemon(options: DaemonOptions): Daemon {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
+  // Log records are parsed once, as lines complete: a flooding gateway makes megabytes of them.
+  const records: LogRecord[] = [];
+  let partialLine = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
+    const lines = (partialLine + chunk.toString()).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        records.push(JSON.parse(line) as LogRecord);
+      } catch {
+        // Not a log record.
+      }
+    }
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -72,17 +83,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  const logs = (): LogRecord[] =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as LogRecord];
-        } catch {
-          return [];
-        }
-      });
+  const logs = (): LogRecord[] => records;
   const status = (): Record<string, any> | null => {
     try {
       return JSON.parse(readFileSync(join(statusDir, 'status.json'), 'utf8'));

@@ -1,10 +1,17 @@
-/** True while a process with this pid exists (EPERM means it exists but belongs to someone else). */
+import { readFileSync } from 'node:fs';
+
+/** True while a process with this pid runs; a zombie waiting for its reaper does not count. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 

@@ -17,6 +17,7 @@ describe('restart mode and diagnose mode', () => {
     expect(status.diagnosis.evidence.join('\n')).toContain("TypeError: Cannot read properties of undefined (reading 'send')");
     expect(status.gateway.restarts).toBe(2);
 
+    await daemon.waitForLog('diagnose line', (r) => r.msg === 'diagnose mode: gateway not restarted');
     const delays = daemon.logs().filter((r) => r.msg === 'gateway restart scheduled').map((r) => r.delayMs);
     expect(delays).toEqual([200, 400]);
     const exits = daemon.logs().filter((r) => r.msg === 'gateway exited' || r.msg === 'gateway started');
@@ -33,7 +34,7 @@ describe('restart mode and diagnose mode', () => {
     expect(status.diagnosis.evidence[0]).toMatch(/ERR_MODULE_NOT_FOUND|Cannot find module/);
     expect(status.diagnosis.command).toEqual({ argv: [node, join(FIXTURES, 'module-not-found.mjs')], resolvedPath: node, exists: true });
     expect(status.gateway.restarts).toBe(0);
-    const hintLine = daemon.logs().find((r) => r.msg === 'diagnose mode: gateway not restarted');
+    const hintLine = await daemon.waitForLog('diagnose line', (r) => r.msg === 'diagnose mode: gateway not restarted');
     expect(hintLine?.hint).toMatch(/reinstall openclaw/);
   });
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load-config.js';
+import { isClawsupError } from '../../src/errors.js';
+
+const FILE = '/etc/clawsup/clawsup.json5';
+
+function errorOf(text: string): { code: string; message: string } {
+  try {
+    parseConfigText(text, FILE, '/home/op');
+  } catch (error) {
+    if (isClawsupError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('parseConfigText', () => {
+  it('fills every default from the schema', () => {
+    const config = parseConfigText("{ gateway: { command: ['openclaw', 'gateway', 'run'] } }", FILE, '/home/op');
+    expect(config.restart).toMatchObject({ failureLimit: 3, failureWindowMs: 300_000, minUptimeMs: 10_000 });
+    expect(config.health.hangKillTimeoutMs).toBe(1_000);
+  });
+
+  it('expands ~/ and resolves relative paths from the config folder', () => {
+    const config = parseConfigText(
+      "{ gateway: { command: ['x'], cwd: 'work' }, status: { dir: '~/.clawsup/status' }, control: { socket: '/run/c.sock' } }",
+      FILE,
+      '/home/op',
+    );
+    expect(config.status.dir).toBe('/home/op/.clawsup/status');
+    expect(config.gateway.cwd).toBe('/etc/clawsup/work');
+    expect(config.control.socket).toBe('/run/c.sock');
+  });
+
+  it.each([
+    ['a syntax error, with line and column', "{\n  gateway: {\n    command: ['x'],,\n  }\n}", 'CLAWSUP_ERR_CONFIG_PARSE', `${FILE}:3:20: not valid JSON5`],
+    ['a typo in a key', "{\n  gateway: { command: ['x'] },\n  restart: { failureLimt: 3 },\n}", 'CLAWSUP_ERR_CONFIG_INVALID', `${FILE}:3:14: restart.failureLimt: unknown key`],
+    ['a wrong type, with what was found', "{\n  gateway: { command: 'openclaw gateway' },\n}", 'CLAWSUP_ERR_CONFIG_INVALID', `${FILE}:2:23: gateway.command: expected array, found "openclaw gateway"`],
+    ['a missing required key', '{ restart: {} }', 'CLAWSUP_ERR_CONFIG_INVALID', 'gateway: expected object, found nothing (the key is missing)'],
+    ['a negative delay', "{ gateway: { command: ['x'] }, restart: { initialDelayMs: -5 } }", 'CLAWSUP_ERR_CONFIG_INVALID', 'restart.initialDelayMs: too small'],
+    ['an empty command', "{ gateway: { command: [] } }", 'CLAWSUP_ERR_CONFIG_INVALID', 'gateway.command: too small'],
+    ['a top-level array', '[1, 2]', 'CLAWSUP_ERR_CONFIG_INVALID', '(top level): expected object, found [1,2]'],
+    ['an empty file', '', 'CLAWSUP_ERR_CONFIG_PARSE', 'not valid JSON5'],
+  ])('refuses %s', (_label, text, code, fragment) => {
+    const error = errorOf(text);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(fragment);
+  });
+
+  it('lists every problem, one per line', () => {
+    const error = errorOf("{ gateway: { command: 'x', bogus: 1 }, restart: { multiplier: 'a' } }");
+    expect(error.message.split('\n')).toHaveLength(3);
+  });
+});
