@@ -4,6 +4,7 @@ import { writeJsonAtomic } from './adapters/atomic-file.js';
 import { buildGatewayEnv } from './adapters/gateway-env.js';
 import { spawnGateway } from './adapters/gateway-process.js';
 import { forgetGateway, recordGateway } from './adapters/gateway-record.js';
+import { GATEWAY_MARKER_VARIABLE } from './adapters/marked-processes.js';
 import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
 import { createOutputCapture, type OutputCapture } from './adapters/output-capture.js';
 import type { Logger } from './adapters/logger.js';
@@ -163,7 +164,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function startGateway(): void {
     output = createCapture();
-    const env = buildGatewayEnv(options.env, config.gateway.env);
+    const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: config.status.dir };
     const command = config.gateway.command;
     const handle = spawnGateway(
       { command, cwd: gatewayCwd(), env },

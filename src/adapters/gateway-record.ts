@@ -1,7 +1,8 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from './atomic-file.js';
-import { isProcessGroupAlive, isSameProcess, readProcessStartTime, signalProcessGroup } from './process-identity.js';
+import { findMarkedProcesses } from './marked-processes.js';
+import { isProcessAlive, isProcessGroupAlive, isSameProcess, readProcessStartTime, signalProcessGroup } from './process-identity.js';
 
 /** The running gateway as written to the status dir, so a clawsupd that was SIGKILLed can be followed by one that finds it. */
 export interface GatewayRecord {
@@ -45,13 +46,40 @@ export interface ReapResult {
   found: GatewayRecord | null;
   wasAlive: boolean;
   neededSigkill: boolean;
+  /** Marked processes no record named (clawsupd died between spawn and record), stopped as well. */
+  strayPids: number[];
+}
+
+/** Stops the recorded orphan, then any process still carrying this status dir's marker. */
+export async function reapOrphanGateway(statusDir: string, stopTimeoutMs: number): Promise<ReapResult> {
+  const recorded = await reapRecordedGateway(statusDir, stopTimeoutMs);
+  const strays = findMarkedProcesses(statusDir);
+  if (strays.length === 0) return { ...recorded, strayPids: [] };
+  const groups = [...new Set(strays.map((stray) => stray.pgid))];
+  for (const pgid of groups) signalProcessGroup(pgid, 'SIGTERM');
+  const isAlive = (): boolean => strays.some((stray) => isProcessAlive(stray.pid) && findMarkedProcesses(statusDir).some((p) => p.pid === stray.pid));
+  const isGone = await waitUntil(() => !isAlive(), stopTimeoutMs);
+  if (!isGone) {
+    for (const pgid of groups) signalProcessGroup(pgid, 'SIGKILL');
+    for (const stray of strays) signalProcess(stray.pid, 'SIGKILL');
+    await waitUntil(() => !isAlive(), 5_000);
+  }
+  return { ...recorded, neededSigkill: recorded.neededSigkill || !isGone, strayPids: strays.map((stray) => stray.pid) };
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
 
 /**
  * Stops a gateway left behind by an earlier clawsupd. Its group is signalled only when the leader is the very
  * process recorded, or when the leader is gone but its group lives on (the kernel never reuses a live group id).
  */
-export async function reapOrphanGateway(statusDir: string, stopTimeoutMs: number): Promise<ReapResult> {
+async function reapRecordedGateway(statusDir: string, stopTimeoutMs: number): Promise<Omit<ReapResult, 'strayPids'>> {
   const found = readGatewayRecord(statusDir);
   if (!found) return { found: null, wasAlive: false, neededSigkill: false };
   const isLeaderOurs = isSameProcess(found.pid, found.startTime);

@@ -43,6 +43,9 @@ async function main(argv: string[]): Promise<number> {
     if (reaped.wasAlive) {
       log.warn({ orphanPid: reaped.found?.pid, neededSigkill: reaped.neededSigkill }, 'stopped a gateway left behind by an earlier clawsupd');
     }
+    if (reaped.strayPids.length > 0) {
+      log.warn({ strayPids: reaped.strayPids, neededSigkill: reaped.neededSigkill }, 'stopped unrecorded gateway processes left by an earlier clawsupd');
+    }
     const supervisor = createSupervisor({ config, configPath, log, env: process.env });
     const detaches: Detach[] = [];
     try {
