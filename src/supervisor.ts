@@ -104,8 +104,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
       logLine: (stream, line) => gatewayLog.info({ stream, line }, 'gateway output'),
-      logSuppressing: (linesPerWindow, windowMs) => gatewayLog.warn({ linesPerWindow, windowMs }, 'gateway output over budget: not logging it until the window ends'),
-      logSuppressed: (suppressedBytes) => gatewayLog.warn({ suppressedBytes }, 'gateway output suppressed'),
+      logSuppressing: (stream, linesPerWindow, windowMs) =>
+        gatewayLog.warn({ stream, linesPerWindow, windowMs }, 'gateway output over budget: not logging it until the window ends'),
+      logSuppressed: (stream, suppressedBytes) => gatewayLog.warn({ stream, suppressedBytes }, 'gateway output suppressed'),
       nowMs: Date.now,
     });
   }

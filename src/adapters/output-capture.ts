@@ -10,8 +10,8 @@ export interface OutputCaptureOptions extends OutputBudgetLimits {
   redact(line: string): string;
   logLine(stream: OutputStream, line: string): void;
   /** Output went over the budget: lines are kept for the tail but no longer logged until the window ends. */
-  logSuppressing(linesPerWindow: number, windowMs: number): void;
-  logSuppressed(suppressedBytes: number): void;
+  logSuppressing(stream: OutputStream, linesPerWindow: number, windowMs: number): void;
+  logSuppressed(stream: OutputStream, suppressedBytes: number): void;
   nowMs(): number;
 }
 
@@ -29,32 +29,34 @@ interface RawChunk {
 }
 
 /**
- * The gateway's output, line by line into the log, up to a budget per window (as journald would limit it anyway).
+ * The gateway's output, line by line into the log, up to a budget per stream and window (as journald would limit it
+ * anyway; a flood on stdout does not silence stderr).
  * Past the budget, chunks are only kept raw, up to the tail's size, and split into lines when the tail is read:
  * a gateway flooding its stdout costs clawsupd little more than the read.
  */
 export function createOutputCapture(options: OutputCaptureOptions): OutputCapture {
   const tail: OutputTail = createOutputTail();
-  const budget = createOutputBudget(options.nowMs());
+  const budgets = { stdout: createOutputBudget(options.nowMs()), stderr: createOutputBudget(options.nowMs()) };
+  const isSuppressing = { stdout: false, stderr: false };
   let pending: RawChunk[] = [];
   let pendingBytes = 0;
   let hasEvicted = false;
-  let isSuppressing = false;
   let isLogging = true;
 
   const keep = (stream: OutputStream, line: string): void => {
     const redacted = options.redact(line);
     appendToTail(tail, redacted, options.maxTailLines, options.maxTailChars);
     if (!isLogging) return;
+    const budget = budgets[stream];
     if (hasLinesLeft(budget, options)) {
       budget.loggedLines += 1;
       options.logLine(stream, redacted);
       return;
     }
     budget.suppressedBytes += line.length + 1;
-    if (!isSuppressing) {
-      isSuppressing = true;
-      options.logSuppressing(options.linesPerWindow, options.windowMs);
+    if (!isSuppressing[stream]) {
+      isSuppressing[stream] = true;
+      options.logSuppressing(stream, options.linesPerWindow, options.windowMs);
     }
   };
   let splitters = createSplitters(keep);
@@ -86,22 +88,23 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
     isLogging = true;
   };
 
-  const reportSuppressed = (): void => {
-    const suppressedBytes = renewOutputBudget(budget, options.nowMs(), options);
+  const reportSuppressed = (stream: OutputStream): void => {
+    const suppressedBytes = renewOutputBudget(budgets[stream], options.nowMs(), options);
     if (suppressedBytes === null) return;
-    materialize();
-    isSuppressing = false;
-    if (suppressedBytes > 0) options.logSuppressed(suppressedBytes);
+    isSuppressing[stream] = false;
+    if (suppressedBytes > 0) options.logSuppressed(stream, suppressedBytes);
   };
 
   return {
     push(stream, chunk) {
-      reportSuppressed();
-      if (!isSuppressing) {
+      reportSuppressed(stream);
+      if (!isSuppressing[stream]) {
+        // Held-back chunks of the other stream came first: they go to the tail before this one.
+        materialize();
         splitters[stream].push(chunk);
         return;
       }
-      budget.suppressedBytes += chunk.length;
+      budgets[stream].suppressedBytes += chunk.length;
       pending.push({ stream, chunk });
       pendingBytes += chunk.length;
       while (pending.length > 1 && pendingBytes - (pending[0]?.chunk.length ?? 0) >= options.maxTailChars) {
@@ -117,8 +120,10 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
       materialize();
       splitters.stdout.flush();
       splitters.stderr.flush();
-      if (budget.suppressedBytes > 0) options.logSuppressed(budget.suppressedBytes);
-      budget.suppressedBytes = 0;
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (budgets[stream].suppressedBytes > 0) options.logSuppressed(stream, budgets[stream].suppressedBytes);
+        budgets[stream].suppressedBytes = 0;
+      }
     },
   };
 }

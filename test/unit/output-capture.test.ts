@@ -12,8 +12,8 @@ function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
     windowMs: 1_000,
     redact: (line) => line.replace('xoxb-secret', '[REDACTED]'),
     logLine: (stream, line) => logged.push(`${stream}:${line}`),
-    logSuppressing: () => events.push('suppressing'),
-    logSuppressed: (bytes) => events.push(`suppressed ${bytes}`),
+    logSuppressing: (stream) => events.push(`suppressing ${stream}`),
+    logSuppressed: (stream, bytes) => events.push(`suppressed ${stream} ${bytes}`),
     nowMs: () => nowMs,
     ...overrides,
   });
@@ -24,18 +24,19 @@ const lines = (from: number, to: number): Buffer =>
   Buffer.from(Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join(''));
 
 describe('gateway output capture', () => {
-  it('logs lines up to the budget, keeps every line in the tail, and says what it held back', () => {
+  it('logs lines up to the budget of each stream, keeps every line in the tail, and says what it held back', () => {
     const { capture, logged, events, advance } = makeCapture();
     capture.push('stdout', Buffer.from('a xoxb-secret\nb\n'));
-    capture.push('stderr', Buffer.from('c\nd\n'));
     capture.push('stdout', lines(1, 10));
-    expect(logged).toEqual(['stdout:a [REDACTED]', 'stdout:b', 'stderr:c']);
-    expect(events).toEqual(['suppressing']);
-    expect(capture.getTailLines()).toEqual(['line 6', 'line 7', 'line 8', 'line 9', 'line 10']);
+    capture.push('stderr', Buffer.from('c\nd\n'));
+    expect(logged).toEqual(['stdout:a [REDACTED]', 'stdout:b', 'stdout:line 1', 'stderr:c', 'stderr:d']);
+    expect(events).toEqual(['suppressing stdout']);
+    expect(capture.getTailLines()).toEqual(['line 8', 'line 9', 'line 10', 'c', 'd']);
+    capture.push('stdout', lines(11, 11));
     advance(1_000);
-    capture.push('stderr', Buffer.from('after\n'));
-    expect(events).toEqual(['suppressing', `suppressed ${2 + lines(1, 10).length}`]);
-    expect(logged.at(-1)).toBe('stderr:after');
+    capture.push('stdout', Buffer.from('after\n'));
+    expect(events).toEqual(['suppressing stdout', `suppressed stdout ${lines(2, 11).length}`]);
+    expect(logged.at(-1)).toBe('stdout:after');
   });
 
   it('rebuilds the tail from held-back chunks, dropping the fragment left by evicted ones', () => {
