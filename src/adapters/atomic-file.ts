@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 let tempCounter = 0;
@@ -26,6 +27,44 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
     throw error;
   }
   fsyncDir(dir);
+}
+
+/** The same guarantees, with the fsyncs on libuv's thread pool so the daemon's loop never waits for the disk. */
+export async function writeFileAtomicAsync(path: string, content: string, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  tempCounter += 1;
+  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`);
+  const file = await open(tempPath, 'w', mode);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
+  await file.close();
+  try {
+    await rename(tempPath, path);
+  } catch (error) {
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
+  await fsyncDirAsync(dir);
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic.
+  }
 }
 
 export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
