@@ -258,8 +258,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     timers.clear();
     watcher?.close();
     statusWriter.write(getStatus());
-    statusWriter.flush();
-    finish(code);
+    void statusWriter.flush().then(() => finish(code));
   }
 
   function safely(action: () => void, message: string): void {

@@ -1,46 +1,61 @@
-import { writeJsonAtomic } from './atomic-file.js';
+import { writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 
 export interface StatusWriter {
   /** Queues the latest value; writes never overlap and only the newest pending value is written. */
   write(value: unknown): void;
-  /** Writes whatever is pending, synchronously (used on the way out). */
-  flush(): void;
+  /** Waits for the write under way, then writes what is pending (used on the way out). */
+  flush(): Promise<void>;
 }
 
-/** Coalesces status writes off the hot path: a burst of state changes becomes one write of the last one. */
+/** Coalesces status writes off the loop: a burst of state changes becomes one write of the last one. */
 export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoException) => void): StatusWriter {
   let pending: unknown = undefined;
   let hasPending = false;
-  let isScheduled = false;
+  let inFlight: Promise<void> | null = null;
   let lastErrorCode: string | null = null;
 
-  const writeNow = (): void => {
-    if (!hasPending) return;
-    const value = pending;
+  const report = (error: unknown): void => {
+    const errno = error as NodeJS.ErrnoException;
+    // Report a failing disk once per cause, not once per write.
+    if (errno.code !== lastErrorCode) onError(errno);
+    lastErrorCode = errno.code ?? 'unknown';
+  };
+  const takePending = (): string => {
+    const content = `${JSON.stringify(pending, null, 2)}\n`;
     hasPending = false;
     pending = undefined;
-    try {
-      writeJsonAtomic(path, value);
-      lastErrorCode = null;
-    } catch (error) {
-      const errno = error as NodeJS.ErrnoException;
-      // Report a failing disk once per cause, not once per write.
-      if (errno.code !== lastErrorCode) onError(errno);
-      lastErrorCode = errno.code ?? 'unknown';
-    }
+    return content;
+  };
+  const writeInBackground = (): void => {
+    if (inFlight !== null || !hasPending) return;
+    inFlight = writeFileAtomicAsync(path, takePending())
+      .then(
+        () => {
+          lastErrorCode = null;
+        },
+        report,
+      )
+      .finally(() => {
+        inFlight = null;
+        writeInBackground();
+      });
   };
 
   return {
     write(value: unknown): void {
       pending = value;
       hasPending = true;
-      if (isScheduled) return;
-      isScheduled = true;
-      setImmediate(() => {
-        isScheduled = false;
-        writeNow();
-      });
+      writeInBackground();
     },
-    flush: writeNow,
+    async flush(): Promise<void> {
+      while (inFlight !== null) await inFlight;
+      if (!hasPending) return;
+      try {
+        writeFileAtomic(path, takePending());
+        lastErrorCode = null;
+      } catch (error) {
+        report(error);
+      }
+    },
   };
 }
