@@ -9,8 +9,12 @@ interface LockRecord {
   startedAt: string;
 }
 
+export type LockState = 'held' | 'reclaimed' | 'taken' | 'unwritable';
+
 export interface InstanceLock {
   path: string;
+  /** Writes the lock again if someone removed it (the status dir deleted under us). */
+  reclaim(): LockState;
   release(): void;
 }
 
@@ -25,7 +29,7 @@ export function acquireInstanceLock(statusDir: string): InstanceLock {
   writeFileSync(tempPath, JSON.stringify(record));
   try {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      if (tryLink(tempPath, lockPath)) return { path: lockPath, release: () => releaseLock(lockPath) };
+      if (tryLink(tempPath, lockPath)) return { path: lockPath, reclaim: () => reclaimLock(statusDir, lockPath, record), release: () => releaseLock(lockPath) };
       const holder = readLock(lockPath);
       if (holder && holder.pid !== process.pid && isSameProcess(holder.pid, holder.startTime)) {
         throw new ClawsupError(
@@ -88,6 +92,24 @@ function takeOverStaleLock(lockPath: string): void {
     }
   }
   safeUnlink(asidePath);
+}
+
+function reclaimLock(statusDir: string, lockPath: string, record: LockRecord): LockState {
+  const holder = readLock(lockPath);
+  if (holder?.pid === process.pid) return 'held';
+  if (holder && isSameProcess(holder.pid, holder.startTime)) return 'taken';
+  const tempPath = `${lockPath}.${process.pid}.tmp`;
+  try {
+    mkdirSync(statusDir, { recursive: true, mode: 0o755 });
+    writeFileSync(tempPath, JSON.stringify(record));
+    if (tryLink(tempPath, lockPath)) return 'reclaimed';
+    takeOverStaleLock(lockPath);
+    return tryLink(tempPath, lockPath) ? 'reclaimed' : 'taken';
+  } catch {
+    return 'unwritable';
+  } finally {
+    safeUnlink(tempPath);
+  }
 }
 
 function releaseLock(lockPath: string): void {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { reapOrphanGateway } from '../adapters/gateway-record.js';
-import { acquireInstanceLock } from '../adapters/instance-lock.js';
-import { createLogger } from '../adapters/logger.js';
+import { acquireInstanceLock, type InstanceLock, type LockState } from '../adapters/instance-lock.js';
+import { createLogger, type Logger } from '../adapters/logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       log.warn({ strayPids: reaped.strayPids, neededSigkill: reaped.neededSigkill }, 'stopped unrecorded gateway processes left by an earlier clawsupd');
     }
     const supervisor = createSupervisor({ config, configPath, log, env: process.env });
+    const lockCheck = setInterval(createLockCheck(lock, log), LOCK_CHECK_INTERVAL_MS);
+    lockCheck.unref();
     const detaches: Detach[] = [];
     try {
       for (const attachment of ATTACHMENTS) {
@@ -64,6 +66,22 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     lock.release();
   }
+}
+
+// Removing the status dir removes the lock with it: look this often, so a second clawsupd cannot start meanwhile.
+const LOCK_CHECK_INTERVAL_MS = 2_000;
+
+/** Logs what the lock check found, once per change rather than every interval. */
+function createLockCheck(lock: InstanceLock, log: Logger): () => void {
+  let lastState: LockState = 'held';
+  return () => {
+    const state = lock.reclaim();
+    if (state === lastState) return;
+    lastState = state === 'reclaimed' ? 'held' : state;
+    if (state === 'reclaimed') log.warn({ lockPath: lock.path }, 'instance lock was removed: claimed it again');
+    else if (state === 'taken') log.error({ lockPath: lock.path }, 'instance lock taken by another clawsupd');
+    else if (state === 'unwritable') log.error({ lockPath: lock.path }, 'instance lock was removed and cannot be written again');
+  };
 }
 
 function parseCliArgs(argv: string[]) {
