@@ -19,7 +19,18 @@ export function loadConfig(path: string, homeDir?: string): LoadedConfig {
   return { config: parseConfigText(text, configPath, homeDir), configPath };
 }
 
+// JSON5 takes these invisible separators as line breaks, or warns on stderr about them inside strings.
+const INVISIBLE_SEPARATOR = /[\u2028\u2029]/;
+
 export function parseConfigText(text: string, configPath: string, homeDir?: string): ClawsupConfig {
+  const separator = INVISIBLE_SEPARATOR.exec(text);
+  if (separator) {
+    const before = text.slice(0, separator.index);
+    const line = before.split('\n').length;
+    const column = separator.index - before.lastIndexOf('\n');
+    const name = separator[0] === '\u2028' ? 'U+2028 LINE SEPARATOR' : 'U+2029 PARAGRAPH SEPARATOR';
+    throw new ClawsupError('CLAWSUP_ERR_CONFIG_PARSE', `${configPath}:${line}:${column}: not valid JSON5: invisible ${name} (write \\u${separator[0].charCodeAt(0).toString(16)} if it is meant)`);
+  }
   let raw: unknown;
   try {
     raw = JSON5.parse(text);
