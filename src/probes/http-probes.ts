@@ -86,7 +86,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     } else if (verdict.state === 'timed-out' && !hasGivenUp) {
       hasGivenUp = true;
       board.noteDown(atMs);
-      supervisor.dispatch({ type: 'start-timed-out', atMs });
+      supervisor.dispatch({ type: 'start-timed-out', atMs, evidence: [`${new Date(atMs).toISOString()} ${verdict.detail}`] });
     }
   }
 

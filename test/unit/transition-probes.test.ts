@@ -15,13 +15,13 @@ function running(): SupervisorState {
 describe('the probes\' events in the transition table', () => {
   it.each([
     ['hang-detected', { type: 'hang-detected' as const, atMs: 20_000, evidence: ['GET /healthz: no answer within 1000 ms'] }, 'hang'],
-    ['start-timed-out', { type: 'start-timed-out' as const, atMs: 20_000 }, 'start-timeout'],
+    ['start-timed-out', { type: 'start-timed-out' as const, atMs: 20_000, evidence: ['not started within 180000 ms (HTTP 503 starting)'] }, 'start-timeout'],
   ])('%s: SIGTERM now, SIGKILL after hangKillTimeoutMs, then a transient failure with that reason', (_name, event, reason) => {
     const killed = transition(running(), event, policy);
     expect(killed.effects).toContainEqual({ type: 'signal-gateway', signal: 'SIGTERM' });
     expect(killed.effects).toContainEqual(expect.objectContaining({ type: 'set-timer', timer: 'stop-escalation', delayMs: 1_000 }));
     const exited = transition(killed.state, { type: 'gateway-exited', atMs: 21_000, code: null, signal: 'SIGKILL', outputTail: [] }, policy);
-    expect(exited.state.gateway.lastExit).toMatchObject({ class: 'transient', reason });
+    expect(exited.state.gateway.lastExit).toMatchObject({ class: 'transient', reason, evidence: event.evidence });
     expect(exited.state.mode).toBe('backoff');
     expect(exited.state.failureTimesMs).toEqual([21_000]);
   });
