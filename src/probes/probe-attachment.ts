@@ -55,6 +55,11 @@ export const probesAttachment: Attachment = {
         if (state.mode === 'healthy') board.noteHealthy(atMs);
         else if (DOWN_MODES.includes(state.mode)) board.noteDown(atMs);
       }
+      // A gateway being stopped on purpose is draining: probing it could only raise false alarms.
+      if (state.stopCause === 'requested' && previous.stopCause !== 'requested') {
+        stopSession();
+        board.resetAll('down');
+      }
       if (state.gateway.pid === previous.gateway.pid) return;
       const { pid, startedAtMs } = state.gateway;
       // Deferred: the supervisor is still inside its dispatch, and a session reports health at once.

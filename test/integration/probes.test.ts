@@ -55,6 +55,8 @@ describe('HTTP probes', () => {
     expect(healthy.probes.slack).toMatchObject({ ok: true, state: 'not-configured' });
     expect(healthy.recovery.lastHealthyAt).toEqual(expect.any(String));
     expect(healthy.reasons).toEqual([]);
+    expect((await daemon.stop()).code).toBe(0);
+    expect(daemon.status()?.probes).toMatchObject({ health: { state: 'down' }, ready: { state: 'down' } });
   });
 
   it('stays healthy while answers are slow but inside the deadline', async () => {
