@@ -1,4 +1,5 @@
 import type { Attachment } from './attachment.js';
+import { probesAttachment } from './probes/probe-attachment.js';
 
 /** Everything clawsupd runs beside the core loop, attached in this order and detached in reverse. */
-export const ATTACHMENTS: readonly Attachment[] = [];
+export const ATTACHMENTS: readonly Attachment[] = [probesAttachment];

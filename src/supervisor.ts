@@ -6,6 +6,7 @@ import { spawnGateway } from './adapters/gateway-process.js';
 import { forgetGateway, recordGateway } from './adapters/gateway-record.js';
 import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
 import type { Logger } from './adapters/logger.js';
+import { findGatewayToken } from './adapters/openclaw-token.js';
 import { resolveCommand } from './adapters/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
 import { loadConfig } from './config/load-config.js';
@@ -53,7 +54,11 @@ export interface Supervisor {
   /** Switches between "healthy once spawned" and "starting until the startup probe passes". */
   setHasStartupProbe(hasStartupProbe: boolean): void;
   onStateChange(listener: (state: SupervisorState, previous: SupervisorState) => void): void;
+  /** Each line the gateway writes (already redacted), for probes that read its log (the Slack socket's lines). */
+  onGatewayLine(listener: GatewayLineListener): void;
 }
+
+export type GatewayLineListener = (line: string, stream: 'stdout' | 'stderr', atMs: number) => void;
 
 const SECRET_ENV_KEY = /token|secret|password|passwd|api[_-]?key|credential/i;
 
@@ -79,6 +84,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const statusSections = new Map<string, unknown>();
   const timers = new Map<TimerName, NodeJS.Timeout>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
+  const lineListeners: GatewayLineListener[] = [];
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
@@ -167,6 +173,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           const line = redactSecrets(rawLine, knownSecrets);
           appendToTail(outputTail, line, config.gateway.outputTailLines, config.gateway.outputTailBytes);
           gatewayLog.info({ stream, line }, 'gateway output');
+          for (const listener of lineListeners) listener(line, stream, Date.now());
         },
         onExit: (code, signal) => {
           gateway = null;
@@ -291,12 +298,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onStateChange(listener) {
       listeners.push(listener);
     },
+    onGatewayLine(listener) {
+      lineListeners.push(listener);
+    },
   };
 }
 
 function collectSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
   const merged: Record<string, string | undefined> = { ...env, ...config.gateway.env };
-  return Object.entries(merged)
+  const fromEnv = Object.entries(merged)
     .filter(([key, value]) => SECRET_ENV_KEY.test(key) && typeof value === 'string' && value.length >= 6)
     .map(([, value]) => value as string);
+  // The gateway token may live only in OpenClaw's own config file: the Slack probe reads it, so it is hidden too.
+  const { token } = findGatewayToken(config, env);
+  return token === null ? fromEnv : [...fromEnv, token];
 }
