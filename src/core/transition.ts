@@ -1,6 +1,6 @@
 import { classifyExit } from './classify-exit.js';
 import { hintFor } from './diagnosis-hints.js';
-import type { ExitRecord, Mode } from './modes.js';
+import type { DiagnoseTrigger, Diagnosis, ExitRecord, Mode } from './modes.js';
 import { computeRestartDelayMs, pruneFailureTimes } from './restart-policy.js';
 import type {
   LogLevel,
@@ -171,11 +171,10 @@ function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, polic
   };
 }
 
-type DiagnoseTrigger = 'structural' | 'failure-limit' | 'fresh-attempt-failed';
 
 function enterDiagnose(state: SupervisorState, exit: ExitRecord, atMs: number, trigger: DiagnoseTrigger): Transition {
   const hint = hintFor(exit.reason);
-  const diagnosis = {
+  const diagnosis: Diagnosis = {
     reason: exit.reason,
     class: exit.class,
     trigger,
