@@ -25,6 +25,20 @@ export const diagnosisSchema = z.object({
   configCheck: z.object({ ok: z.boolean(), errors: z.array(z.string()) }).optional(),
 });
 
+/** One skill under `skills` (src/core/skill-verdict.ts makes it). */
+export const skillViewSchema = z.object({
+  state: z.enum(['ok', 'running', 'failing', 'stale', 'unknown']),
+  status: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  maxAgeMs: z.number().int().nullable(),
+  staleAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  message: z.string().nullable(),
+  host: z.string().nullable(),
+});
+
 export const statusSchema = z.object({
   schemaVersion: z.literal(1),
   mode: z.enum(MODES),
@@ -39,6 +53,8 @@ export const statusSchema = z.object({
   }),
   diagnosis: diagnosisSchema.nullable(),
   daemon: z.object({ pid: z.number().int(), version: z.string(), startedAt: z.string(), host: z.string() }),
+  /** Every configured skill and every skill with a file, once the skills attachment has looked. */
+  skills: z.record(z.string(), skillViewSchema).optional(),
 });
 
 export type StatusSnapshot = z.infer<typeof statusSchema>;
