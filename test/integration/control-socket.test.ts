@@ -6,6 +6,7 @@ import { runClawctl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { isAlive } from '../helpers/processes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
 const forever = { command: [node, join(FIXTURES, 'forever.mjs')] };
@@ -68,7 +69,10 @@ describe('clawctl with a live daemon', () => {
     const restarted = await daemon.waitForStatus('restarted', (s) => s.mode === 'healthy' && s.gateway.pid !== null && s.gateway.pid !== released.gateway.pid);
     expect(restarted.gateway.restarts).toBe(released.gateway.restarts + 1);
 
-    const logs = await clawctl(daemon, 'logs', '-n', '1');
+    const logs = await waitFor('the new gateway\'s first line', async () => {
+      const result = await clawctl(daemon, 'logs', '-n', '1');
+      return result.stdout !== '' ? result : undefined;
+    });
     expect(logs.code).toBe(0);
     expect(logs.stdout).toBe(`ready ${restarted.gateway.pid}\n`);
 
