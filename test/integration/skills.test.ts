@@ -139,6 +139,20 @@ describe('skills with no daemon', () => {
     }
   });
 
+  it('still runs a skill when the clawsupd config is broken, unrecorded, with the command\'s exit code', async () => {
+    const temp = makeTempDir();
+    try {
+      const configPath = join(temp.path, 'c.json5');
+      writeFileSync(configPath, '{ gateway: { command: [] }, status: { dir: "./status" } }');
+      const run = await runClawctl(['--config', configPath, 'skill', 'run', 'memory', '--', node, '-e', 'console.log("ran"); process.exit(4)']);
+      expect(run).toMatchObject({ code: 4, stdout: 'ran\n' });
+      expect(run.stderr).toMatch(/c\.json5:1:\d+: gateway\.command: .*\(skill memory runs, but is not recorded\)/);
+      expect(existsSync(join(temp.path, 'status'))).toBe(false);
+    } finally {
+      temp.remove();
+    }
+  });
+
   it.each(['../evil', '../../tmp/evil', '/tmp/evil', 'a/../../evil', '.evil', 'Evil', 'x'.repeat(65), '', 'a b', 'ok\nx'])('refuses the skill name %j (exit 65), runs nothing and writes nothing', async (name) => {
     const temp = makeTempDir();
     try {

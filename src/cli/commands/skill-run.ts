@@ -1,9 +1,10 @@
 import { runSkillCommand } from '../../adapters/skill-process.js';
 import { describeSkillEnd } from '../../core/skill-outcome.js';
-import { ClawsupError } from '../../errors.js';
+import { assertSkillName } from '../../adapters/skill-files.js';
+import { ClawsupError, isClawsupError } from '../../errors.js';
 import type { ClawctlContext } from '../command.js';
 import { parseCommandArgs } from '../parse-command-args.js';
-import { recordSkill, startSkillRecord } from '../skill-recording.js';
+import { recordSkill, startSkillRecord, type SkillTarget } from '../skill-recording.js';
 import { resolveSkillTarget } from '../skill-target.js';
 
 const USAGE = 'clawctl [--config FILE] skill run NAME [--timeout S] -- CMD ARGS...';
@@ -16,31 +17,46 @@ export async function runSkill(args: string[], context: ClawctlContext): Promise
   const { values, positionals } = parseCommandArgs(separator === -1 ? args : args.slice(0, separator), { timeout: { type: 'string' } }, USAGE, true);
   if (positionals.length !== 1 || argv.length === 0) throw new ClawsupError('CLAWSUP_ERR_USAGE', `usage: ${USAGE}`);
   const timeoutMs = values.timeout === undefined ? null : parseTimeoutMs(values.timeout);
-  const target = resolveSkillTarget(positionals[0] ?? '', context);
+  const name = positionals[0] ?? '';
+  assertSkillName(name);
+  const target = resolveTargetOrWarn(name, context);
 
   const startedAtMs = Date.now();
-  const running = startSkillRecord(target, { status: 'running', startedAt: new Date(startedAtMs).toISOString() });
-  await recordQuietly(() => recordSkill(target, running), context);
+  const running = target && startSkillRecord(target, { status: 'running', startedAt: new Date(startedAtMs).toISOString() });
+  if (target && running) await recordQuietly(() => recordSkill(target, running), context);
 
   const end = await runSkillCommand(argv, timeoutMs);
   const outcome = describeSkillEnd(end);
   const finishedAtMs = Date.now();
   const finishedAt = new Date(finishedAtMs).toISOString();
-  await recordQuietly(
-    () =>
-      recordSkill(target, {
-        ...running,
-        status: outcome.status,
-        finishedAt,
-        durationMs: finishedAtMs - startedAtMs,
-        exitCode: outcome.exitCode,
-        message: outcome.message,
-        lastSuccessAt: outcome.status === 'success' ? finishedAt : running.lastSuccessAt,
-      }),
-    context,
-  );
-  if (outcome.status !== 'success') context.stderr(`clawctl: skill ${target.name}: ${outcome.message ?? outcome.status}\n`);
+  if (target && running) {
+    await recordQuietly(
+      () =>
+        recordSkill(target, {
+          ...running,
+          status: outcome.status,
+          finishedAt,
+          durationMs: finishedAtMs - startedAtMs,
+          exitCode: outcome.exitCode,
+          message: outcome.message,
+          lastSuccessAt: outcome.status === 'success' ? finishedAt : running.lastSuccessAt,
+        }),
+      context,
+    );
+  }
+  if (outcome.status !== 'success') context.stderr(`clawctl: skill ${name}: ${outcome.message ?? outcome.status}\n`);
   return outcome.exitCode;
+}
+
+/** A broken clawsupd config must not stop a skill: it runs unrecorded, and says so. */
+function resolveTargetOrWarn(name: string, context: ClawctlContext): SkillTarget | null {
+  try {
+    return resolveSkillTarget(name, context);
+  } catch (error) {
+    if (!isClawsupError(error) || !error.code.startsWith('CLAWSUP_ERR_CONFIG')) throw error;
+    context.stderr(`clawctl: ${error.message.split('\n')[0]} (skill ${name} runs, but is not recorded)\n`);
+    return null;
+  }
 }
 
 /** A skill runs even when its record cannot be written: the exit code stays the command's. */
