@@ -50,6 +50,20 @@ export const recoverySchema = z.object({
   lastRecoveryMs: z.number().int().nonnegative().nullable(),
 });
 
+/** One skill under `skills` (src/core/skill-verdict.ts makes it). */
+export const skillViewSchema = z.object({
+  state: z.enum(['ok', 'running', 'failing', 'stale', 'unknown']),
+  status: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  maxAgeMs: z.number().int().nullable(),
+  staleAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  message: z.string().nullable(),
+  host: z.string().nullable(),
+});
+
 export const statusSchema = z.object({
   schemaVersion: z.literal(1),
   mode: z.enum(MODES),
@@ -67,6 +81,8 @@ export const statusSchema = z.object({
   /** Present when `health.enabled` (the default). */
   probes: probesSchema.optional(),
   recovery: recoverySchema.optional(),
+  /** Every configured skill and every skill with a file, once the skills attachment has looked. */
+  skills: z.record(z.string(), skillViewSchema).optional(),
 });
 
 export type StatusSnapshot = z.infer<typeof statusSchema>;
