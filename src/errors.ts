@@ -6,7 +6,13 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_CONFIG_INVALID: { exitCode: 78, summary: 'the config does not match the schema' },
   CLAWSUP_ERR_ALREADY_RUNNING: { exitCode: 73, summary: 'another clawsupd already supervises this status dir' },
   CLAWSUP_ERR_STATUS_DIR: { exitCode: 73, summary: 'the status dir cannot be created or written' },
-  CLAWSUP_ERR_SOCKET: { exitCode: 73, summary: 'the control socket cannot be created' },
+  CLAWSUP_ERR_SOCKET: { exitCode: 73, summary: 'the control socket cannot be created, or its folder is unsafe' },
+  CLAWSUP_ERR_NO_DAEMON: { exitCode: 69, summary: 'no clawsupd answered on the control socket' },
+  CLAWSUP_ERR_SOCKET_PERMISSION: { exitCode: 77, summary: 'the control socket refused this user (owner only, or the control.group)' },
+  CLAWSUP_ERR_REFUSED: { exitCode: 75, summary: 'clawsupd refused the request in its current mode (resume outside diagnose, start when not held)' },
+  CLAWSUP_ERR_PROTOCOL: { exitCode: 76, summary: 'clawsupd or clawctl sent something the other did not understand' },
+  CLAWSUP_ERR_SKILL_NAME: { exitCode: 65, summary: 'a skill name that is not 1-64 characters of a-z 0-9 . _ - starting with a letter or digit' },
+  CLAWSUP_ERR_SKILL_FILE: { exitCode: 73, summary: 'a skill status file cannot be written' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
 } as const;
 

@@ -8,6 +8,7 @@ import { GATEWAY_MARKER_VARIABLE } from './adapters/marked-processes.js';
 import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
 import { createOutputCapture, type OutputCapture } from './adapters/output-capture.js';
 import type { Logger } from './adapters/logger.js';
+import { findGatewayToken } from './adapters/openclaw-token.js';
 import { resolveCommand } from './adapters/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
 import { loadConfig } from './config/load-config.js';
@@ -54,7 +55,14 @@ export interface Supervisor {
   /** Switches between "healthy once spawned" and "starting until the startup probe passes". */
   setHasStartupProbe(hasStartupProbe: boolean): void;
   onStateChange(listener: (state: SupervisorState, previous: SupervisorState) => void): void;
+  /**
+   * Each line the gateway writes (already redacted), for probes that read its log (the Slack socket's lines). Past the
+   * output budget (a flood) only lines containing `mustContain` are passed on, found by a cheap byte search.
+   */
+  onGatewayLine(listener: GatewayLineListener, mustContain?: string): void;
 }
+
+export type GatewayLineListener = (line: string, stream: 'stdout' | 'stderr', atMs: number) => void;
 
 const SECRET_ENV_KEY = /token|secret|password|passwd|api[_-]?key|credential/i;
 
@@ -80,6 +88,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const statusSections = new Map<string, unknown>();
   const timers = new Map<TimerName, NodeJS.Timeout>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
+  const lineListeners: GatewayLineListener[] = [];
+  const watchedTexts: string[] = [];
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
@@ -104,6 +114,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
       logLine: (stream, line) => gatewayLog.info({ stream, line }, 'gateway output'),
+      onLine: (stream, line) => {
+        for (const listener of lineListeners) listener(line, stream, Date.now());
+      },
+      watchFor: () => watchedTexts,
       logSuppressing: (stream, linesPerWindow, windowMs) =>
         gatewayLog.warn({ stream, linesPerWindow, windowMs }, 'gateway output over budget: not logging it until the window ends'),
       logSuppressed: (stream, suppressedBytes) => gatewayLog.warn({ stream, suppressedBytes }, 'gateway output suppressed'),
@@ -304,12 +318,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onStateChange(listener) {
       listeners.push(listener);
     },
+    onGatewayLine(listener, mustContain) {
+      lineListeners.push(listener);
+      if (mustContain !== undefined) watchedTexts.push(mustContain);
+    },
   };
 }
 
 function collectSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
   const merged: Record<string, string | undefined> = { ...env, ...config.gateway.env };
-  return Object.entries(merged)
+  const fromEnv = Object.entries(merged)
     .filter(([key, value]) => SECRET_ENV_KEY.test(key) && typeof value === 'string' && value.length >= 6)
     .map(([, value]) => value as string);
+  // The gateway token may live only in OpenClaw's own config file: the Slack probe reads it, so it is hidden too.
+  const { token } = findGatewayToken(config, env);
+  return token === null ? fromEnv : [...fromEnv, token];
 }

@@ -9,6 +9,9 @@ export interface OutputCaptureOptions extends OutputBudgetLimits {
   /** Hides secrets in a line before it is kept or logged. */
   redact(line: string): string;
   logLine(stream: OutputStream, line: string): void;
+  /** Every line, redacted, for readers such as the Slack probe; past the budget only lines holding a `watchFor` text. */
+  onLine(stream: OutputStream, line: string): void;
+  watchFor(): readonly string[];
   /** Output went over the budget: lines are kept for the tail but no longer logged until the window ends. */
   logSuppressing(stream: OutputStream, linesPerWindow: number, windowMs: number): void;
   logSuppressed(stream: OutputStream, suppressedBytes: number): void;
@@ -47,6 +50,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
     const redacted = options.redact(line);
     appendToTail(tail, redacted, options.maxTailLines, options.maxTailChars);
     if (!isLogging) return;
+    options.onLine(stream, redacted);
     const budget = budgets[stream];
     if (hasLinesLeft(budget, options)) {
       budget.loggedLines += 1;
@@ -105,6 +109,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
         return;
       }
       budgets[stream].suppressedBytes += chunk.length;
+      for (const line of findLinesContaining(chunk, options.watchFor())) options.onLine(stream, options.redact(line));
       pending.push({ stream, chunk });
       pendingBytes += chunk.length;
       while (pending.length > 1 && pendingBytes - (pending[0]?.chunk.length ?? 0) >= options.maxTailChars) {
@@ -126,6 +131,22 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
       }
     },
   };
+}
+
+/** The whole lines of `chunk` that contain one of `texts`: a byte search, so a flood costs no per-line work. */
+function findLinesContaining(chunk: Buffer, texts: readonly string[]): string[] {
+  const found = new Map<number, string>();
+  for (const text of texts) {
+    let from = 0;
+    for (let at = chunk.indexOf(text, from); at !== -1; at = chunk.indexOf(text, from)) {
+      const start = chunk.lastIndexOf(10, at) + 1;
+      const newline = chunk.indexOf(10, at);
+      const end = newline === -1 ? chunk.length : newline;
+      if (!found.has(start)) found.set(start, chunk.toString('utf8', start, end).replace(/\r$/, ''));
+      from = end + 1;
+    }
+  }
+  return [...found.entries()].sort(([a], [b]) => a - b).map(([, line]) => line);
 }
 
 function createSplitters(keep: (stream: OutputStream, line: string) => void) {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
-import { CLAWSUP_VERSION } from '../version.js';
 import type { ClawctlContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
-function usage(): string {
-  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
+async function usage(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
+  const lines = commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
   return `Usage: clawctl [--config FILE | --socket PATH] COMMAND [ARGS]\n\nCommands:\n${lines.join('\n')}\n\nclawctl COMMAND --help tells more.`;
 }
 
@@ -39,16 +39,19 @@ async function main(argv: string[]): Promise<number> {
   const { configPath, socketPath, rest } = parseGlobalOptions(argv);
   const [name, ...args] = rest;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return name === undefined ? 64 : 0;
   }
   if (name === '--version') {
-    process.stdout.write(`${CLAWSUP_VERSION}\n`);
+    process.stdout.write(`${(await import('../version.js')).CLAWSUP_VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) throw new ClawsupError('CLAWSUP_ERR_USAGE', `unknown command "${name}" (clawctl --help lists them)`);
-  if (args.includes('--help') || args.includes('-h')) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) throw new ClawsupError('CLAWSUP_ERR_USAGE', `unknown command "${name}" (clawctl --help lists them)`);
+  const command = await entry.load();
+  // After `--` the arguments are a skill command's own (`skill run x -- tool --help`).
+  const ownArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
     process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}\n`);
     return 0;
   }

@@ -14,3 +14,9 @@ export interface ClawctlContext {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
+/** A subcommand's name, and how to load it when it is the one asked for. */
+export interface ClawctlCommandEntry {
+  name: string;
+  load(): Promise<ClawctlCommand>;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
 
 // The one place defaults live. Every object is strict: a typo is an error, never a silent default.
 const durationMs = z.number().int().nonnegative();
@@ -54,13 +55,17 @@ const slackSchema = z.strictObject({
 });
 
 const controlSchema = z.strictObject({
-  socket: pathString.default('~/.clawsup/clawsupd.sock'),
-  /** A group whose members may also use the socket (mode 0660); the owner only when absent. */
+  socket: pathString.default(DEFAULT_CONTROL_SOCKET),
+  /** A group (name or numeric gid) whose members may also use the socket (mode 0660); the owner only when absent. */
   group: z.string().min(1).optional(),
+  /** Clients served at once; one more is told `too-many-clients` and closed. */
+  maxClients: z.number().int().min(1).max(1_000).default(32),
+  /** How long a client may take to send a whole request line (connecting and saying nothing included). */
+  requestTimeoutMs: positiveMs.default(5_000),
 });
 
 const statusSchema = z.strictObject({
-  dir: pathString.default('~/.clawsup/status'),
+  dir: pathString.default(DEFAULT_STATUS_DIR),
 });
 
 const skillNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -8,6 +8,8 @@ export interface ExitFacts {
   isStopRequested: boolean;
   /** clawsupd killed it because probes found it hung or never started. */
   killedForReason?: 'hang' | 'start-timeout' | null;
+  /** What the probes saw when they had it killed. */
+  killEvidence?: readonly string[];
   /** errno code when the process could not be spawned at all (ENOENT, EACCES). */
   spawnErrorCode?: string | null;
   /** The last lines the gateway wrote (stderr and stdout), oldest first. */
@@ -49,7 +51,10 @@ const EX_CONFIG = 78;
 export function classifyExit(facts: ExitFacts): ExitVerdict {
   const tail = facts.outputTail;
   if (facts.spawnErrorCode) return classifySpawnError(facts.spawnErrorCode, tail);
-  if (facts.killedForReason) return { class: 'transient', reason: facts.killedForReason, evidence: lastLines(tail) };
+  if (facts.killedForReason) {
+    const evidence = [...(facts.killEvidence ?? []), ...lastLines(tail)].slice(0, EVIDENCE_LINE_LIMIT);
+    return { class: 'transient', reason: facts.killedForReason, evidence };
+  }
   if (facts.isStopRequested) return { class: 'clean', reason: 'stopped', evidence: [] };
 
   const structural = facts.code === 0 ? null : findStructural(tail);

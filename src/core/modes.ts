@@ -16,9 +16,13 @@ export interface ExitRecord {
   at: string;
 }
 
+export type DiagnoseTrigger = 'structural' | 'failure-limit' | 'fresh-attempt-failed';
+
 export interface Diagnosis {
   reason: string;
   class: ExitClass;
+  trigger: DiagnoseTrigger;
+  failuresInWindow: number;
   since: string;
   evidence: string[];
   hint: string;

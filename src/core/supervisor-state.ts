@@ -26,6 +26,8 @@ export interface SupervisorState {
   diagnosis: Diagnosis | null;
   intent: Intent;
   stopCause: StopCause | null;
+  /** What the probes saw when they had the gateway killed: it leads the exit record's evidence. */
+  stopEvidence: string[];
   /** True for the single attempt made on leaving diagnose mode: one more failure goes straight back. */
   isFreshAttempt: boolean;
   /** Bumped on every timer set, so a timer that fires after being replaced is ignored. */
@@ -60,7 +62,7 @@ export type SupervisorEvent =
   | { type: 'hold-requested'; atMs: number }
   | { type: 'release-requested'; atMs: number }
   | { type: 'hang-detected'; atMs: number; evidence: string[] }
-  | { type: 'start-timed-out'; atMs: number }
+  | { type: 'start-timed-out'; atMs: number; evidence?: string[] }
   | { type: 'health-reported'; atMs: number; verdict: HealthVerdict };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -90,6 +92,7 @@ export function createInitialState(nowMs: number): SupervisorState {
     diagnosis: null,
     intent: 'run',
     stopCause: null,
+    stopEvidence: [],
     isFreshAttempt: false,
     timerSeq: 0,
     health: null,

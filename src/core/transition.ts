@@ -1,6 +1,6 @@
 import { classifyExit } from './classify-exit.js';
 import { hintFor } from './diagnosis-hints.js';
-import type { ExitRecord, Mode } from './modes.js';
+import type { DiagnoseTrigger, Diagnosis, ExitRecord, Mode } from './modes.js';
 import { computeRestartDelayMs, pruneFailureTimes } from './restart-policy.js';
 import type {
   LogLevel,
@@ -49,7 +49,7 @@ export function transition(state: SupervisorState, event: SupervisorEvent, polic
     case 'hang-detected':
       return stopForFailure(state, event.atMs, policy, 'hang', event.evidence);
     case 'start-timed-out':
-      return stopForFailure(state, event.atMs, policy, 'start-timeout', []);
+      return stopForFailure(state, event.atMs, policy, 'start-timeout', event.evidence ?? []);
     case 'health-reported':
       return onHealth(state, event.verdict, event.atMs);
   }
@@ -70,7 +70,7 @@ function isGatewayRunning(state: SupervisorState): boolean {
 }
 
 function spawnGateway(state: SupervisorState, atMs: number): Transition {
-  const next = withMode({ ...state, stopCause: null, diagnosis: null, health: null }, 'starting', atMs);
+  const next = withMode({ ...state, stopCause: null, stopEvidence: [], diagnosis: null, health: null }, 'starting', atMs);
   return { state: next, effects: [{ type: 'clear-timer', timer: 'backoff' }, { type: 'spawn-gateway' }] };
 }
 
@@ -98,6 +98,7 @@ function onGatewayEnded(state: SupervisorState, policy: SupervisorPolicy, facts:
     uptimeMs,
     isStopRequested: state.stopCause === 'requested',
     killedForReason: state.stopCause === 'requested' ? null : state.stopCause,
+    killEvidence: state.stopEvidence,
     spawnErrorCode: facts.spawnErrorCode,
     outputTail: facts.outputTail,
     minUptimeMs: policy.minUptimeMs,
@@ -115,6 +116,7 @@ function onGatewayEnded(state: SupervisorState, policy: SupervisorPolicy, facts:
     ...state,
     gateway: { ...state.gateway, pid: null, startedAtMs: null, lastExit: exitRecord },
     stopCause: null,
+    stopEvidence: [],
     health: null,
   };
   const exitLog = log(
@@ -175,11 +177,10 @@ function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, polic
   };
 }
 
-type DiagnoseTrigger = 'structural' | 'failure-limit' | 'fresh-attempt-failed';
 
 function enterDiagnose(state: SupervisorState, exit: ExitRecord, atMs: number, trigger: DiagnoseTrigger): Transition {
   const hint = hintFor(exit.reason);
-  const diagnosis = {
+  const diagnosis: Diagnosis = {
     reason: exit.reason,
     class: exit.class,
     trigger,
@@ -280,7 +281,7 @@ function stopForFailure(
   evidence: string[],
 ): Transition {
   if (!isGatewayRunning(state) || state.stopCause !== null) return unchanged(state);
-  const stop = stopGateway({ ...state, stopCause: reason }, policy.hangKillTimeoutMs);
+  const stop = stopGateway({ ...state, stopCause: reason, stopEvidence: evidence }, policy.hangKillTimeoutMs);
   const why = log('warn', { gatewayPid: state.gateway.pid, reason, evidence }, 'gateway unresponsive: killing its process group');
   return { state: stop.state, effects: [why, ...stop.effects] };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
-import { findFreePort } from '../helpers/free-port.js';
+import { freePort } from '../helpers/free-port.js';
 import { findProcessesWithMarker, readParentPid } from '../helpers/proc-scan.js';
 import { killGroup } from '../helpers/processes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -42,7 +42,7 @@ function findUnparsable(statusDir: string): string[] {
 describe('chaos: clawsupd SIGKILLed at random moments and restarted as systemd would', () => {
   it(`never runs two gateways, never leaves one unsupervised, never writes a half file (${KILLS} kills)`, async () => {
     const temp = makeTempDir('cs-chaos-');
-    const port = await findFreePort();
+    const port = await freePort();
     const violationsPath = join(temp.path, 'violations');
     writeFileSync(violationsPath, '');
     const statusDir = join(temp.path, 'status');

@@ -5,12 +5,15 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callGatewayRpc, GatewayRpcError } from '../../src/adapters/gateway-rpc.js';
+import { statusSchema } from '../../src/status-schema.js';
+import { cleanupDaemons, startDaemon } from '../helpers/daemon.js';
+import { freePort } from '../helpers/free-port.js';
+import { isAlive } from '../helpers/processes.js';
 
 const ENABLED = process.env['CLAWSUP_REAL_OPENCLAW'] === '1';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -43,18 +46,6 @@ function installOpenClaw(): Promise<string> {
       const bin = lines[lines.length - 1]?.trim();
       if (!bin) reject(new Error('install-openclaw.sh printed no bin dir'));
       else resolve(bin);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port'))));
     });
   });
 }
@@ -184,4 +175,59 @@ describe.skipIf(!ENABLED)('real OpenClaw gateway (CLAWSUP_REAL_OPENCLAW=1)', () 
     expect((error as GatewayRpcError).kind).toBe('rpc');
     expect((error as GatewayRpcError).code).toBe('FORBIDDEN');
   });
+});
+
+describe.skipIf(!ENABLED)('clawsupd supervising the real OpenClaw gateway (CLAWSUP_REAL_OPENCLAW=1)', () => {
+  let tempRoot: string | undefined;
+
+  afterEach(async () => {
+    await cleanupDaemons();
+    if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
+  }, 60_000);
+
+  it('starts it, sees /startupz go to started, reports healthy (Slack not configured), and stops it cleanly', async () => {
+    const bin = await installOpenClaw();
+    tempRoot = await mkdtemp(join(tmpdir(), 'clawsup-real-supervised-'));
+    const port = await freePort();
+    const leaked = [...SUPERVISOR_HINTS, 'OPENCLAW_GATEWAY_PORT', 'OPENCLAW_CONFIG_PATH', 'OPENCLAW_PROFILE'].filter((key) => process.env[key] !== undefined);
+    if (leaked.length > 0) process.stdout.write(`note: the gateway inherits ${leaked.join(', ')} from this environment\n`);
+    const daemon = startDaemon({
+      config: {
+        gateway: {
+          command: [join(bin, 'openclaw'), 'gateway', 'run', '--allow-unconfigured', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', TOKEN],
+          cwd: tempRoot,
+          env: {
+            HOME: join(tempRoot, 'home'),
+            OPENCLAW_STATE_DIR: join(tempRoot, 'state'),
+            OPENCLAW_SKIP_CRON: '1',
+            OPENCLAW_GATEWAY_TOKEN: TOKEN,
+            PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+            NO_COLOR: '1',
+          },
+          stopTimeoutMs: 20_000,
+        },
+        health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 1_000, timeoutMs: 1_000, startupGraceMs: 90_000, startTimeoutMs: 180_000 },
+        slack: { rpcIntervalMs: 2_000 },
+      },
+    });
+    const starting = await daemon.waitForStatus('starting', (s) => s.mode === 'starting' && s.gateway.pid !== null, 30_000);
+    expect(starting.probes.startup.state).toBe('starting');
+    const healthy = await daemon.waitForStatus('healthy after /startupz', (s) => s.mode === 'healthy', 180_000);
+    expect(statusSchema.parse(healthy)).toBeTruthy();
+    expect(healthy.probes.startup).toMatchObject({ ok: true, state: 'started' });
+    expect(healthy.probes.health).toMatchObject({ ok: true, state: 'live' });
+    const withSlack = await daemon.waitForStatus('Slack judged over the RPC', (s) => s.probes.slack.state === 'not-configured' && s.probes.slack.latencyMs !== null, 60_000);
+    expect(withSlack.mode).toBe('healthy');
+    const startedLog = daemon.logs().find((r) => r.msg === 'gateway started: startup probe passed');
+    process.stdout.write(`real gateway: /startupz started ${String(startedLog?.startupMs)} ms after spawn; channels.status ${withSlack.probes.slack.latencyMs} ms\n`);
+
+    const gatewayPid = healthy.gateway.pid as number;
+    const exit = await daemon.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    const stopped = daemon.status();
+    expect(stopped?.mode).toBe('stopped');
+    expect(stopped?.gateway.lastExit).toMatchObject({ class: 'clean', reason: 'stopped' });
+    expect(isAlive(gatewayPid)).toBe(false);
+    expect(JSON.stringify(daemon.logs())).not.toContain(TOKEN);
+  }, 15 * 60_000);
 });

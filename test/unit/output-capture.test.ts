@@ -4,6 +4,7 @@ import { createOutputCapture, type OutputCaptureOptions } from '../../src/adapte
 function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
   const logged: string[] = [];
   const events: string[] = [];
+  const seen: string[] = [];
   let nowMs = 0;
   const capture = createOutputCapture({
     maxTailLines: 5,
@@ -15,9 +16,11 @@ function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
     logSuppressing: (stream) => events.push(`suppressing ${stream}`),
     logSuppressed: (stream, bytes) => events.push(`suppressed ${stream} ${bytes}`),
     nowMs: () => nowMs,
+    onLine: (stream, line) => seen.push(`${stream}:${line}`),
+    watchFor: () => ['slack socket'],
     ...overrides,
   });
-  return { capture, logged, events, advance: (ms: number) => (nowMs += ms) };
+  return { capture, logged, events, seen, advance: (ms: number) => (nowMs += ms) };
 }
 
 const lines = (from: number, to: number): Buffer =>
@@ -55,5 +58,12 @@ describe('gateway output capture', () => {
     capture.finish();
     expect(capture.getTailLines()).toEqual(['Error: boom', '    at main (/app.js:1:1)']);
     expect(logged).toEqual(['stderr:Error: boom', 'stderr:    at main (/app.js:1:1)']);
+  });
+
+  it('passes every line to readers, and past the budget still the lines holding a watched text', () => {
+    const { capture, seen } = makeCapture({ linesPerWindow: 1 });
+    capture.push('stdout', Buffer.from('one\ntwo\n'));
+    capture.push('stdout', Buffer.from('noise\n[slack] slack socket mode connected xoxb-secret\r\nnoise\nslack socket disconnected (x)'));
+    expect(seen).toEqual(['stdout:one', 'stdout:two', 'stdout:[slack] slack socket mode connected [REDACTED]', 'stdout:slack socket disconnected (x)']);
   });
 });

@@ -1,5 +1,17 @@
-import type { ClawctlCommand } from '../command.js';
-import { configCommand } from './config-check.js';
+import type { ClawctlCommandEntry } from '../command.js';
 
-/** Every clawctl subcommand, in the order `clawctl --help` lists them. */
-export const COMMANDS: readonly ClawctlCommand[] = [configCommand];
+/**
+ * Every clawctl subcommand, in the order `clawctl --help` lists them. Each is loaded only when it runs, so
+ * `clawctl status` pays for its own imports and nobody else's.
+ */
+export const COMMANDS: readonly ClawctlCommandEntry[] = [
+  { name: 'status', load: async () => (await import('./status.js')).statusCommand },
+  { name: 'restart', load: async () => (await import('./restart.js')).restartCommand },
+  { name: 'resume', load: async () => (await import('./resume.js')).resumeCommand },
+  { name: 'stop', load: async () => (await import('./stop.js')).stopCommand },
+  { name: 'start', load: async () => (await import('./start.js')).startCommand },
+  { name: 'diagnose', load: async () => (await import('./diagnose.js')).diagnoseCommand },
+  { name: 'logs', load: async () => (await import('./logs.js')).logsCommand },
+  { name: 'config', load: async () => (await import('./config-check.js')).configCommand },
+  { name: 'skill', load: async () => (await import('./skill.js')).skillCommand },
+];

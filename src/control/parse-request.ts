@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { skillRecordSchema } from '../skills/skill-record.js';
+import { buildError, isControlMethod, PROTOCOL_VERSION, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
+
+const noParams = z.strictObject({}).optional();
+
+/** Each method's params; defaults live here, as everywhere else, in the schema. */
+export const PARAM_SCHEMAS = {
+  status: noParams,
+  restart: noParams,
+  resume: noParams,
+  stop: noParams,
+  start: noParams,
+  diagnose: noParams,
+  'config-check': noParams,
+  logs: z.strictObject({ n: z.number().int().min(1).max(10_000).default(50) }).prefault({}),
+  'skill-report': z.strictObject({ record: skillRecordSchema }),
+} satisfies Record<ControlMethod, z.ZodType>;
+
+export type ParamsOf<M extends ControlMethod> = z.output<(typeof PARAM_SCHEMAS)[M]>;
+
+export type ControlRequest = { [M in ControlMethod]: { id: RequestId; method: M; params: ParamsOf<M> } }[ControlMethod];
+
+const MAX_ID_LENGTH = 128;
+
+/** One request line to a checked request, or the error reply it deserves. Pure. */
+export function parseRequestLine(line: string): { ok: true; request: ControlRequest } | { ok: false; reply: ControlReply } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, reply: buildError(null, 'malformed-json', `not JSON: ${(error as Error).message}`) };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, reply: buildError(null, 'bad-request', 'a request is a JSON object: {"v":1,"id":..,"method":..,"params":..}') };
+  }
+  const fields = raw as Record<string, unknown>;
+  const id = readId(fields.id);
+  if (id === undefined) {
+    return { ok: false, reply: buildError(null, 'bad-request', `id must be a string of at most ${MAX_ID_LENGTH} characters, a number or null`) };
+  }
+  if (fields.v !== PROTOCOL_VERSION) {
+    return { ok: false, reply: buildError(id, 'unsupported-version', `v must be ${PROTOCOL_VERSION}, found ${JSON.stringify(fields.v) ?? 'nothing'}`) };
+  }
+  const unknownKeys = Object.keys(fields).filter((key) => !['v', 'id', 'method', 'params'].includes(key));
+  if (unknownKeys.length > 0) return { ok: false, reply: buildError(id, 'bad-request', `unknown key ${JSON.stringify(unknownKeys[0])}`) };
+  if (!isControlMethod(fields.method)) {
+    const found = typeof fields.method === 'string' ? JSON.stringify(fields.method.slice(0, 64)) : 'no method';
+    return { ok: false, reply: buildError(id, 'unknown-method', `unknown method ${found}`) };
+  }
+  const method = fields.method;
+  const parsed = PARAM_SCHEMAS[method].safeParse(fields.params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = ['params', ...(issue?.path ?? []).map(String)].join('.');
+    return { ok: false, reply: buildError(id, 'bad-params', `${method}: ${where}: ${issue?.message ?? 'invalid'}`) };
+  }
+  return { ok: true, request: { id, method, params: parsed.data } as ControlRequest };
+}
+
+function readId(id: unknown): RequestId | undefined {
+  if (id === undefined || id === null) return null;
+  if (typeof id === 'number' && Number.isFinite(id)) return id;
+  if (typeof id === 'string' && id.length <= MAX_ID_LENGTH) return id;
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/** The control socket's wire format: newline-delimited JSON, one request and one reply a line. Pure; no zod, so clawctl starts fast. */
+export const PROTOCOL_VERSION = 1;
+/** A request line longer than this is refused and the connection closed. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report'] as const;
+export type ControlMethod = (typeof CONTROL_METHODS)[number];
+
+/** Every error code a reply may carry, with what it means (the README lists the same). */
+export const CONTROL_ERROR_CODES = {
+  'malformed-json': 'the line is not JSON',
+  'bad-request': 'the line is JSON but not a request object ({"v":1,"id":..,"method":..,"params":..})',
+  'unsupported-version': 'the request asks for a protocol version other than 1',
+  'unknown-method': 'no such method',
+  'bad-params': 'the params do not fit the method',
+  'request-too-large': 'the request line is over 64 KiB; the connection is closed',
+  'request-timeout': 'no complete request line within control.requestTimeoutMs; the connection is closed',
+  'incomplete-request': 'the client ended its side before finishing the line',
+  'too-many-clients': 'control.maxClients clients are connected already; try again',
+  'not-in-diagnose': 'resume asked while the gateway is not in diagnose mode',
+  'not-held': 'start asked while the gateway is not held by stop',
+  'shutting-down': 'clawsupd is stopping and takes no more orders',
+  'skill-write-failed': 'the skill status file could not be written',
+  internal: 'a bug in clawsupd; the daemon goes on',
+} as const;
+export type ControlErrorCode = keyof typeof CONTROL_ERROR_CODES;
+
+export type RequestId = string | number | null;
+
+export interface ControlError {
+  code: ControlErrorCode;
+  message: string;
+}
+
+export type ControlReply =
+  | { v: typeof PROTOCOL_VERSION; id: RequestId; ok: true; result: unknown }
+  | { v: typeof PROTOCOL_VERSION; id: RequestId; ok: false; error: ControlError };
+
+export function buildResult(id: RequestId, result: unknown): ControlReply {
+  return { v: PROTOCOL_VERSION, id, ok: true, result: result ?? null };
+}
+
+export function buildError(id: RequestId, code: ControlErrorCode, message: string): ControlReply {
+  return { v: PROTOCOL_VERSION, id, ok: false, error: { code, message } };
+}
+
+export function encodeLine(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+export function isControlMethod(method: unknown): method is ControlMethod {
+  return typeof method === 'string' && (CONTROL_METHODS as readonly string[]).includes(method);
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { skillFilePath } from '../../src/adapters/skill-files.js';
+import { formatDuration } from '../../src/cli/format-duration.js';
+import { renderStatus } from '../../src/cli/render-status.js';
+import { exitCodeForMode } from '../../src/cli/status-exit-code.js';
+import { MODES } from '../../src/core/modes.js';
+
+describe('clawctl status exit codes (monitoring-plugin convention)', () => {
+  it.each([
+    ['healthy', 0],
+    ['degraded', 1],
+    ['starting', 1],
+    ['backoff', 1],
+    ['held', 1],
+    ['stopping', 1],
+    ['diagnose', 2],
+    ['stopped', 2],
+    ['something-new', 3],
+    [undefined, 3],
+  ])('%s -> %i', (mode, code) => {
+    expect(exitCodeForMode(mode)).toBe(code);
+  });
+
+  it('knows every mode of the contract', () => {
+    for (const mode of MODES) expect(exitCodeForMode(mode)).toBeLessThan(3);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [999, '999ms'],
+    [1_000, '1s'],
+    [65_000, '1m 5s'],
+    [3_600_000, '1h'],
+    [93_784_000, '1d 2h'],
+    [-2_000, '-2s'],
+  ])('%i ms -> %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('renderStatus', () => {
+  const NOW = Date.parse('2026-11-21T10:00:00.000Z');
+  const status = {
+    schemaVersion: 1,
+    mode: 'degraded',
+    since: '2026-11-21T09:59:00.000Z',
+    reasons: ['skill-stale:backup', 'slack-flapping'],
+    gateway: {
+      pid: 4242,
+      startedAt: '2026-11-21T09:00:00.000Z',
+      restarts: 2,
+      lastExit: { code: 1, signal: null, uptimeMs: 30_000, class: 'transient', reason: 'crash', evidence: ['TypeError: boom'], at: '2026-11-21T08:59:59.000Z' },
+    },
+    diagnosis: null,
+    daemon: { pid: 1, version: '0.1.0', startedAt: '2026-11-21T08:00:00.000Z', host: 'node-1' },
+    probes: { slack: { state: 'flapping', disconnectsLastHour: 5 } },
+    skills: { backup: { state: 'stale', status: 'success', lastSuccessAt: '2026-11-20T10:00:00.000Z', maxAgeMs: 3_600_000, message: null } },
+  };
+
+  it('shows mode, reasons, gateway, last exit, probes and skills, one fact a line', () => {
+    const text = renderStatus(status, NOW);
+    expect(text).toContain('mode: degraded since 2026-11-21T09:59:00.000Z (1m ago)');
+    expect(text).toContain('reasons: skill-stale:backup, slack-flapping');
+    expect(text).toContain('gateway: pid 4242, up 1h, 2 restart(s)');
+    expect(text).toContain('last exit: code 1, transient: crash');
+    expect(text).toContain('| TypeError: boom');
+    expect(text).toMatch(/slack +flapping {2}disconnectsLastHour=5/);
+    expect(text).toMatch(/backup +stale +last success 1d ago, max age 1h/);
+  });
+
+  it('shows the diagnosis and its hint in diagnose mode', () => {
+    const text = renderStatus({ ...status, mode: 'diagnose', diagnosis: { reason: 'module-not-found', class: 'structural', trigger: 'structural', since: 'then', hint: 'reinstall openclaw' } }, NOW);
+    expect(text).toContain('diagnosis: module-not-found (structural, structural) since then');
+    expect(text).toContain('hint: reinstall openclaw');
+  });
+
+  it('survives an object from an older or damaged file', () => {
+    expect(renderStatus({}, NOW)).toContain('mode: unknown');
+  });
+});
+
+describe('skillFilePath', () => {
+  it('puts a good name directly in status.dir/skills', () => {
+    expect(skillFilePath('/var/lib/clawsup', 'daily-memory')).toBe('/var/lib/clawsup/skills/daily-memory.json');
+    expect(skillFilePath('/s', 'a.b_c-9')).toBe('/s/skills/a.b_c-9.json');
+  });
+
+  it.each(['', '..', '../x', 'a/b', '/etc/passwd', '.hidden', '-x', 'A', 'a b', 'a\u0000b', 'a\nb', 'é', 'x'.repeat(65), '..\\x', '%2e%2e'])(
+    'refuses %j with CLAWSUP_ERR_SKILL_NAME',
+    (name) => {
+      expect(() => skillFilePath('/s', name)).toThrow(expect.objectContaining({ code: 'CLAWSUP_ERR_SKILL_NAME', exitCode: 65 }));
+    },
+  );
+});
