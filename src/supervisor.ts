@@ -8,7 +8,7 @@ import { GATEWAY_MARKER_VARIABLE } from './adapters/marked-processes.js';
 import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
 import { createOutputCapture, type OutputCapture } from './adapters/output-capture.js';
 import type { Logger } from './adapters/logger.js';
-import { findGatewayToken } from './adapters/openclaw-token.js';
+import { readOpenclawSecrets } from './adapters/openclaw-token.js';
 import { resolveCommand } from './adapters/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
 import { loadConfig } from './config/load-config.js';
@@ -203,6 +203,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       },
     );
     gateway = handle;
+    // After the spawn, off the restart's path: the keys in OpenClaw's config may have changed since the last start.
+    knownSecrets = collectSecrets(config, options.env);
     watchInputs();
   }
 
@@ -330,7 +332,6 @@ function collectSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[]
   const fromEnv = Object.entries(merged)
     .filter(([key, value]) => SECRET_ENV_KEY.test(key) && typeof value === 'string' && value.length >= 6)
     .map(([, value]) => value as string);
-  // The gateway token may live only in OpenClaw's own config file: the Slack probe reads it, so it is hidden too.
-  const { token } = findGatewayToken(config, env);
-  return token === null ? fromEnv : [...fromEnv, token];
+  // OpenClaw's own config holds the gateway token and the channel and provider keys: all hidden, however printed.
+  return [...fromEnv, ...readOpenclawSecrets(config, env)];
 }

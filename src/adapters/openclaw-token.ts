@@ -16,12 +16,45 @@ export interface GatewayToken {
  * The gateway's shared token, for its RPC: `gateway.env`, then clawsupd's environment, then `gateway.auth.token` in the
  * OpenClaw config (`gateway.openclawConfigPath`, else ~/.openclaw/openclaw.json when it exists). Never throws.
  */
+function openclawConfigPathOf(config: ClawsupConfig, env: NodeJS.ProcessEnv): string {
+  return config.gateway.openclawConfigPath ?? join(env['HOME'] ?? homedir(), '.openclaw', 'openclaw.json');
+}
+
+// Keys under which OpenClaw's config keeps credentials (gateway.auth.token, channels.slack.botToken, providers' apiKey).
+const SECRET_KEY = /token|secret|password|passwd|api[_-]?key|credential|private[_-]?key/i;
+const MIN_SECRET_CHARS = 6;
+
+/** Every credential in the OpenClaw config, so the gateway's output can be scrubbed of them however it prints them. */
+export function readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
+  const path = openclawConfigPathOf(config, env);
+  let parsed: unknown;
+  try {
+    parsed = JSON5.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const visit = (value: unknown, key: string, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    if (typeof value === 'string') {
+      if (SECRET_KEY.test(key) && value.length >= MIN_SECRET_CHARS) found.push(value);
+    } else if (Array.isArray(value)) value.forEach((item) => visit(item, key, depth + 1));
+    else if (value !== null && typeof value === 'object') {
+      for (const [childKey, child] of Object.entries(value)) visit(child, childKey, depth + 1);
+    }
+  };
+  visit(parsed, '', 0);
+  return found;
+}
+
+const MAX_DEPTH = 32;
+
 export function findGatewayToken(config: ClawsupConfig, env: NodeJS.ProcessEnv): GatewayToken {
   const fromConfigEnv = config.gateway.env[TOKEN_ENV];
   if (fromConfigEnv) return { token: fromConfigEnv, source: `gateway.env.${TOKEN_ENV}` };
   const fromEnv = env[TOKEN_ENV];
   if (fromEnv) return { token: fromEnv, source: `environment ${TOKEN_ENV}` };
-  const path = config.gateway.openclawConfigPath ?? join(env['HOME'] ?? homedir(), '.openclaw', 'openclaw.json');
+  const path = openclawConfigPathOf(config, env);
   if (!existsSync(path)) return { token: null, source: null };
   try {
     const parsed = JSON5.parse(readFileSync(path, 'utf8')) as { gateway?: { auth?: { token?: unknown } } };
