@@ -12,9 +12,16 @@ const STICKY = 0o1000;
 // The socket is created with no bits for group and others, before its mode is set: no window for another user.
 const SOCKET_UMASK = 0o177;
 const PROBE_TIMEOUT_MS = 2_000;
+// sun_path holds 108 bytes on Linux and 104 on macOS, the terminating NUL included.
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
 
 /** Makes the socket's folder safe (creating it owner-only) and clears a socket left by a dead daemon. */
 export async function claimSocketPath(socketPath: string, groupId: number | null): Promise<void> {
+  const bytes = Buffer.byteLength(socketPath);
+  if (bytes > MAX_SOCKET_PATH_BYTES) {
+    // The kernel would bind a truncated path: a socket in another folder than the one asked for.
+    throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${socketPath}: ${bytes} bytes, over the ${MAX_SOCKET_PATH_BYTES} a Unix socket path may have; choose a shorter control.socket`);
+  }
   ensureSafeDir(dirname(socketPath), groupId);
   let stat;
   try {
