@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { buildBenchEnv } from './bench-env.js';
 import { runCommand, runOrThrow } from './run-command.js';
 
 // The peers are installed outside the repo, once, and reused by later runs.
@@ -15,7 +14,8 @@ export async function ensurePm2(): Promise<string> {
   if (existsSync(bin)) return bin;
   mkdirSync(prefix, { recursive: true });
   process.stderr.write(`installing pm2@${PM2_VERSION} into ${prefix}\n`);
-  await runOrThrow('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', `pm2@${PM2_VERSION}`], { env: buildBenchEnv() });
+  // The install keeps the environment as it is: the registry may need NODE_EXTRA_CA_CERTS; only timed runs drop it.
+  await runOrThrow('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', `pm2@${PM2_VERSION}`]);
   return bin;
 }
 
@@ -25,7 +25,7 @@ export async function ensureSupervisord(): Promise<{ supervisord: string; superv
   if (existsSync(found.supervisord)) return found;
   if (process.getuid?.() !== 0) throw new Error('supervisord is not installed and installing it needs root: apt-get install supervisor');
   process.stderr.write('installing supervisor with apt-get\n');
-  const env = { ...buildBenchEnv(), DEBIAN_FRONTEND: 'noninteractive' };
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const first = await runCommand('apt-get', ['install', '-y', '--no-install-recommends', 'supervisor'], { env });
   if (first.code !== 0) {
     await runOrThrow('apt-get', ['update'], { env });

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { buildBenchEnv } from '../lib/bench-env.js';
+import { BENCH_FIXTURES, CLAWCTL, startContender, type ContenderName, type RunningContender } from '../lib/contenders.js';
+import { findFreePort } from '../lib/free-port.js';
+import type { Measure } from '../lib/measure.js';
+import { runCommand } from '../lib/run-command.js';
+import { summarize } from '../lib/stats.js';
+
+const RUNS = 30;
+const TARGET_MS = 70;
+
+/** A status query as a whole process, start-up included: what a monitoring check or an operator's shell pays. */
+export const statusQuery: Measure = {
+  id: 'status-cli',
+  title: 'status query as a whole process',
+  async run(options, report) {
+    const runs = Math.max(5, Math.round(RUNS * options.runsScale));
+    const floor = await timeRuns(runs, () => runCommand(process.execPath, ['-e', '0'], { env: buildBenchEnv() }));
+    report({ measure: this.title, contender: 'node -e 0', unit: 'ms', summary: summarize(floor) });
+    for (const name of options.contenders) {
+      const port = await findFreePort();
+      const running = await startContender(name, { argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)] });
+      try {
+        const query = queryFor(running);
+        const first = await query();
+        if (first.code !== 0 && !(name === 'clawsup' && first.code !== null && first.code < 3)) {
+          throw new Error(`${name} status query failed (exit ${first.code}): ${first.stderr.slice(0, 300)}`);
+        }
+        const times = await timeRuns(runs, query);
+        const summary = summarize(times);
+        report({
+          measure: this.title,
+          contender: `${name}: ${commandLabel(name)}`,
+          unit: 'ms',
+          summary,
+          ...(name === 'clawsup' ? { target: `< ${TARGET_MS} ms`, isMet: summary.median < TARGET_MS } : {}),
+        });
+      } finally {
+        await running.stop();
+      }
+    }
+  },
+};
+
+function commandLabel(name: ContenderName): string {
+  return { clawsup: 'clawctl status', pm2: 'pm2 jlist', supervisord: 'supervisorctl status', 'bare-spawn': '' }[name];
+}
+
+function queryFor(running: RunningContender) {
+  const env = buildBenchEnv();
+  switch (running.name) {
+    case 'clawsup':
+      return () => runCommand(process.execPath, [CLAWCTL, '--socket', running.paths.socketPath ?? '', 'status'], { env });
+    case 'pm2':
+      return () => runCommand(running.paths.pm2 ?? 'pm2', ['jlist'], { env: buildBenchEnv({ PM2_HOME: running.paths.pm2Home ?? '' }) });
+    case 'supervisord':
+      return () => runCommand(running.paths.supervisorctl ?? 'supervisorctl', ['-c', running.paths.confPath ?? '', 'status'], { env });
+    case 'bare-spawn':
+      throw new Error('a bare spawn loop has no status');
+  }
+}
+
+async function timeRuns(runs: number, action: () => Promise<{ elapsedMs: number }>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) times.push((await action()).elapsedMs);
+  return times;
+}
