@@ -18,7 +18,10 @@
  * (every call then fails with `missing scope`). Connect params are a closed schema: an
  * unknown property is rejected.
  */
-import { WebSocket, type CloseEvent, type ErrorEvent, type MessageEvent } from 'undici';
+import type { CloseEvent, ErrorEvent, MessageEvent, WebSocket as UndiciWebSocket } from 'undici';
+
+// Loaded on the first call: undici adds ~15 MB to the daemon, and a gateway without a token is never called.
+let WebSocket: typeof UndiciWebSocket;
 
 export const GATEWAY_PROTOCOL_VERSION = 4;
 const CLIENT_ID = 'gateway-client';
@@ -125,7 +128,12 @@ const AUTH_DETAIL_CODES = /^(AUTH_|DEVICE_|PAIRING_|CONTROL_UI_DEVICE)/;
  * Opens a WebSocket to the gateway, authenticates with the shared token, calls one method and
  * returns its payload. Rejects with a {@link GatewayRpcError}; the socket is closed on every path.
  */
-export function callGatewayRpc(options: GatewayRpcOptions): Promise<unknown> {
+export async function callGatewayRpc(options: GatewayRpcOptions): Promise<unknown> {
+  WebSocket ??= (await import('undici')).WebSocket;
+  return callWithWebSocket(options);
+}
+
+function callWithWebSocket(options: GatewayRpcOptions): Promise<unknown> {
   const { token, method } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Every message that leaves this module goes through here: the token never does.
@@ -170,7 +178,7 @@ export function callGatewayRpc(options: GatewayRpcOptions): Promise<unknown> {
     const connectId = `connect-${idSuffix}`;
     const callId = `call-${idSuffix}`;
 
-    let ws: WebSocket;
+    let ws: UndiciWebSocket;
     try {
       ws = new WebSocket(target.wsUrl);
     } catch (error) {
