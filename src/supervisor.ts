@@ -47,7 +47,8 @@ export interface Supervisor {
   reloadConfig(): { ok: true } | { ok: false; error: string };
   getConfig(): ClawsupConfig;
   /** Lets other components (probes, skills) put their view into status.json. */
-  setStatusSection(name: string, value: unknown): void;
+  /** `isRoutine`: only timings changed (a probe answered as before), so status.json may take it a little later. */
+  setStatusSection(name: string, value: unknown, isRoutine?: boolean): void;
   /** The startup probe's verdict on the current gateway (without probes, a spawned gateway counts as started). */
   setGatewayStarted(isStarted: boolean): void;
   /** Why `source` (a probe, the skills) finds the node degraded; an empty list clears it. */
@@ -101,8 +102,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const degradations = new Map<string, readonly string[]>();
 
   function createWriter(): StatusWriter {
-    return createStatusWriter(join(config.status.dir, 'status.json'), (error) =>
-      log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
+    return createStatusWriter(
+      join(config.status.dir, 'status.json'),
+      (error) => log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
+      config.status.routineWriteIntervalMs,
     );
   }
 
@@ -298,9 +301,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     getOutputLines: (count) => output.getTailLines().slice(-count),
     reloadConfig,
     getConfig: () => config,
-    setStatusSection(name, value) {
+    setStatusSection(name, value, isRoutine = false) {
       statusSections.set(name, value);
-      statusWriter.write(getStatus());
+      if (isRoutine) statusWriter.writeRoutine(getStatus());
+      else statusWriter.write(getStatus());
     },
     setGatewayStarted(isStarted) {
       if (isStarted === isGatewayStarted) return;

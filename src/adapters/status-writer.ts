@@ -3,15 +3,19 @@ import { writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 export interface StatusWriter {
   /** Queues the latest value; writes never overlap and only the newest pending value is written. */
   write(value: unknown): void;
+  /** The same for a change nobody waits for (a probe's latest timing): written at most once per routine interval. */
+  writeRoutine(value: unknown): void;
   /** Waits for the write under way, then writes what is pending (used on the way out). */
   flush(): Promise<void>;
 }
 
 /** Coalesces status writes off the loop: a burst of state changes becomes one write of the last one. */
-export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoException) => void): StatusWriter {
+export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoException) => void, routineIntervalMs: number): StatusWriter {
   let pending: unknown = undefined;
   let hasPending = false;
   let inFlight: Promise<void> | null = null;
+  let routineTimer: NodeJS.Timeout | null = null;
+  let lastWriteAtMs = Number.NEGATIVE_INFINITY;
   let lastErrorCode: string | null = null;
 
   const report = (error: unknown): void => {
@@ -28,6 +32,7 @@ export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoEx
   };
   const writeInBackground = (): void => {
     if (inFlight !== null || !hasPending) return;
+    lastWriteAtMs = Date.now();
     inFlight = writeFileAtomicAsync(path, takePending())
       .then(
         () => {
@@ -47,7 +52,22 @@ export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoEx
       hasPending = true;
       writeInBackground();
     },
+    writeRoutine(value: unknown): void {
+      pending = value;
+      hasPending = true;
+      if (routineTimer !== null) return;
+      const waitMs = lastWriteAtMs + routineIntervalMs - Date.now();
+      if (waitMs <= 0) return writeInBackground();
+      // An urgent write meanwhile takes the pending value with it; the timer then finds nothing to do.
+      routineTimer = setTimeout(() => {
+        routineTimer = null;
+        writeInBackground();
+      }, waitMs);
+      routineTimer.unref();
+    },
     async flush(): Promise<void> {
+      if (routineTimer !== null) clearTimeout(routineTimer);
+      routineTimer = null;
       while (inFlight !== null) await inFlight;
       if (!hasPending) return;
       try {

@@ -66,6 +66,8 @@ const controlSchema = z.strictObject({
 
 const statusSchema = z.strictObject({
   dir: pathString.default(DEFAULT_STATUS_DIR),
+  /** Probe timings alone rewrite status.json at most this often; any change of state is written at once. */
+  routineWriteIntervalMs: positiveMs.default(5_000),
 });
 
 const skillNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -22,15 +22,16 @@ export function createProbeBoard(supervisor: Supervisor): ProbeBoard {
     slack: createPendingReport('unknown'),
   };
   let recovery: RecoveryState = createRecoveryState();
-  const publish = (): void => supervisor.setStatusSection('probes', { ...reports });
+  const publish = (isRoutine = false): void => supervisor.setStatusSection('probes', { ...reports }, isRoutine);
   const publishRecovery = (): void => supervisor.setStatusSection('recovery', formatRecovery(recovery));
   publish();
   publishRecovery();
   return {
     get: (name) => reports[name],
     set(name, report) {
+      const isRoutine = isSameVerdict(reports[name], report);
       reports[name] = report;
-      publish();
+      publish(isRoutine);
     },
     resetAll(state) {
       for (const name of ['health', 'startup', 'ready'] as const) reports[name] = { ...reports[name], ok: false, state, consecutiveFailures: 0 };
@@ -48,4 +49,9 @@ export function createProbeBoard(supervisor: Supervisor): ProbeBoard {
       publishRecovery();
     },
   };
+}
+
+/** Two reports that differ only in when they were taken and how long the answer took. */
+function isSameVerdict(a: ProbeReport, b: ProbeReport): boolean {
+  return a.ok === b.ok && a.state === b.state && a.consecutiveFailures === b.consecutiveFailures && a.detail === b.detail;
 }

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { statusSchema } from '../../src/status-schema.js';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
+import { requestControl } from '../helpers/control.js';
 import { isAlive, killGroup } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
 const TOKEN = `probe-test-token-${process.pid}-${Date.now().toString(36)}`;
@@ -63,7 +65,11 @@ describe('HTTP probes', () => {
     const { daemon, control } = await startWithFakeGateway();
     await daemon.waitForStatus('healthy', isHealthy);
     await control({ http: 'slow', slowMs: 150 });
-    const slow = await daemon.waitForStatus('slow answers seen', (s) => s.probes.health.latencyMs >= 150 && s.probes.health.checkedAt > new Date(Date.now() - 100).toISOString());
+    // Timings alone reach status.json only every status.routineWriteIntervalMs: ask the daemon for the live view.
+    const slow = await waitFor('slow answers seen', async () => {
+      const { result } = await requestControl(daemon.socketPath, 'status');
+      return result.probes.health.latencyMs >= 150 && result.probes.health.checkedAt > new Date(Date.now() - 100).toISOString() ? result : undefined;
+    });
     expect(slow.mode).toBe('healthy');
     expect(slow.gateway.restarts).toBe(0);
   });
