@@ -1,15 +1,3 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same mutations, so a failure can be replayed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Fragments that matter to a JSON5 parser and to the schema behind it.
 const TOKENS = [
   '{', '}', '[', ']', ':', ',', '"', "'", '`', '\\', '/*', '*/', '//', '\n', '\r\n', '\u2028', '\uFEFF', '\0', ' ',

@@ -5,6 +5,7 @@ import { CONTROL_ERROR_CODES, MAX_REQUEST_BYTES } from '../../src/control/protoc
 import { statusSchema } from '../../src/status-schema.js';
 import { requestControl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
+import { createRandom } from '../helpers/seeded-random.js';
 
 const TARGET_REQUESTS = 10_000;
 const WORKERS = 16;
@@ -18,18 +19,6 @@ const SAFE_METHODS = ['status', 'logs', 'config-check', 'diagnose', 'resume', 's
 const KNOWN_CODES = new Set(Object.keys(CONTROL_ERROR_CODES));
 
 afterEach(cleanupDaemons);
-
-/** mulberry32: a seeded PRNG, so a failing run can be replayed with CLAWSUP_FUZZ_SEED. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Batch = { kind: 'lines'; lines: string[]; isSlow: boolean } | { kind: 'oversized'; size: number } | { kind: 'truncated'; text: string; isHalfClose: boolean } | { kind: 'stall'; text: string };
 

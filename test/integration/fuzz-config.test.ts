@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseConfigText } from '../../src/config/load-config.js';
 import { isClawsupError } from '../../src/errors.js';
 import { CLAWSUPD, REPO_ROOT } from '../helpers/daemon.js';
-import { createRandom, mutateJson5 } from '../helpers/json5-mutator.js';
+import { mutateJson5 } from '../helpers/json5-mutator.js';
+import { createRandom } from '../helpers/seeded-random.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const IN_PROCESS_CASES = 10_000;

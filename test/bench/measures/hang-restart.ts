@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_FIXTURES, startContender } from '../lib/contenders.js';
-import { findFreePort } from '../lib/free-port.js';
+import { freePort } from '../../helpers/free-port.js';
 import type { Measure } from '../lib/measure.js';
 import { pollFor, sleepMs } from '../lib/proc-stats.js';
 import { summarize } from '../lib/stats.js';
@@ -25,7 +25,7 @@ export const hangRestart: Measure = {
     const runs = Math.max(3, Math.round(RUNS * options.runsScale));
     const dir = mkdtempSync(join(tmpdir(), 'csb-hang-'));
     const logPath = join(dir, 'starts.log');
-    const port = await findFreePort();
+    const port = await freePort();
     const running = await startContender('clawsup', {
       argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port), logPath, '--no-sigterm-handler'],
       health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS, failureThreshold: FAILURE_THRESHOLD },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BENCH_FIXTURES, startContender, type ContenderName } from '../lib/contenders.js';
-import { findFreePort } from '../lib/free-port.js';
+import { freePort } from '../../helpers/free-port.js';
 import type { Measure } from '../lib/measure.js';
 import { readCpuMs, readMemoryMiB, sleepMs } from '../lib/proc-stats.js';
 import { summarize } from '../lib/stats.js';
@@ -21,7 +21,7 @@ export const idleFootprint: Measure = {
     const durationMs = options.soakMinutes > 0 ? options.soakMinutes * 60_000 : options.idleSampleSeconds * 1_000;
     const isProbing = await hasProbes();
     for (const name of options.contenders) {
-      const port = await findFreePort();
+      const port = await freePort();
       const url = `http://127.0.0.1:${port}/healthz`;
       const running = await startContender(name, {
         argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)],

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { buildBenchEnv } from '../lib/bench-env.js';
 import { BENCH_FIXTURES, CLAWCTL, startContender, type ContenderName, type RunningContender } from '../lib/contenders.js';
-import { findFreePort } from '../lib/free-port.js';
+import { freePort } from '../../helpers/free-port.js';
 import type { Measure } from '../lib/measure.js';
 import { runCommand } from '../lib/run-command.js';
 import { summarize } from '../lib/stats.js';
@@ -18,7 +18,7 @@ export const statusQuery: Measure = {
     const floor = await timeRuns(runs, () => runCommand(process.execPath, ['-e', '0'], { env: buildBenchEnv() }));
     report({ measure: this.title, contender: 'node -e 0', unit: 'ms', summary: summarize(floor) });
     for (const name of options.contenders) {
-      const port = await findFreePort();
+      const port = await freePort();
       const running = await startContender(name, { argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)] });
       try {
         const query = queryFor(running);

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { BENCH_FIXTURES, startContender } from '../lib/contenders.js';
-import { findFreePort } from '../lib/free-port.js';
+import { freePort } from '../../helpers/free-port.js';
 import type { Measure } from '../lib/measure.js';
 import { summarize } from '../lib/stats.js';
 
@@ -15,7 +15,7 @@ export const statusSocket: Measure = {
   id: 'status-socket',
   title: 'status requests over the control socket',
   async run(options, report) {
-    const port = await findFreePort();
+    const port = await freePort();
     const running = await startContender('clawsup', { argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)] });
     try {
       const socketPath = running.paths.socketPath ?? '';
