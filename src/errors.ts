@@ -7,6 +7,9 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_ALREADY_RUNNING: { exitCode: 73, summary: 'another clawsupd already supervises this status dir' },
   CLAWSUP_ERR_STATUS_DIR: { exitCode: 73, summary: 'the status dir cannot be created or written' },
   CLAWSUP_ERR_SOCKET: { exitCode: 73, summary: 'the control socket cannot be created' },
+  CLAWSUP_ERR_DUPLICATE_GATEWAY: { exitCode: 73, summary: 'install refused: an OpenClaw gateway service is already installed' },
+  CLAWSUP_ERR_INSTALL: { exitCode: 74, summary: 'install or uninstall could not finish a step (the message names it)' },
+  CLAWSUP_ERR_NOT_INSTALLED: { exitCode: 66, summary: 'uninstall found no install manifest for that scope' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
 } as const;
 
