@@ -41,12 +41,6 @@ export function attachSystemdNotify(context: DaemonContext, deps: SystemdNotifyD
   let isDetached = false;
   let lastStalled: string[] = [];
 
-  const notifyState = (fields: Record<string, string>, next: NotifyPhase): void => {
-    phase = next;
-    notifier.send(fields);
-    if (fields.READY !== undefined) log.info({ status: fields.STATUS }, 'told systemd clawsupd is ready');
-  };
-
   // Pings and extensions go out only while every registered loop still beats: a stuck loop must let systemd act.
   const isAlive = (): boolean => {
     const stalled = liveness.findStalled(deps.nowMs());
@@ -56,6 +50,14 @@ export function attachSystemdNotify(context: DaemonContext, deps: SystemdNotifyD
     }
     lastStalled = stalled;
     return stalled.length === 0;
+  };
+
+  const watchdogIntervalMs = findWatchdogIntervalMs(context.env, deps.pid);
+  const notifyState = (fields: Record<string, string>, next: NotifyPhase): void => {
+    phase = next;
+    // A ping with READY=1 ends any start-time extension of the watchdog: from here a hang counts at once.
+    notifier.send(fields.READY !== undefined && watchdogIntervalMs !== null && isAlive() ? { ...fields, WATCHDOG: '1' } : fields);
+    if (fields.READY !== undefined) log.info({ status: fields.STATUS }, 'told systemd clawsupd is ready');
   };
 
   const initial = planStateNotify(supervisor.getState(), null, phase);
@@ -76,7 +78,6 @@ export function attachSystemdNotify(context: DaemonContext, deps: SystemdNotifyD
   const extensionTimer = setInterval(extend, Math.max(1, Math.floor(extensionMs / 2)));
   extend();
 
-  const watchdogIntervalMs = findWatchdogIntervalMs(context.env, deps.pid);
   // The timer fires only when the event loop is free: a blocked loop misses the ping by itself.
   const watchdogTimer = watchdogIntervalMs === null ? null : setInterval(() => isAlive() && notifier.send({ WATCHDOG: '1' }), watchdogIntervalMs);
   if (watchdogIntervalMs !== null) log.info({ watchdogIntervalMs }, 'pinging the systemd watchdog');

@@ -10,6 +10,17 @@ const LIFECYCLE_KEYS = ['READY', 'RELOADING', 'STOPPING'] as const;
  * one message per lifecycle key.
  */
 export function enqueueNotify(queue: readonly NotifyFields[], fields: NotifyFields): NotifyFields[] {
+  return appendToQueue(queue, fields).map(dropStaleExtension);
+}
+
+// systemd applies EXTEND_TIMEOUT_USEC to the watchdog as well: sent with READY=1 it would hide a hang for that long.
+function dropStaleExtension(batch: NotifyFields): NotifyFields {
+  if (!('EXTEND_TIMEOUT_USEC' in batch) || !('READY' in batch || 'STOPPING' in batch)) return batch;
+  const { EXTEND_TIMEOUT_USEC: _dropped, ...rest } = batch;
+  return rest;
+}
+
+function appendToQueue(queue: readonly NotifyFields[], fields: NotifyFields): NotifyFields[] {
   if (Object.keys(fields).length === 0) return [...queue];
   const key = findLifecycleKey(fields);
   const last = queue.at(-1);
