@@ -86,7 +86,7 @@ describe.skipIf(!support.ok)('units/clawsupd.service under systemd 252 as PID 1'
     writeConfig([process.execPath, join(FIXTURES, 'exit-with.mjs'), '78', '0', 'Missing config. Run openclaw setup']);
     // In diagnose mode a change to the watched config is the fix clawsupd retries with; healthy first makes it restart.
     await ns.systemctl('restart', UNIT);
-    const diagnosed = await ns.waitFor(UNIT, (p) => p['StatusText'].startsWith('diagnose: config-invalid'), WAIT_MS, PROPS);
+    const diagnosed = await ns.waitFor(UNIT, (p) => (p['StatusText'] ?? '').startsWith('diagnose: config-invalid'), WAIT_MS, PROPS);
     expect(diagnosed['ActiveState']).toBe('active');
     writeConfig(foreverGateway());
     await ns.waitFor(UNIT, (p) => p['StatusText'] === 'healthy', WAIT_MS, PROPS);
