@@ -28,6 +28,7 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
     layout,
     uid: process.getuid?.() ?? 0,
     userName,
+    home,
     runAs,
     runAsHome: runAs === userName ? home : findHome(root, runAs, platform),
     nodePath: realpathSync(process.execPath),

@@ -14,6 +14,8 @@ const USAGE = 'clawctl install [--user|--system] [--dry-run] [--replace-existing
 export interface ServiceCommandDeps {
   env: NodeJS.ProcessEnv;
   runner: CommandRunner;
+  /** Whether to run systemctl/launchctl; by default only when installing into the real root. */
+  shouldRunCommands?: boolean;
 }
 
 export const installCommand: ClawctlCommand = {
@@ -46,7 +48,7 @@ export async function runInstall(args: string[], context: ClawctlContext, deps: 
   const manifestPath = underRoot(root, layout.manifestFile);
   const earlier = existsSync(manifestPath) ? manifestSchema.safeParse(readManifest(manifestPath)) : null;
   const report = (line: string): void => context.stdout(`${line}\n`);
-  const result = await applyInstall(plan.actions, { root, runner: deps.runner, shouldRunCommands: root === '/', report });
+  const result = await applyInstall(plan.actions, { root, runner: deps.runner, shouldRunCommands: deps.shouldRunCommands ?? root === '/', report });
   const entries = mergeManifestEntries(earlier?.success ? earlier.data.entries : [], result.entries);
   if (entries.length > 0) {
     writeManifest(manifestPath, { version: 1, platform: layout.platform, scope: layout.scope, installedAt: new Date().toISOString(), entries });

@@ -41,7 +41,7 @@ export async function runUninstall(args: string[], context: ClawctlContext, deps
     for (const action of actions) context.stdout(`${describeUninstallAction(action)}\n`);
     return 0;
   }
-  const failures = await applyUninstall(actions, { root, runner: deps.runner, shouldRunCommands: root === '/', report: (line) => context.stdout(`${line}\n`) });
+  const failures = await applyUninstall(actions, { root, runner: deps.runner, shouldRunCommands: deps.shouldRunCommands ?? root === '/', report: (line) => context.stdout(`${line}\n`) });
   if (failures.length > 0) throw new ClawsupError('CLAWSUP_ERR_INSTALL', `uninstall finished with errors:\n  ${failures.join('\n  ')}`);
   context.stdout(`uninstalled ${layout.serviceName} (${layout.scope})\n`);
   return 0;
