@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { reapOrphanGateway } from '../adapters/gateway-record.js';
 import { acquireInstanceLock } from '../adapters/instance-lock.js';
-import { createLogger } from '../adapters/logger.js';
+import { createLogger, reopenLogFile } from '../adapters/logger.js';
+import { writePidFile } from '../adapters/pid-file.js';
 import { loadConfig } from '../config/load-config.js';
+import { createLivenessBoard } from '../core/liveness-board.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
 import type { Detach } from '../attachment.js';
@@ -36,8 +38,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, ...(config.log.file === undefined ? {} : { destination: config.log.file }) });
   const lock = acquireInstanceLock(config.status.dir);
+  const pidFile = writePidFile(config.status.dir);
   try {
     const reaped = await reapOrphanGateway(config.status.dir, config.gateway.stopTimeoutMs);
     if (reaped.wasAlive) {
@@ -45,13 +48,17 @@ async function main(argv: string[]): Promise<number> {
     }
     const supervisor = createSupervisor({ config, configPath, log, env: process.env });
     const detaches: Detach[] = [];
+    const liveness = createLivenessBoard();
     try {
       for (const attachment of ATTACHMENTS) {
-        detaches.push(await attachment.attach({ supervisor, config, configPath, log, env: process.env }));
+        detaches.push(await attachment.attach({ supervisor, config, configPath, log, env: process.env, liveness }));
       }
       process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
-      process.on('SIGHUP', () => supervisor.reloadConfig());
+      process.on('SIGHUP', () => {
+        reopenLogFile(log);
+        supervisor.reloadConfig();
+      });
       log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
       return await supervisor.run();
     } finally {
@@ -59,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
       await new Promise<void>((resolve) => log.flush(() => resolve()));
     }
   } finally {
+    pidFile.remove();
     lock.release();
   }
 }

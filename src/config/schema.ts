@@ -75,8 +75,17 @@ const skillsSchema = z.record(
   z.strictObject({ maxAgeMs: positiveMs }),
 );
 
+const systemdSchema = z.strictObject({
+  /** While the gateway's first start has no outcome, clawsupd pushes systemd's start timeout out by this much, again and again. */
+  startExtensionMs: positiveMs.default(30_000),
+  /** A `systemd-notify` call that has not returned by then is killed, so the next message can go. */
+  notifyTimeoutMs: positiveMs.default(5_000),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Log to this file instead of stdout, reopened on SIGHUP (for newsyslog under launchd, which never rotates stdout). */
+  file: pathString.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -87,6 +96,7 @@ export const configSchema = z.strictObject({
   control: controlSchema.prefault({}),
   status: statusSchema.prefault({}),
   skills: skillsSchema.default({}),
+  systemd: systemdSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 
