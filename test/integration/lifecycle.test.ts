@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLAWSUPD, cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { isAlive, killGroup } from '../helpers/processes.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
@@ -157,8 +158,12 @@ describe('the gateway environment', () => {
 
 describe('gateway output', () => {
   it('reads a gateway that floods stdout to the end without blocking it, and still stops it cleanly', async () => {
-    const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'flood.mjs'), '20'] } } });
-    await daemon.waitForLog('flood done', (r) => typeof r.line === 'string' && r.line.startsWith('flood done'), 60_000);
+    const markerDir = makeTempDir();
+    const doneMarker = join(markerDir.path, 'flood-done');
+    const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'flood.mjs'), '20', doneMarker] } } });
+    // The marker, not a log line: under backpressure the daemon drops log lines rather than block.
+    await waitFor('the gateway wrote all 20 MiB', () => existsSync(doneMarker), 60_000);
+    markerDir.remove();
     const { gateway } = await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
     expect(await daemon.stop()).toEqual({ code: 0, signal: null });
     await waitFor('flooding gateway gone', () => !isAlive(gateway.pid));
