@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTemplates } from '../../src/adapters/install-facts.js';
 import { renderSystemUnit } from '../../src/packaging/render-service.js';
-import { CLAWSUPD, FIXTURES } from '../helpers/daemon.js';
+import { CLAWSUPD, FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
+import { freePort } from '../helpers/free-port.js';
 import { bootSystemd, canBootSystemd, type SystemdNamespace } from '../helpers/systemd-namespace.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -22,12 +23,12 @@ describe.skipIf(!support.ok)('units/clawsupd.service under systemd 252 as PID 1'
   let paths: { lib: string; config: string; env: string; hold: string; status: string; log: string; systemdLog: string };
   const marker = `clawsup-unit-gateway-${process.pid}`;
 
-  const writeConfig = (gatewayCommand: string[] | null): void => {
+  const writeConfig = (gatewayCommand: string[] | null, health: Record<string, unknown> = { enabled: false }): void => {
     const gateway = gatewayCommand === null ? {} : { command: gatewayCommand, stopTimeoutMs: 5_000 };
     const config = {
       gateway,
       restart: { initialDelayMs: 200, maxDelayMs: 1_000 },
-      health: { enabled: false },
+      health,
       status: { dir: paths.status },
       control: { socket: join(temp.path, 'ctl.sock') },
     };
@@ -81,6 +82,21 @@ describe.skipIf(!support.ok)('units/clawsupd.service under systemd 252 as PID 1'
     const active = await ns.waitFor(UNIT, (p) => p['ActiveState'] === 'active', WAIT_MS, PROPS);
     expect(active['StatusText']).toBe('healthy');
     expect(readFileSync(paths.log, 'utf8')).toContain('told systemd clawsupd is ready');
+  }, TEST_TIMEOUT_MS);
+
+  it('stays activating, StatusText starting, while a slow gateway boots; active once its startup probe passes', async () => {
+    await ns.systemctl('stop', UNIT);
+    const port = await freePort();
+    const slowDemo = [process.execPath, join(REPO_ROOT, 'dist/demo/demo-gateway.js'), '--port', String(port), '--startup-ms', '4000'];
+    writeConfig(slowDemo, { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 });
+    expect((await ns.systemctl('start', '--no-block', UNIT)).code).toBe(0);
+    const booting = await ns.waitFor(UNIT, (p) => p['StatusText'] === 'starting', WAIT_MS, PROPS);
+    expect(booting['ActiveState']).toBe('activating');
+    const active = await ns.waitFor(UNIT, (p) => p['ActiveState'] === 'active', WAIT_MS, PROPS);
+    expect(active['StatusText']).toBe('healthy');
+    await ns.systemctl('stop', UNIT);
+    writeConfig(foreverGateway());
+    await ns.systemctl('start', UNIT);
   }, TEST_TIMEOUT_MS);
 
   it('StatusText follows the mode: diagnose with its reason, then healthy again', async () => {
