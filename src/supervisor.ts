@@ -12,7 +12,7 @@ import { createStatusWriter, type StatusWriter } from './adapters/status-writer.
 import { loadConfig } from './config/load-config.js';
 import type { ClawsupConfig } from './config/schema.js';
 import { appendToTail, createOutputTail, type OutputTail } from './core/output-tail.js';
-import { redactSecrets } from './core/redact.js';
+import { redactArgv, redactSecrets } from './core/redact.js';
 import { buildStatusSnapshot, type DaemonFacts } from './core/status-snapshot.js';
 import {
   createInitialState,
@@ -89,7 +89,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  let statusWriter: StatusWriter = createWriter();
+  const statusWriter: StatusWriter = createWriter();
   let watcher: InputWatcher | null = null;
   let knownSecrets = collectSecrets(config, options.env);
   let isGatewayStarted = false;
@@ -161,7 +161,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       { command, cwd: gatewayCwd(), env },
       {
         onSpawned: (pid, resolvedPath) => {
-          safely(() => recordGateway(config.status.dir, pid, [resolvedPath, ...command.slice(1)]), 'cannot record the gateway pid');
+          safely(() => recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets)), 'cannot record the gateway pid');
           dispatch({ type: 'gateway-spawned', atMs: Date.now(), pid });
           reportHealth();
         },
@@ -212,7 +212,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const resolved = resolveCommand(argv0, gatewayCwd(), buildGatewayEnv(options.env, config.gateway.env).PATH);
     enrichedDiagnosis = {
       ...(diagnosis as DiagnosisRecord),
-      command: { argv: config.gateway.command, resolvedPath: resolved.path, exists: resolved.ok },
+      command: { argv: redactArgv(config.gateway.command, knownSecrets), resolvedPath: resolved.path, exists: resolved.ok },
       configCheck: checkConfigFile(),
     };
     safely(() => writeJsonAtomic(join(config.status.dir, 'diagnosis.json'), enrichedDiagnosis), 'cannot write diagnosis.json');
@@ -266,7 +266,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   return {
     run(): Promise<number> {
       watcher = createInputWatcher(onInputChanged);
-      statusWriter = createWriter();
       dispatch({ type: 'daemon-started', atMs: Date.now() });
       return finished;
     },

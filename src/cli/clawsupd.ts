@@ -39,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const log = createLogger({ level: config.log.level, ...(config.log.file === undefined ? {} : { destination: config.log.file }) });
+  // Until the supervisor runs there is nothing to reload, but a SIGHUP's default action would end the daemon.
+  let onHangup = (): void => log.info({}, 'SIGHUP before start-up finished: nothing to reload yet');
+  process.on('SIGHUP', () => onHangup());
   const lock = acquireInstanceLock(config.status.dir);
   const pidFile = writePidFile(config.status.dir);
   try {
@@ -55,10 +58,10 @@ async function main(argv: string[]): Promise<number> {
       }
       process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
-      process.on('SIGHUP', () => {
+      onHangup = () => {
         reopenLogFile(log);
         supervisor.reloadConfig();
-      });
+      };
       log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
       return await supervisor.run();
     } finally {

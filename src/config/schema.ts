@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
 
 // The one place defaults live. Every object is strict: a typo is an error, never a silent default.
-const durationMs = z.number().int().nonnegative();
-const positiveMs = z.number().int().positive();
+// Node's timers hold at most 2^31-1 ms (about 24.8 days); a larger value would fire after 1 ms.
+const MAX_TIMER_MS = 2_147_483_647;
+const durationMs = z.number().int().nonnegative().max(MAX_TIMER_MS);
+const positiveMs = z.number().int().positive().max(MAX_TIMER_MS);
 const pathString = z.string().min(1);
 
 const gatewaySchema = z.strictObject({

@@ -1,7 +1,7 @@
 /** Components with a loop of their own (probes, skills) beat here; the systemd watchdog pings only while all of them do. */
 export interface LivenessBoard {
-  /** `maxSilenceMs`: how long the component may go without a beat before it counts as stuck. */
-  register(name: string, maxSilenceMs: number, nowMs: number): LivenessHandle;
+  /** `maxSilenceMs`: how long the component may go without a beat before it counts as stuck; a function when a reload can change it. */
+  register(name: string, maxSilenceMs: number | (() => number), nowMs: number): LivenessHandle;
   /** Names of registered components silent for longer than they promised. */
   findStalled(nowMs: number): string[];
 }
@@ -12,7 +12,7 @@ export interface LivenessHandle {
 }
 
 export function createLivenessBoard(): LivenessBoard {
-  const entries = new Map<symbol, { name: string; maxSilenceMs: number; lastBeatMs: number }>();
+  const entries = new Map<symbol, { name: string; maxSilenceMs: number | (() => number); lastBeatMs: number }>();
   return {
     register(name, maxSilenceMs, nowMs) {
       const id = Symbol(name);
@@ -28,7 +28,9 @@ export function createLivenessBoard(): LivenessBoard {
       };
     },
     findStalled(nowMs) {
-      return [...entries.values()].filter((entry) => nowMs - entry.lastBeatMs > entry.maxSilenceMs).map((entry) => entry.name);
+      return [...entries.values()]
+        .filter((entry) => nowMs - entry.lastBeatMs > (typeof entry.maxSilenceMs === 'function' ? entry.maxSilenceMs() : entry.maxSilenceMs))
+        .map((entry) => entry.name);
     },
   };
 }

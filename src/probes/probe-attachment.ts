@@ -52,9 +52,13 @@ export const probesAttachment: Attachment = {
       isSessionLive = true;
       supervisor.setDegradation('ready', []);
       supervisor.setDegradation('slack', []);
-      const health = supervisor.getConfig().health;
       // A round makes at most three requests in a row, each bounded by timeoutMs; a loop silent for longer is stuck.
-      roundLiveness = context.liveness.register('probes', health.intervalMs + 3 * health.timeoutMs + ROUND_SLACK_MS, Date.now());
+      // Read at each check: a reload may lengthen the interval.
+      const maxRoundSilenceMs = (): number => {
+        const health = supervisor.getConfig().health;
+        return health.intervalMs + 3 * health.timeoutMs + ROUND_SLACK_MS;
+      };
+      roundLiveness = context.liveness.register('probes', maxRoundSilenceMs, Date.now());
       const onRound = (isStarted: boolean): void => {
         roundLiveness?.beat(Date.now());
         slack.refresh(isStarted);

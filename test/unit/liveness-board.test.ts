@@ -14,4 +14,13 @@ describe('createLivenessBoard', () => {
     expect(board.findStalled(60_000)).toEqual([]);
     expect(board.findStalled(60_001)).toEqual(['skills']);
   });
+
+  it('reads a limit given as a function at each check, so a reload can lengthen it', () => {
+    const board = createLivenessBoard();
+    let limitMs = 1_000;
+    board.register('probes', () => limitMs, 0);
+    expect(board.findStalled(2_000)).toEqual(['probes']);
+    limitMs = 10_000;
+    expect(board.findStalled(2_000)).toEqual([]);
+  });
 });
