@@ -93,6 +93,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let watcher: InputWatcher | null = null;
   let knownSecrets = collectSecrets(config, options.env);
   let isGatewayStarted = false;
+  let changedWhileFailing: string | null = null;
   const degradations = new Map<string, readonly string[]>();
 
   function createWriter(): StatusWriter {
@@ -115,6 +116,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (state.diagnosis === null) enrichedDiagnosis = null;
       statusWriter.write(getStatus());
       for (const listener of listeners) listener(state, previous);
+      onModeChange(previous);
     }
   }
 
@@ -197,8 +199,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     watcher?.setPaths(paths);
   }
 
+  function onModeChange(previous: SupervisorState): void {
+    const lastExit = state.gateway.lastExit;
+    // A gateway that ran stably since the change has had its chance with it.
+    if (lastExit !== previous.gateway.lastExit && lastExit !== null && lastExit.uptimeMs >= config.restart.stableAfterMs) changedWhileFailing = null;
+    if (state.mode === previous.mode) return;
+    if (state.mode === 'diagnose' && changedWhileFailing !== null) {
+      const path = changedWhileFailing;
+      changedWhileFailing = null;
+      queueMicrotask(() => onInputChanged(path));
+    }
+  }
+
   function onInputChanged(path: string): void {
-    if (state.mode !== 'diagnose') return;
+    if (state.mode !== 'diagnose') {
+      // A fix made while the last attempts still fail is kept for the moment diagnose mode begins.
+      changedWhileFailing = path;
+      return;
+    }
     if (path === configPath) {
       const reloaded = reloadConfig();
       // An invalid edit is not the fix: stay in diagnose until the file is valid again.

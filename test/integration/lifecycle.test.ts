@@ -126,6 +126,18 @@ describe('leaving diagnose mode', () => {
     expect(leaving.why).toContain('watched input changed');
   });
 
+  it('keeps a fix made while the last attempts still fail, and tries it as soon as diagnose mode begins', async () => {
+    const daemon = startDaemon({
+      config: { gateway: { command: [node, join(FIXTURES, 'crash-after.mjs'), '50'] }, restart: { initialDelayMs: 800, multiplier: 1, minUptimeMs: 0 } },
+    });
+    await daemon.waitForStatus('backoff after the first crash', (s) => s.mode === 'backoff');
+    const current = JSON.parse(readFileSync(daemon.configPath, 'utf8'));
+    writeFileSync(daemon.configPath, JSON.stringify({ ...current, gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } }));
+    const status = await daemon.waitForStatus('healthy on the fixed config', (s) => s.mode === 'healthy' && s.gateway.restarts >= 3);
+    expect(status.diagnosis).toBeNull();
+    await daemon.waitForLog('fresh attempt', (r) => r.msg === 'leaving diagnose mode: one fresh attempt');
+  });
+
   it('goes back to diagnose when the fresh attempt fails too', async () => {
     const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'exit-with.mjs'), '78'] } } });
     await daemon.waitForStatus('diagnose', (s) => s.mode === 'diagnose');
