@@ -1,5 +1,6 @@
 import type { Logger } from './adapters/logger.js';
 import type { ClawsupConfig } from './config/schema.js';
+import type { LivenessBoard } from './core/liveness-board.js';
 import type { Supervisor } from './supervisor.js';
 
 export interface DaemonContext {
@@ -9,6 +10,8 @@ export interface DaemonContext {
   configPath: string;
   log: Logger;
   env: NodeJS.ProcessEnv;
+  /** A component with a loop of its own registers here and beats; the systemd watchdog stops pinging when one goes silent. */
+  liveness: LivenessBoard;
 }
 
 /** A part of the daemon beside the core loop (probes, control socket, systemd notify): attached before the gateway starts. */

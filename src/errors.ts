@@ -13,6 +13,9 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_PROTOCOL: { exitCode: 76, summary: 'clawsupd or clawctl sent something the other did not understand' },
   CLAWSUP_ERR_SKILL_NAME: { exitCode: 65, summary: 'a skill name that is not 1-64 characters of a-z 0-9 . _ - starting with a letter or digit' },
   CLAWSUP_ERR_SKILL_FILE: { exitCode: 73, summary: 'a skill status file cannot be written' },
+  CLAWSUP_ERR_DUPLICATE_GATEWAY: { exitCode: 73, summary: 'install refused: an OpenClaw gateway service is already installed' },
+  CLAWSUP_ERR_INSTALL: { exitCode: 74, summary: 'install or uninstall could not finish a step (the message names it)' },
+  CLAWSUP_ERR_NOT_INSTALLED: { exitCode: 66, summary: 'uninstall found no install manifest for that scope' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
 } as const;
 

@@ -13,7 +13,7 @@ import { resolveCommand } from './adapters/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
 import { loadConfig } from './config/load-config.js';
 import type { ClawsupConfig } from './config/schema.js';
-import { redactSecrets } from './core/redact.js';
+import { redactArgv, redactSecrets } from './core/redact.js';
 import { buildStatusSnapshot, type DaemonFacts } from './core/status-snapshot.js';
 import {
   createInitialState,
@@ -95,10 +95,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  let statusWriter: StatusWriter = createWriter();
+  const statusWriter: StatusWriter = createWriter();
   let watcher: InputWatcher | null = null;
   let knownSecrets = collectSecrets(config, options.env);
   let isGatewayStarted = false;
+  let changedWhileFailing: string | null = null;
   const degradations = new Map<string, readonly string[]>();
 
   function createWriter(): StatusWriter {
@@ -142,6 +143,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (state.diagnosis === null) enrichedDiagnosis = null;
       statusWriter.write(getStatus());
       for (const listener of listeners) listener(state, previous);
+      onModeChange(previous);
     }
   }
 
@@ -188,7 +190,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       { command, cwd: gatewayCwd(), env },
       {
         onSpawned: (pid, resolvedPath) => {
-          safely(() => recordGateway(config.status.dir, pid, [resolvedPath, ...command.slice(1)]), 'cannot record the gateway pid');
+          safely(() => recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets)), 'cannot record the gateway pid');
           dispatch({ type: 'gateway-spawned', atMs: Date.now(), pid });
           reportHealth();
         },
@@ -222,8 +224,24 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     watcher?.setPaths(paths);
   }
 
+  function onModeChange(previous: SupervisorState): void {
+    const lastExit = state.gateway.lastExit;
+    // A gateway that ran stably since the change has had its chance with it.
+    if (lastExit !== previous.gateway.lastExit && lastExit !== null && lastExit.uptimeMs >= config.restart.stableAfterMs) changedWhileFailing = null;
+    if (state.mode === previous.mode) return;
+    if (state.mode === 'diagnose' && changedWhileFailing !== null) {
+      const path = changedWhileFailing;
+      changedWhileFailing = null;
+      queueMicrotask(() => onInputChanged(path));
+    }
+  }
+
   function onInputChanged(path: string): void {
-    if (state.mode !== 'diagnose') return;
+    if (state.mode !== 'diagnose') {
+      // A fix made while the last attempts still fail is kept for the moment diagnose mode begins.
+      changedWhileFailing = path;
+      return;
+    }
     if (path === configPath) {
       const reloaded = reloadConfig();
       // An invalid edit is not the fix: stay in diagnose until the file is valid again.
@@ -237,7 +255,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const resolved = resolveCommand(argv0, gatewayCwd(), buildGatewayEnv(options.env, config.gateway.env).PATH);
     enrichedDiagnosis = {
       ...(diagnosis as DiagnosisRecord),
-      command: { argv: config.gateway.command, resolvedPath: resolved.path, exists: resolved.ok },
+      command: { argv: redactArgv(config.gateway.command, knownSecrets), resolvedPath: resolved.path, exists: resolved.ok },
       configCheck: checkConfigFile(),
     };
     safely(() => writeJsonAtomic(join(config.status.dir, 'diagnosis.json'), enrichedDiagnosis), 'cannot write diagnosis.json');
@@ -291,7 +309,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   return {
     run(): Promise<number> {
       watcher = createInputWatcher(onInputChanged);
-      statusWriter = createWriter();
       dispatch({ type: 'daemon-started', atMs: Date.now() });
       return finished;
     },

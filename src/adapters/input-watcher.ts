@@ -42,11 +42,17 @@ export function createInputWatcher(onChange: (path: string) => void): InputWatch
 
   return {
     setPaths(paths: readonly string[]): void {
-      closeWatchers();
-      fingerprints.clear();
-      for (const path of new Set(paths)) {
-        fingerprints.set(path, fingerprintOf(path));
-        const dir = dirname(path);
+      const wanted = new Set(paths);
+      // Paths watched already keep their fingerprint: a change seen but not yet checked must not be lost.
+      for (const path of [...fingerprints.keys()]) if (!wanted.has(path)) fingerprints.delete(path);
+      for (const path of wanted) if (!fingerprints.has(path)) fingerprints.set(path, fingerprintOf(path));
+      const wantedDirs = new Set([...wanted].map((path) => dirname(path)));
+      for (const [dir, watcher] of watchers) {
+        if (wantedDirs.has(dir)) continue;
+        watcher.close();
+        watchers.delete(dir);
+      }
+      for (const dir of wantedDirs) {
         if (watchers.has(dir)) continue;
         try {
           const watcher = watch(dir, { recursive: false }, (_event: string, changed: string) => {

@@ -11,16 +11,25 @@ export interface LoggerOptions {
   destination?: number | string;
 }
 
+const fileDestinations = new WeakMap<Logger, { reopen(): void }>();
+
+/** After newsyslog or logrotate moved the log file away, write to a fresh one; a no-op when logging to stdout. */
+export function reopenLogFile(log: Logger): void {
+  fileDestinations.get(log)?.reopen();
+}
+
 /** The daemon's one root logger: JSON lines, never blocking the loop on a slow reader of stdout. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = pino.destination({
     dest: options.destination ?? 1,
     sync: false,
+    mkdir: typeof options.destination === 'string',
+    append: true,
     minLength: 0,
     // Past 16 MiB of unwritten log (a stalled journal), lines are dropped rather than memory grown.
     maxLength: 16 * 1024 * 1024,
   });
-  return pino(
+  const log = pino(
     {
       level: options.level,
       base: { pid: process.pid },
@@ -30,4 +39,6 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+  if (typeof options.destination === 'string') fileDestinations.set(log, destination);
+  return log;
 }

@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { reapOrphanGateway } from '../adapters/gateway-record.js';
 import { acquireInstanceLock, type InstanceLock, type LockState } from '../adapters/instance-lock.js';
-import { createLogger, type Logger } from '../adapters/logger.js';
+import { createLogger, reopenLogFile, type Logger } from '../adapters/logger.js';
+import { writePidFile } from '../adapters/pid-file.js';
 import { loadConfig } from '../config/load-config.js';
+import { createLivenessBoard } from '../core/liveness-board.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
 import type { Detach } from '../attachment.js';
@@ -36,8 +38,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, ...(config.log.file === undefined ? {} : { destination: config.log.file }) });
+  // Until the supervisor runs there is nothing to reload, but a SIGHUP's default action would end the daemon.
+  let onHangup = (): void => log.info({}, 'SIGHUP before start-up finished: nothing to reload yet');
+  process.on('SIGHUP', () => onHangup());
   const lock = acquireInstanceLock(config.status.dir);
+  const pidFile = writePidFile(config.status.dir);
   try {
     const reaped = await reapOrphanGateway(config.status.dir, config.gateway.stopTimeoutMs);
     if (reaped.wasAlive) {
@@ -50,13 +56,17 @@ async function main(argv: string[]): Promise<number> {
     const lockCheck = setInterval(createLockCheck(lock, log), LOCK_CHECK_INTERVAL_MS);
     lockCheck.unref();
     const detaches: Detach[] = [];
+    const liveness = createLivenessBoard();
     try {
       for (const attachment of ATTACHMENTS) {
-        detaches.push(await attachment.attach({ supervisor, config, configPath, log, env: process.env }));
+        detaches.push(await attachment.attach({ supervisor, config, configPath, log, env: process.env, liveness }));
       }
       process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
-      process.on('SIGHUP', () => supervisor.reloadConfig());
+      onHangup = () => {
+        reopenLogFile(log);
+        supervisor.reloadConfig();
+      };
       log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
       return await supervisor.run();
     } finally {
@@ -64,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       await new Promise<void>((resolve) => log.flush(() => resolve()));
     }
   } finally {
+    pidFile.remove();
     lock.release();
   }
 }

@@ -36,17 +36,20 @@ function renderProbes(probes: unknown): string[] {
   if (typeof probes !== 'object' || probes === null) return [];
   const entries = Object.entries(probes as Loose);
   if (entries.length === 0) return [];
-  return [
-    'probes:',
-    ...entries.map(([name, probe]) => {
-      const value: Loose = typeof probe === 'object' && probe !== null ? probe : { state: probe };
-      const detail = Object.entries(value)
-        .filter(([key, field]) => key !== 'state' && (typeof field !== 'object' || field === null))
-        .map(([key, field]) => `${key}=${String(field)}`)
-        .join(' ');
-      return `  ${name.padEnd(10)} ${String(value.state ?? '-')}${detail ? `  ${detail}` : ''}`;
-    }),
-  ];
+  return ['probes:', ...entries.map(([name, probe]) => renderProbe(name, typeof probe === 'object' && probe !== null ? probe : { state: probe }))];
+}
+
+/** `  health     live           15 ms  HTTP 200`, with failures in a row when there are any. */
+function renderProbe(name: string, probe: Loose): string {
+  const latency = typeof probe.latencyMs === 'number' ? `${Math.round(probe.latencyMs)} ms` : '';
+  const failures = typeof probe.consecutiveFailures === 'number' && probe.consecutiveFailures > 0 ? `${probe.consecutiveFailures} failure(s) in a row` : '';
+  const detail = typeof probe.detail === 'string' ? probe.detail : '';
+  const known = new Set(['state', 'ok', 'latencyMs', 'checkedAt', 'consecutiveFailures', 'detail']);
+  const others = Object.entries(probe)
+    .filter(([key, field]) => !known.has(key) && (typeof field !== 'object' || field === null))
+    .map(([key, field]) => `${key}=${String(field)}`);
+  const facts = [latency, failures, detail, ...others].filter((fact) => fact.length > 0).join('  ');
+  return `  ${name.padEnd(10)} ${String(probe.state ?? '-').padEnd(14)} ${facts}`.trimEnd();
 }
 
 function renderSkills(skills: unknown, nowMs: number): string[] {

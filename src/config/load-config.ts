@@ -74,5 +74,6 @@ function resolveConfigPaths(config: ClawsupConfig, baseDir: string, homeDir?: st
     },
     control: { ...config.control, socket: expand(config.control.socket) },
     status: { ...config.status, dir: expand(config.status.dir) },
+    log: { ...config.log, file: config.log.file === undefined ? undefined : expand(config.log.file) },
   };
 }

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
 
 // The one place defaults live. Every object is strict: a typo is an error, never a silent default.
-const durationMs = z.number().int().nonnegative();
-const positiveMs = z.number().int().positive();
+// Node's timers hold at most 2^31-1 ms (about 24.8 days); a larger value would fire after 1 ms.
+const MAX_TIMER_MS = 2_147_483_647;
+const durationMs = z.number().int().nonnegative().max(MAX_TIMER_MS);
+const positiveMs = z.number().int().positive().max(MAX_TIMER_MS);
 const pathString = z.string().min(1);
 
 const gatewaySchema = z.strictObject({
@@ -77,11 +79,20 @@ const skillsSchema = z.record(
   z.strictObject({ maxAgeMs: positiveMs }),
 );
 
+const systemdSchema = z.strictObject({
+  /** While the gateway's first start has no outcome, clawsupd pushes systemd's start timeout out by this much, again and again. */
+  startExtensionMs: positiveMs.default(30_000),
+  /** A `systemd-notify` call that has not returned by then is killed, so the next message can go. */
+  notifyTimeoutMs: positiveMs.default(5_000),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Gateway output lines logged per window; past it the lines still feed the tail but are counted, not logged. */
   gatewayLinesPerWindow: z.number().int().min(1).default(2_000),
   gatewayWindowMs: positiveMs.default(10_000),
+  /** Log to this file instead of stdout, reopened on SIGHUP (for newsyslog under launchd, which never rotates stdout). */
+  file: pathString.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -92,6 +103,7 @@ export const configSchema = z.strictObject({
   control: controlSchema.prefault({}),
   status: statusSchema.prefault({}),
   skills: skillsSchema.default({}),
+  systemd: systemdSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 

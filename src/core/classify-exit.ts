@@ -45,6 +45,8 @@ const STRUCTURAL_PATTERNS: readonly StructuralPattern[] = [
 
 const EVIDENCE_LINE_LIMIT = 20;
 
+const DYING_WORDS_LINES = 30;
+
 const EX_CONFIG = 78;
 
 /** Decides what an exit means from what the process did and said on its way out. */
@@ -57,7 +59,10 @@ export function classifyExit(facts: ExitFacts): ExitVerdict {
   }
   if (facts.isStopRequested) return { class: 'clean', reason: 'stopped', evidence: [] };
 
-  const structural = facts.code === 0 ? null : findStructural(tail);
+  // A signal nobody at clawsupd sent (the OOM killer) says nothing about what the gateway printed hours ago.
+  if (facts.signal) return { class: 'transient', reason: 'killed', evidence: [`killed by ${facts.signal}`, ...lastLines(tail)] };
+  // Only the lines the gateway wrote on its way out speak for the exit, not a harmless warning from long before.
+  const structural = facts.code === 0 ? null : findStructural(tail.slice(-DYING_WORDS_LINES));
   // Exit 78 is EX_CONFIG, unless the gateway said another reason (a second gateway also exits 78).
   if (facts.code === EX_CONFIG && (structural === null || structural.reason === 'config-invalid')) {
     return { class: 'structural', reason: 'config-invalid', evidence: evidenceFor(/config/i, tail) };
@@ -70,7 +75,6 @@ export function classifyExit(facts: ExitFacts): ExitVerdict {
     }
     return { class: 'requested', reason: 'restart-requested', evidence: [] };
   }
-  if (facts.signal) return { class: 'transient', reason: 'killed', evidence: [`killed by ${facts.signal}`, ...lastLines(tail)] };
   return { class: 'transient', reason: classifyCrashReason(tail), evidence: lastLines(tail) };
 }
 

@@ -84,6 +84,8 @@ export function judgeReadiness(result: HttpProbeResult): ReadinessVerdict {
     ...suppressed.map((id) => `channel-suppressed:${id}`),
     ...(isLoopDegraded ? ['event-loop-degraded'] : []),
   ];
+  // "Not ready" with nothing named is still not ready: say so rather than look healthy.
+  if (reasons.length === 0 && (!isSuccess(result) || readField(result.body, 'ready') === false)) reasons.push('ready-failing:unknown');
   const delayP99Ms = readField(eventLoop, 'delayP99Ms');
   const parts = [
     `HTTP ${result.statusCode}`,

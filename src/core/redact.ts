@@ -28,3 +28,17 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
   }
   return result;
 }
+
+const SECRET_FLAG = /^--?(?:token|password|passwd|secret|api[-_]?key|auth(?:-token)?)$/i;
+const SECRET_FLAG_WITH_VALUE = /^(--?(?:token|password|passwd|secret|api[-_]?key|auth(?:-token)?)=).+$/i;
+
+/** A command line fit to write down: the value after `--token` (or `--token=...`) and any secret-shaped argument hidden. */
+export function redactArgv(argv: readonly string[], knownSecrets: readonly string[] = []): string[] {
+  return argv.map((arg, index) => {
+    const previous = index > 0 ? argv[index - 1] ?? '' : '';
+    if (SECRET_FLAG.test(previous)) return REDACTED;
+    const withValue = SECRET_FLAG_WITH_VALUE.exec(arg);
+    if (withValue) return `${withValue[1]}${REDACTED}`;
+    return redactSecrets(arg, knownSecrets);
+  });
+}

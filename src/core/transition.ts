@@ -136,10 +136,13 @@ function decideAfterExit(state: SupervisorState, exit: ExitRecord, atMs: number,
         state: withMode(state, 'stopped', atMs),
         effects: [log('info', {}, 'clawsupd stopped'), { type: 'exit-daemon', code: 0 }],
       };
-    case 'hold':
-      return { state: withMode(state, 'held', atMs, ['held-by-operator']), effects: [log('info', {}, 'gateway held down by operator')] };
+    case 'hold': {
+      const counted = isFailure(exit) ? countFailure(state, exit, atMs, policy) : state;
+      return { state: withMode(counted, 'held', atMs, ['held-by-operator']), effects: [log('info', {}, 'gateway held down by operator')] };
+    }
     case 'restart':
-      return spawnGateway({ ...state, intent: 'run' }, atMs);
+      // A hang found while the operator asked for a restart still counts toward the failure window.
+      return spawnGateway({ ...(isFailure(exit) ? countFailure(state, exit, atMs, policy) : state), intent: 'run' }, atMs);
     case 'run':
       break;
   }
@@ -149,11 +152,21 @@ function decideAfterExit(state: SupervisorState, exit: ExitRecord, atMs: number,
   return onFailure(state, exit, atMs, policy);
 }
 
-function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, policy: SupervisorPolicy): Transition {
+function isFailure(exit: ExitRecord): boolean {
+  return exit.class === 'transient' || exit.class === 'structural';
+}
+
+function countFailure(state: SupervisorState, exit: ExitRecord, atMs: number, policy: SupervisorPolicy): SupervisorState {
   const wasStable = exit.uptimeMs >= policy.stableAfterMs;
   const consecutiveFailures = (wasStable ? 0 : state.consecutiveFailures) + 1;
   const failureTimesMs = [...pruneFailureTimes(state.failureTimesMs, atMs, policy.failureWindowMs), atMs];
-  const counted = { ...state, consecutiveFailures, failureTimesMs };
+  return { ...state, consecutiveFailures, failureTimesMs };
+}
+
+function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, policy: SupervisorPolicy): Transition {
+  const wasStable = exit.uptimeMs >= policy.stableAfterMs;
+  const counted = countFailure(state, exit, atMs, policy);
+  const { consecutiveFailures, failureTimesMs } = counted;
 
   if (exit.class === 'structural') return enterDiagnose(counted, exit, atMs, 'structural');
   if (state.isFreshAttempt && !wasStable) return enterDiagnose(counted, exit, atMs, 'fresh-attempt-failed');
@@ -249,8 +262,7 @@ function onShutdown(state: SupervisorState, atMs: number, signal: string, policy
     // A second request while already stopping means "now".
     return { state, effects: [log('warn', { signal }, 'second stop request: killing the gateway now'), { type: 'signal-gateway', signal: 'SIGKILL' }] };
   }
-  const stopping = withMode({ ...state, intent: 'shutdown', stopCause: 'requested' }, 'stopping', atMs);
-  const stop = stopGateway(stopping, policy.stopTimeoutMs);
+  const stop = requestStop(state, 'shutdown', atMs, policy);
   return { state: stop.state, effects: [log('info', { signal, gatewayPid: state.gateway.pid }, 'stopping gateway'), ...stop.effects] };
 }
 
@@ -259,8 +271,7 @@ function onRestartRequested(state: SupervisorState, atMs: number, policy: Superv
   if (!isGatewayRunning(state)) {
     return spawnGateway({ ...state, intent: 'run', isFreshAttempt: false, failureTimesMs: [], consecutiveFailures: 0 }, atMs);
   }
-  const stopping = withMode({ ...state, intent: 'restart', stopCause: 'requested' }, 'stopping', atMs);
-  return stopGateway(stopping, policy.stopTimeoutMs);
+  return requestStop(state, 'restart', atMs, policy);
 }
 
 function onHold(state: SupervisorState, atMs: number, policy: SupervisorPolicy): Transition {
@@ -269,7 +280,16 @@ function onHold(state: SupervisorState, atMs: number, policy: SupervisorPolicy):
     const next = withMode({ ...state, intent: 'hold', diagnosis: null }, 'held', atMs, ['held-by-operator']);
     return { state: next, effects: [{ type: 'clear-timer', timer: 'backoff' }, log('info', {}, 'gateway held down by operator')] };
   }
-  const stopping = withMode({ ...state, intent: 'hold', stopCause: 'requested' }, 'stopping', atMs);
+  return requestStop(state, 'hold', atMs, policy);
+}
+
+/**
+ * Stops the running gateway for an operator's or the daemon's reason. A gateway already being killed for hanging
+ * keeps that cause and its short SIGKILL timer: only what happens after its exit changes.
+ */
+function requestStop(state: SupervisorState, intent: 'restart' | 'hold' | 'shutdown', atMs: number, policy: SupervisorPolicy): Transition {
+  if (state.stopCause !== null) return { state: withMode({ ...state, intent }, 'stopping', atMs), effects: [] };
+  const stopping = withMode({ ...state, intent, stopCause: 'requested' }, 'stopping', atMs);
   return stopGateway(stopping, policy.stopTimeoutMs);
 }
 

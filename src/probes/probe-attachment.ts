@@ -1,11 +1,14 @@
 import { findGatewayToken } from '../adapters/openclaw-token.js';
 import type { Attachment, DaemonContext, Detach } from '../attachment.js';
 import type { SupervisorState } from '../core/supervisor-state.js';
+import type { LivenessHandle } from '../core/liveness-board.js';
 import type { Mode } from '../core/modes.js';
 import { SLACK_LINE_MARKER } from '../core/slack-log-line.js';
 import { startHttpProbes, type HttpProbes } from './http-probes.js';
 import { createProbeBoard } from './probe-board.js';
 import { createSlackProbe } from './slack-probe.js';
+
+const ROUND_SLACK_MS = 2_000;
 
 // Modes that mean something failed (an operator's hold or stop is not a failure).
 const DOWN_MODES: readonly Mode[] = ['degraded', 'backoff', 'diagnose'];
@@ -25,6 +28,7 @@ export const probesAttachment: Attachment = {
     const slack = createSlackProbe({ supervisor, board, log, getToken });
     let session: HttpProbes | null = null;
     let isSessionLive = false;
+    let roundLiveness: LivenessHandle | null = null;
 
     function refreshToken(): void {
       const found = findGatewayToken(supervisor.getConfig(), env);
@@ -35,6 +39,8 @@ export const probesAttachment: Attachment = {
     function stopSession(): void {
       session?.stop();
       session = null;
+      roundLiveness?.unregister();
+      roundLiveness = null;
       isSessionLive = false;
       slack.stop();
     }
@@ -47,7 +53,18 @@ export const probesAttachment: Attachment = {
       isSessionLive = true;
       supervisor.setDegradation('ready', []);
       supervisor.setDegradation('slack', []);
-      session = startHttpProbes({ supervisor, board, log, spawnedAtMs, getToken, onRound: (isStarted) => slack.refresh(isStarted) });
+      // A round makes at most three requests in a row, each bounded by timeoutMs; a loop silent for longer is stuck.
+      // Read at each check: a reload may lengthen the interval.
+      const maxRoundSilenceMs = (): number => {
+        const health = supervisor.getConfig().health;
+        return health.intervalMs + 3 * health.timeoutMs + ROUND_SLACK_MS;
+      };
+      roundLiveness = context.liveness.register('probes', maxRoundSilenceMs, Date.now());
+      const onRound = (isStarted: boolean): void => {
+        roundLiveness?.beat(Date.now());
+        slack.refresh(isStarted);
+      };
+      session = startHttpProbes({ supervisor, board, log, spawnedAtMs, getToken, onRound });
     }
 
     function onStateChange(state: SupervisorState, previous: SupervisorState): void {

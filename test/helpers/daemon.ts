@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, killGroup } from './processes.js';
 import { makeTempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { WaitAborted, waitFor } from './wait-for.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLAWSUPD = join(REPO_ROOT, 'dist/cli/clawsupd.js');
@@ -105,8 +105,15 @@ export function startDaemon(options: DaemonOptions): Daemon {
     waitForStatus: (what, predicate, timeoutMs = 20_000) =>
       waitFor(`status: ${what}`, () => {
         const current = status();
-        return current !== null && predicate(current) ? current : undefined;
-      }, timeoutMs),
+        if (current !== null && predicate(current)) return current;
+        // A daemon that has exited will never get there: say why now, not at the deadline.
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new WaitAborted(`clawsupd exited (${child.exitCode ?? child.signalCode}): ${stderr.trim()} | last status mode: ${current?.mode}`);
+        }
+        return undefined;
+      }, timeoutMs).catch((error: Error) => {
+        throw new Error(`${error.message}\nlast status: ${JSON.stringify(status())}\nstderr: ${stderr.trim()}`);
+      }),
     waitForLog: (what, predicate, timeoutMs = 20_000) => waitFor(`log: ${what}`, () => logs().find(predicate), timeoutMs),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLAWSUPD, cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { isAlive, killGroup } from '../helpers/processes.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
@@ -125,6 +126,18 @@ describe('leaving diagnose mode', () => {
     expect(leaving.why).toContain('watched input changed');
   });
 
+  it('keeps a fix made while the last attempts still fail, and tries it as soon as diagnose mode begins', async () => {
+    const daemon = startDaemon({
+      config: { gateway: { command: [node, join(FIXTURES, 'crash-after.mjs'), '50'] }, restart: { initialDelayMs: 800, multiplier: 1, minUptimeMs: 0 } },
+    });
+    await daemon.waitForStatus('backoff after the first crash', (s) => s.mode === 'backoff');
+    const current = JSON.parse(readFileSync(daemon.configPath, 'utf8'));
+    writeFileSync(daemon.configPath, JSON.stringify({ ...current, gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } }));
+    const status = await daemon.waitForStatus('healthy on the fixed config', (s) => s.mode === 'healthy' && s.gateway.restarts >= 3);
+    expect(status.diagnosis).toBeNull();
+    await daemon.waitForLog('fresh attempt', (r) => r.msg === 'leaving diagnose mode: one fresh attempt');
+  });
+
   it('goes back to diagnose when the fresh attempt fails too', async () => {
     const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'exit-with.mjs'), '78'] } } });
     await daemon.waitForStatus('diagnose', (s) => s.mode === 'diagnose');
@@ -157,8 +170,12 @@ describe('the gateway environment', () => {
 
 describe('gateway output', () => {
   it('reads a gateway that floods stdout to the end without blocking it, and still stops it cleanly', async () => {
-    const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'flood.mjs'), '20'] } } });
-    await daemon.waitForLog('flood done', (r) => typeof r.line === 'string' && r.line.startsWith('flood done'), 60_000);
+    const markerDir = makeTempDir();
+    const doneMarker = join(markerDir.path, 'flood-done');
+    const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'flood.mjs'), '20', doneMarker] } } });
+    // The marker, not a log line: under backpressure the daemon drops log lines rather than block.
+    await waitFor('the gateway wrote all 20 MiB', () => existsSync(doneMarker), 60_000);
+    markerDir.remove();
     const { gateway } = await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
     expect(await daemon.stop()).toEqual({ code: 0, signal: null });
     await waitFor('flooding gateway gone', () => !isAlive(gateway.pid));

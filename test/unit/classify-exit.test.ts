@@ -57,7 +57,7 @@ describe('classifyExit', () => {
     ['port taken, as openclaw 2026.9.6 says it', { code: 1, outputTail: PORT_TAKEN }, 'structural', 'duplicate-gateway'],
     ['SIGKILL from the OOM killer', { code: null, signal: 'SIGKILL' }, 'transient', 'killed'],
     ['uncaught exception', { code: 1, outputTail: UNCAUGHT }, 'transient', 'crash'],
-    ['V8 heap out of memory', { code: null, signal: 'SIGABRT', outputTail: OOM }, 'transient', 'killed'],
+    ['V8 heap out of memory, aborted', { code: null, signal: 'SIGABRT', outputTail: OOM }, 'transient', 'killed'],
     ['V8 heap out of memory as exit 134', { code: 134, outputTail: OOM }, 'transient', 'out-of-memory'],
     ['exit 0 after a long run asks for a restart', { code: 0, uptimeMs: 60_000 }, 'requested', 'restart-requested'],
     ['exit 0 right after start is an early exit', { code: 0, uptimeMs: 300 }, 'transient', 'early-exit'],
@@ -68,6 +68,16 @@ describe('classifyExit', () => {
     const verdict = classifyExit({ ...base, ...facts });
     expect(verdict.class).toBe(expectedClass);
     expect(verdict.reason).toBe(expectedReason);
+  });
+
+  it('calls a SIGKILL transient even when the output once mentioned EACCES', () => {
+    const verdict = classifyExit({ ...base, code: null, signal: 'SIGKILL', outputTail: ["Error: EACCES: permission denied, open '/tmp/x'", 'working'] });
+    expect(verdict).toMatchObject({ class: 'transient', reason: 'killed' });
+  });
+
+  it('judges a crash by its dying words, not by a warning 100 lines earlier', () => {
+    const tail = ['warning: listen EADDRINUSE on the metrics port, metrics off', ...Array.from({ length: 100 }, (_, i) => `line ${i}`), ...UNCAUGHT];
+    expect(classifyExit({ ...base, outputTail: tail })).toMatchObject({ class: 'transient', reason: 'crash' });
   });
 
   it('puts the matching line first in the evidence', () => {

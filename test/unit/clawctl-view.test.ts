@@ -55,7 +55,10 @@ describe('renderStatus', () => {
     },
     diagnosis: null,
     daemon: { pid: 1, version: '0.1.0', startedAt: '2026-11-21T08:00:00.000Z', host: 'node-1' },
-    probes: { slack: { state: 'flapping', disconnectsLastHour: 5 } },
+    probes: {
+      health: { ok: true, state: 'live', latencyMs: 14.6, checkedAt: '2026-11-21T09:59:59.000Z', consecutiveFailures: 0, detail: 'HTTP 200' },
+      slack: { ok: false, state: 'flapping', latencyMs: null, checkedAt: null, consecutiveFailures: 2, detail: '5 disconnects in the last hour', disconnectsLastHour: 5 },
+    },
     skills: { backup: { state: 'stale', status: 'success', lastSuccessAt: '2026-11-20T10:00:00.000Z', maxAgeMs: 3_600_000, message: null } },
   };
 
@@ -66,7 +69,8 @@ describe('renderStatus', () => {
     expect(text).toContain('gateway: pid 4242, up 1h, 2 restart(s)');
     expect(text).toContain('last exit: code 1, transient: crash');
     expect(text).toContain('| TypeError: boom');
-    expect(text).toMatch(/slack +flapping {2}disconnectsLastHour=5/);
+    expect(text).toMatch(/health +live +15 ms {2}HTTP 200\n/);
+    expect(text).toMatch(/slack +flapping +2 failure\(s\) in a row {2}5 disconnects in the last hour {2}disconnectsLastHour=5/);
     expect(text).toMatch(/backup +stale +last success 1d ago, max age 1h/);
   });
 

@@ -46,6 +46,7 @@ describe('judgeReadiness', () => {
     // The trap: 200 while the crash-loop breaker holds Slack down.
     ['200 with a suppressed channel', answer(200, { ready: true, failing: [], suppressed: ['slack'] }), false, ['channel-suppressed:slack']],
     ['a degraded event loop', answer(200, { ready: true, failing: [], eventLoop: loop(true) }), false, ['event-loop-degraded']],
+    ['503 with nothing named', answer(503, { ready: false, failing: [] }), false, ['ready-failing:unknown']],
     ['no JSON', answer(502, null), false, []],
     ['a timeout', timeout, false, []],
   ])('%s', (_name, result, isOk, reasons) => {

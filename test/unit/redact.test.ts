@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../src/core/redact.js';
+import { redactArgv, redactSecrets } from '../../src/core/redact.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -23,5 +23,20 @@ describe('redactSecrets', () => {
   it('leaves ordinary lines alone', () => {
     const line = 'slack socket mode connected; 3 channels, uptime 42s';
     expect(redactSecrets(line)).toBe(line);
+  });
+});
+
+describe('redactArgv', () => {
+  it('hides the value of a secret flag, in either form, and leaves the rest', () => {
+    expect(redactArgv(['openclaw', 'gateway', 'run', '--token', 'T0ps3cret', '--port', '18789', '--password=hunter22'])).toEqual([
+      'openclaw',
+      'gateway',
+      'run',
+      '--token',
+      '[REDACTED]',
+      '--port',
+      '18789',
+      '--password=[REDACTED]',
+    ]);
   });
 });

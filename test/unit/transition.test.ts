@@ -243,6 +243,27 @@ describe('transition: hang and start timeout', () => {
     expect(after.state.mode).toBe('backoff');
   });
 
+  it('keeps the hang kill and its short SIGKILL timer when the operator asks for a restart meanwhile', () => {
+    const { state, last } = run([
+      started(),
+      spawned(0),
+      { type: 'hang-detected', atMs: 30_000, evidence: [] },
+      { type: 'restart-requested', atMs: 30_100 },
+    ]);
+    expect(last.filter((e) => e.type !== 'log')).toEqual([]);
+    expect(state.stopCause).toBe('hang');
+    const after = run([
+      started(),
+      spawned(0),
+      { type: 'hang-detected', atMs: 30_000, evidence: [] },
+      { type: 'restart-requested', atMs: 30_100 },
+      exited(31_000, null, [], 'SIGKILL'),
+    ]);
+    expect(after.state.gateway.lastExit).toMatchObject({ class: 'transient', reason: 'hang' });
+    expect(after.state.failureTimesMs).toEqual([31_000]);
+    expect(types(after.last)).toContain('spawn-gateway');
+  });
+
   it('records a start that never completes as start-timeout', () => {
     const { state } = run([started(), spawned(0), { type: 'start-timed-out', atMs: 180_000 }, exited(180_100, null, [], 'SIGTERM')], { hasStartupProbe: true });
     expect(state.gateway.lastExit).toMatchObject({ class: 'transient', reason: 'start-timeout' });

@@ -14,4 +14,7 @@ export const COMMANDS: readonly ClawctlCommandEntry[] = [
   { name: 'logs', load: async () => (await import('./logs.js')).logsCommand },
   { name: 'config', load: async () => (await import('./config-check.js')).configCommand },
   { name: 'skill', load: async () => (await import('./skill.js')).skillCommand },
+  { name: 'install', load: async () => (await import('./install.js')).installCommand },
+  { name: 'uninstall', load: async () => (await import('./uninstall.js')).uninstallCommand },
+  { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
 ];

@@ -1,0 +1,62 @@
+import type { InstallLayout } from './layout.js';
+
+/** The default paths written in units/clawsupd.service, which an install may move. */
+export const SYSTEM_UNIT_DEFAULTS = {
+  libDir: '/usr/local/lib/clawsup',
+  configFile: '/etc/clawsup/clawsup.json5',
+  envFile: '/etc/clawsup/clawsupd.env',
+};
+
+export interface UnitPaths {
+  libDir: string;
+  configFile: string;
+  envFile: string;
+}
+
+/** The system unit with its paths and User= filled in; the user unit needs nothing (it says %h). */
+export function renderSystemUnit(template: string, paths: UnitPaths, runAs: string): string {
+  return template
+    .replaceAll(SYSTEM_UNIT_DEFAULTS.configFile, paths.configFile)
+    .replaceAll(SYSTEM_UNIT_DEFAULTS.envFile, paths.envFile)
+    .replaceAll(SYSTEM_UNIT_DEFAULTS.libDir, paths.libDir)
+    .replace(/^User=.*$/m, `User=${runAs}`);
+}
+
+export interface PlistValues {
+  layout: InstallLayout;
+  pathEnv: string;
+  /** A LaunchDaemon runs as this user; a LaunchAgent as whoever logs in. */
+  runAs: string | null;
+}
+
+export function renderPlist(template: string, values: PlistValues): string {
+  const { layout } = values;
+  const filled = template
+    .replaceAll('@LIB_DIR@', escapeXml(layout.libDir))
+    .replaceAll('@CONFIG_FILE@', escapeXml(layout.configFile))
+    .replaceAll('@LOG_DIR@', escapeXml(layout.logDir ?? ''))
+    .replaceAll('@PATH@', escapeXml(values.pathEnv));
+  if (values.runAs === null) return filled;
+  return filled.replace(/(<key>Label<\/key>\s*<string>[^<]*<\/string>)/, `$1\n  <key>UserName</key>\n  <string>${escapeXml(values.runAs)}</string>`);
+}
+
+export function renderNewsyslog(template: string, logDir: string, statusDir: string, owner: string): string {
+  return template.replaceAll('@LOG_DIR@', logDir).replaceAll('@STATUS_DIR@', statusDir).replaceAll('@OWNER@', owner);
+}
+
+/** clawsupd's environment file: the install-time PATH, so the gateway finds `openclaw` and its node. */
+export function renderEnvFile(pathEnv: string): string {
+  return `# The environment of clawsupd and of the gateway it starts. Written by clawctl install; edit freely.\nPATH=${pathEnv}\n`;
+}
+
+/** The production config; under launchd clawsupd logs to a file newsyslog can rotate. */
+export function renderConfig(template: string, layout: InstallLayout): string {
+  if (layout.logDir === null) return template;
+  const end = template.lastIndexOf('}');
+  const logLine = `  // launchd never rotates stdout: clawsupd writes here and reopens the file on SIGHUP (newsyslog).\n  log: { file: ${JSON.stringify(`${layout.logDir}/clawsupd.log`)} },\n`;
+  return `${template.slice(0, end)}${logLine}${template.slice(end)}`;
+}
+
+function escapeXml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}

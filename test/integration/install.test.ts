@@ -1,0 +1,197 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClawctlContext } from '../../src/cli/command.js';
+import { runInstall } from '../../src/cli/commands/install.js';
+import { runUninstall } from '../../src/cli/commands/uninstall.js';
+import type { CommandRunner } from '../../src/adapters/command-runner.js';
+import { CLAWSUPD } from '../helpers/daemon.js';
+import { parsePlist } from '../helpers/plist.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const temps: Array<{ remove(): void }> = [];
+afterEach(() => temps.splice(0).forEach((temp) => temp.remove()));
+
+interface Setup {
+  root: string;
+  ran: string[][];
+  out: string[];
+  context: ClawctlContext;
+  deps: { env: NodeJS.ProcessEnv; runner: CommandRunner; shouldRunCommands: boolean };
+  listTree(): string[];
+}
+
+function setUp(home: string): Setup {
+  const temp = makeTempDir('cs-inst-');
+  temps.push(temp);
+  const root = temp.path;
+  mkdirSync(join(root, home), { recursive: true });
+  const ran: string[][] = [];
+  const out: string[] = [];
+  const runner: CommandRunner = async (argv) => {
+    ran.push([...argv]);
+    return { code: 0, stdout: '', stderr: '' };
+  };
+  const listTree = (dir = root): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? [relative(root, path) + '/', ...listTree(path)] : [relative(root, path)];
+    });
+  return {
+    root,
+    ran,
+    out,
+    context: { configPath: undefined, socketPath: undefined, stdout: (text) => out.push(text), stderr: (text) => out.push(text) },
+    deps: { env: { CLAWSUP_ROOT: root, HOME: home, USER: 'ada', PATH: '/opt/node24/bin:/usr/bin:relative/bin' }, runner, shouldRunCommands: true },
+    listTree: () => listTree(),
+  };
+}
+
+const read = (setup: Setup, path: string): string => readFileSync(join(setup.root, path), 'utf8');
+
+describe('clawctl install and uninstall on the Linux layout', () => {
+  it('--user writes the unit, links, config and environment file, enables it, and uninstall takes all of it back', async () => {
+    const setup = setUp('/home/ada');
+    const before = setup.listTree();
+    expect(await runInstall(['--user', '--platform', 'linux'], setup.context, setup.deps)).toBe(0);
+    expect(read(setup, '/home/ada/.config/systemd/user/clawsupd.service')).toBe(readFileSync('units/clawsupd.user.service', 'utf8'));
+    expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/clawsupd.js'))).toBe(realpathSync(CLAWSUPD));
+    expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/node'))).toBe(realpathSync(process.execPath));
+    expect(read(setup, '/home/ada/.config/clawsup/clawsupd.env')).toContain('PATH=/opt/node24/bin:/usr/bin\n');
+    expect(read(setup, '/home/ada/.config/clawsup/clawsup.json5')).toBe(readFileSync('packaging/config/production.json5', 'utf8'));
+    expect(setup.ran).toEqual([
+      ['systemctl', '--user', 'daemon-reload'],
+      ['systemctl', '--user', 'enable', '--now', 'clawsupd.service'],
+      ['loginctl', 'enable-linger', 'ada'],
+    ]);
+    setup.ran.length = 0;
+    expect(await runUninstall(['--platform', 'linux'], setup.context, setup.deps)).toBe(0);
+    expect(setup.ran).toEqual([
+      ['loginctl', 'disable-linger', 'ada'],
+      ['systemctl', '--user', 'disable', '--now', 'clawsupd.service'],
+      ['systemctl', '--user', 'daemon-reload'],
+    ]);
+    expect(setup.listTree()).toEqual(before);
+  });
+
+  it('--system fills in User= and the paths, and keeps a config its operator edited', async () => {
+    const setup = setUp('/home/ada');
+    expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
+    const unit = read(setup, '/etc/systemd/system/clawsupd.service');
+    expect(unit).toMatch(/^User=claw$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/local\/lib\/clawsup\/node \/usr\/local\/lib\/clawsup\/clawsupd\.js --config \$\{CLAWSUP_CONFIG\}$/m);
+    expect(setup.ran).toContainEqual(['systemctl', 'enable', '--now', 'clawsupd.service']);
+    writeFileSync(join(setup.root, '/etc/clawsup/clawsup.json5'), '{ gateway: { command: ["openclaw"] } }');
+    expect(await runUninstall(['--system', '--platform', 'linux'], setup.context, setup.deps)).toBe(0);
+    expect(existsSync(join(setup.root, '/etc/clawsup/clawsup.json5'))).toBe(true);
+    expect(existsSync(join(setup.root, '/etc/systemd/system/clawsupd.service'))).toBe(false);
+    expect(existsSync(join(setup.root, '/usr/local/lib/clawsup'))).toBe(false);
+    expect(setup.out.join('')).toContain('kept /etc/clawsup/clawsup.json5');
+  });
+
+  it('refuses beside an openclaw-gateway unit, naming it and the fix; --replace-existing disables it and uninstall restores it', async () => {
+    const setup = setUp('/home/ada');
+    mkdirSync(join(setup.root, '/home/ada/.config/systemd/user'), { recursive: true });
+    writeFileSync(join(setup.root, '/home/ada/.config/systemd/user/openclaw-gateway-work.service'), '[Service]\n');
+    await expect(runInstall(['--user', '--platform', 'linux'], setup.context, setup.deps)).rejects.toMatchObject({
+      code: 'CLAWSUP_ERR_DUPLICATE_GATEWAY',
+      message: expect.stringContaining('/home/ada/.config/systemd/user/openclaw-gateway-work.service'),
+    });
+    expect(existsSync(join(setup.root, '/home/ada/.local/lib/clawsup'))).toBe(false);
+    expect(await runInstall(['--user', '--platform', 'linux', '--replace-existing'], setup.context, setup.deps)).toBe(0);
+    expect(setup.ran[0]).toEqual(['systemctl', '--user', 'disable', '--now', 'openclaw-gateway-work.service']);
+    expect(await runUninstall(['--user', '--platform', 'linux'], setup.context, setup.deps)).toBe(0);
+    expect(setup.ran.at(-2)).toEqual(['systemctl', '--user', 'enable', '--now', 'openclaw-gateway-work.service']);
+  });
+
+  it('finds a system openclaw-gateway unit too', async () => {
+    const setup = setUp('/root');
+    mkdirSync(join(setup.root, '/etc/systemd/system'), { recursive: true });
+    writeFileSync(join(setup.root, '/etc/systemd/system/openclaw-gateway.service'), '[Service]\n');
+    await expect(runInstall(['--system', '--platform', 'linux'], setup.context, setup.deps)).rejects.toMatchObject({ code: 'CLAWSUP_ERR_DUPLICATE_GATEWAY' });
+  });
+
+  it('--dry-run lists the plan and writes nothing', async () => {
+    const setup = setUp('/home/ada');
+    const before = setup.listTree();
+    expect(await runInstall(['--user', '--platform', 'linux', '--dry-run'], setup.context, setup.deps)).toBe(0);
+    expect(setup.out.join('')).toContain('write /home/ada/.config/systemd/user/clawsupd.service');
+    expect(setup.listTree()).toEqual(before);
+    expect(setup.ran).toEqual([]);
+  });
+
+  it('uninstall without an install says so', async () => {
+    const setup = setUp('/home/ada');
+    await expect(runUninstall(['--platform', 'linux'], setup.context, setup.deps)).rejects.toMatchObject({ code: 'CLAWSUP_ERR_NOT_INSTALLED' });
+  });
+});
+
+describe('clawctl install and uninstall on the macOS layout', () => {
+  it('--user writes a well-formed LaunchAgent with the keys launchd needs, and newsyslog rules', async () => {
+    const setup = setUp('/Users/ada');
+    const before = setup.listTree();
+    expect(await runInstall(['--user', '--platform', 'darwin'], setup.context, setup.deps)).toBe(0);
+    const plist = parsePlist(read(setup, '/Users/ada/Library/LaunchAgents/ai.clawsup.clawsupd.plist')) as Record<string, any>;
+    expect(plist.Label).toBe('ai.clawsup.clawsupd');
+    expect(plist.Label).not.toMatch(/^ai\.openclaw\./);
+    expect(plist.ProgramArguments).toEqual([
+      '/Users/ada/Library/Application Support/clawsup/node',
+      '/Users/ada/Library/Application Support/clawsup/clawsupd.js',
+      '--config',
+      '/Users/ada/.config/clawsup/clawsup.json5',
+    ]);
+    expect(plist.RunAtLoad).toBe(true);
+    expect(plist.KeepAlive).toEqual({ SuccessfulExit: false });
+    expect(plist.ThrottleInterval).toBeGreaterThan(0);
+    expect(plist.StandardOutPath).toBe('/Users/ada/Library/Logs/clawsup/clawsupd.out.log');
+    expect(plist.StandardErrorPath).toBe('/Users/ada/Library/Logs/clawsup/clawsupd.err.log');
+    expect(plist.EnvironmentVariables).toEqual({ PATH: '/opt/node24/bin:/usr/bin' });
+    expect(plist.UserName).toBeUndefined();
+    const newsyslog = read(setup, '/Users/ada/Library/Application Support/clawsup/newsyslog.conf');
+    expect(newsyslog).toMatch(/^\/Users\/ada\/Library\/Logs\/clawsup\/clawsupd\.log\s+ada:staff\s+640\s+\d+\s+\d+\s+\*\s+J\s+\/Users\/ada\/\.clawsup\/status\/clawsupd\.pid\s+1$/m);
+    expect(read(setup, '/Users/ada/.config/clawsup/clawsup.json5')).toContain('log: { file: "/Users/ada/Library/Logs/clawsup/clawsupd.log" }');
+    expect(setup.out.join('')).toContain('sudo cp');
+    const uid = String(process.getuid?.() ?? 0);
+    expect(setup.ran).toEqual([['launchctl', 'bootstrap', `gui/${uid}`, '/Users/ada/Library/LaunchAgents/ai.clawsup.clawsupd.plist']]);
+    setup.ran.length = 0;
+    expect(await runUninstall(['--platform', 'darwin'], setup.context, setup.deps)).toBe(0);
+    expect(setup.ran).toEqual([['launchctl', 'bootout', `gui/${uid}/ai.clawsup.clawsupd`]]);
+    expect(setup.listTree()).toEqual(before);
+  });
+
+  it('--system writes a LaunchDaemon that runs as the chosen user', async () => {
+    const setup = setUp('/Users/ada');
+    expect(await runInstall(['--system', '--platform', 'darwin', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
+    const plist = parsePlist(read(setup, '/Library/LaunchDaemons/ai.clawsup.clawsupd.plist')) as Record<string, any>;
+    expect(plist.UserName).toBe('claw');
+    expect(plist.ProgramArguments[0]).toBe('/usr/local/lib/clawsup/node');
+    expect(existsSync(join(setup.root, '/etc/newsyslog.d/clawsup.conf'))).toBe(true);
+  });
+
+  it.each([
+    ['/Users/ada/Library/LaunchAgents', 'ai.openclaw.gateway.plist'],
+    ['/Library/LaunchDaemons', 'ai.openclaw.work.plist'],
+  ])('refuses beside %s/%s', async (dir, name) => {
+    const setup = setUp('/Users/ada');
+    mkdirSync(join(setup.root, dir), { recursive: true });
+    writeFileSync(join(setup.root, dir, name), '<plist/>');
+    await expect(runInstall(['--user', '--platform', 'darwin'], setup.context, setup.deps)).rejects.toMatchObject({
+      code: 'CLAWSUP_ERR_DUPLICATE_GATEWAY',
+      message: expect.stringContaining(`${dir}/${name}`),
+    });
+  });
+});
+
+describe('the shipped plist template', () => {
+  it('is a well-formed property list', () => {
+    const plist = parsePlist(readFileSync('launchd/ai.clawsup.clawsupd.plist', 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(plist)).toEqual(
+      expect.arrayContaining(['Label', 'ProgramArguments', 'RunAtLoad', 'KeepAlive', 'ThrottleInterval', 'StandardOutPath', 'StandardErrorPath']),
+    );
+  });
+
+  it('the checker rejects a malformed one', () => {
+    expect(() => parsePlist('<plist><dict><key>Label</key></dict></plist>')).toThrow(/expected a value/);
+    expect(() => parsePlist('<plist><dict><key>A</key><string>x</dict></plist>')).toThrow();
+  });
+});
