@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestControl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { findProcessesWithMarker, readParentPid } from '../helpers/proc-scan.js';
@@ -19,10 +20,16 @@ afterEach(async () => {
   for (const pid of findProcessesWithMarker(marker)) killGroup(pid);
 });
 
-/** Parses each JSON file clawsupd writes that exists right now; returns the ones that did not parse. */
+/** Parses each JSON file clawsupd writes that exists right now (skill files too); returns the ones that did not. */
 function findUnparsable(statusDir: string): string[] {
   const bad: string[] = [];
-  for (const name of ['status.json', 'diagnosis.json', 'gateway.pid.json']) {
+  let skillFiles: string[] = [];
+  try {
+    skillFiles = readdirSync(join(statusDir, 'skills')).filter((name) => name.endsWith('.json')).map((name) => join('skills', name));
+  } catch {
+    // No skill reported yet.
+  }
+  for (const name of ['status.json', 'diagnosis.json', 'gateway.pid.json', ...skillFiles]) {
     const path = join(statusDir, name);
     let text: string;
     try {
@@ -49,8 +56,16 @@ describe('chaos: clawsupd SIGKILLed at random moments and restarted as systemd w
     const configFor = (crashAfterMs: number) => ({
       gateway: { command: [process.execPath, join(FIXTURES, 'exclusive-gateway.mjs'), String(port), violationsPath, String(crashAfterMs), marker], stopTimeoutMs: 3_000 },
       restart: { initialDelayMs: 150, maxDelayMs: 300, failureLimit: 1_000_000, minUptimeMs: 0, stableAfterMs: 60_000 },
+      // Probes every 50 ms, so kills also land mid-probe and mid status write.
+      health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 50, timeoutMs: 1_000, failureThreshold: 20 },
       status: { dir: statusDir },
     });
+    const reportSkill = (socketPath: string): void => {
+      const now = new Date().toISOString();
+      const record = { name: 'chaos', status: 'success', startedAt: now, finishedAt: now, durationMs: 0, exitCode: 0, message: null, host: 'chaos', lastSuccessAt: now, maxAgeMs: null };
+      // A skill file written while clawsupd dies must still parse; the daemon may well be gone before it answers.
+      requestControl(socketPath, 'skill-report', { record }).catch(() => undefined);
+    };
 
     let maxAlive = 0;
     const unparsable: string[] = [];
@@ -63,7 +78,9 @@ describe('chaos: clawsupd SIGKILLed at random moments and restarted as systemd w
         // A third of the runs use a gateway that crashes soon, so kills also land in backoff and in restarts.
         const crashAfterMs = kill % 3 === 0 ? 60 + Math.floor(Math.random() * 60) : 0;
         const daemon = startDaemon({ config: configFor(crashAfterMs), dir: temp.path });
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * MAX_KILL_DELAY_MS));
+        const killDelayMs = Math.random() * MAX_KILL_DELAY_MS;
+        setTimeout(() => reportSkill(daemon.socketPath), Math.max(0, killDelayMs - 2));
+        await new Promise((resolve) => setTimeout(resolve, killDelayMs));
         daemon.child.kill('SIGKILL');
         await daemon.exited;
       }
@@ -80,6 +97,8 @@ describe('chaos: clawsupd SIGKILLed at random moments and restarted as systemd w
       });
       const status = await final.waitForStatus('the surviving gateway in status.json', (s) => isFinalHealthy(s) && s.gateway.pid === alive[0], 10_000);
       expect(status.gateway.restarts).toBe(0);
+      reportSkill(final.socketPath);
+      await waitFor('the last skill report on disk', () => existsSync(join(statusDir, 'skills', 'chaos.json')));
     } finally {
       clearInterval(sampler);
     }
