@@ -86,6 +86,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let gateway: ReturnType<typeof spawnGateway> | null = null;
   let enrichedDiagnosis: DiagnosisRecord | null = null;
   let output: OutputCapture = createCapture();
+  let earlierOutput: string[] = [];
   const statusSections = new Map<string, unknown>();
   const timers = new Map<TimerName, NodeJS.Timeout>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
@@ -178,11 +179,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     dispatch({ type: 'health-reported', atMs: Date.now(), verdict: { isStarted: isGatewayStarted, degradedReasons } });
   }
 
+  /** A line between two gateways' output in `clawctl logs`, so the lines that explain a crash read as such. */
+  function describeLastExit(): string[] {
+    const exit = state.gateway.lastExit;
+    if (exit === null) return [];
+    const how = exit.signal === null ? `code ${exit.code}` : `signal ${exit.signal}`;
+    return [`[clawsup] gateway exited (${how}, ${exit.class}: ${exit.reason}) at ${exit.at}; a new gateway starts`];
+  }
+
   function gatewayCwd(): string {
     return config.gateway.cwd ?? dirname(configPath);
   }
 
   function startGateway(): void {
+    earlierOutput = [...earlierOutput, ...output.getTailLines(), ...describeLastExit()].slice(-config.gateway.outputTailLines);
     output = createCapture();
     const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: config.status.dir };
     const command = config.gateway.command;
@@ -315,7 +325,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     dispatch,
     getState: () => state,
     getStatus,
-    getOutputLines: (count) => output.getTailLines().slice(-count),
+    // Output of earlier gateways stays readable after a restart: it is what explains the restart.
+    getOutputLines: (count) => [...earlierOutput, ...output.getTailLines()].slice(-count),
     reloadConfig,
     getConfig: () => config,
     setStatusSection(name, value, isRoutine = false) {

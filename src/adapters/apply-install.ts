@@ -36,7 +36,7 @@ export async function applyInstall(actions: readonly InstallAction[], options: A
           entries.push({ type: 'symlink', path: action.path, target: action.target });
           break;
         case 'write-file':
-          writeFileAtomic(path, action.content, action.mode);
+          writeFileAtomic(path, action.content, { mode: action.mode, isDurable: true });
           entries.push({ type: 'file', path: action.path, sha256: hashText(action.content) });
           break;
         case 'run': {
@@ -97,7 +97,7 @@ export function readManifest(path: string): unknown {
 }
 
 export function writeManifest(path: string, manifest: InstallManifest): void {
-  writeJsonAtomic(path, manifest);
+  writeJsonAtomic(path, manifest, { isDurable: true });
 }
 
 /** sha256 of each recorded file as it is now; null when it is gone. */

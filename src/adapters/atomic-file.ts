@@ -1,15 +1,22 @@
-import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 let tempCounter = 0;
 
-/**
- * Writes a file so that no reader ever sees half of it: temp file, then rename. No fsync here: this blocking form
- * writes the gateway record right after each spawn and diagnosis.json, which describe processes a power loss ends
- * anyway, and an fsync held the loop 8-16 ms on every restart. writeFileAtomicAsync keeps the fsyncs, off the loop.
- */
-export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
+export interface AtomicWriteOptions {
+  mode?: number;
+  /**
+   * fsync the file and its folder, so the record survives a power loss (skill records, install files). Off for the
+   * daemon's own hot path (the gateway record after each spawn, diagnosis.json): those describe processes a power loss
+   * ends anyway, and an fsync held the loop 8-16 ms on every restart. writeFileAtomicAsync always fsyncs, off the loop.
+   */
+  isDurable?: boolean;
+}
+
+/** Writes a file so that no reader ever sees half of it: temp file, then rename. */
+export function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions | number = {}): void {
+  const { mode = 0o644, isDurable = false } = typeof options === 'number' ? { mode: options } : options;
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   tempCounter += 1;
@@ -17,6 +24,7 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
   const fd = openSync(tempPath, 'w', mode);
   try {
     writeSync(fd, content);
+    if (isDurable) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     safeUnlink(tempPath);
@@ -28,6 +36,20 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
   } catch (error) {
     safeUnlink(tempPath);
     throw error;
+  }
+  if (isDurable) fsyncDirSync(dir);
+}
+
+function fsyncDirSync(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic.
   }
 }
 
@@ -69,8 +91,8 @@ async function fsyncDirAsync(dir: string): Promise<void> {
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode);
+export function writeJsonAtomic(path: string, value: unknown, options: AtomicWriteOptions = {}): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
 function safeUnlink(path: string): void {

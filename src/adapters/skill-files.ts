@@ -37,7 +37,7 @@ export function skillFilePath(statusDir: string, name: string): string {
 export function writeSkillRecord(statusDir: string, record: SkillRecord): void {
   const path = skillFilePath(statusDir, record.name);
   try {
-    writeJsonAtomic(path, record);
+    writeJsonAtomic(path, record, { isDurable: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ClawsupError('CLAWSUP_ERR_SKILL_FILE', `${path}: cannot write the skill status file: ${code}`, { cause: error });

@@ -71,7 +71,7 @@ export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoEx
       while (inFlight !== null) await inFlight;
       if (!hasPending) return;
       try {
-        writeFileAtomic(path, takePending());
+        writeFileAtomic(path, takePending(), { isDurable: true });
         lastErrorCode = null;
       } catch (error) {
         report(error);

@@ -70,11 +70,15 @@ describe('clawctl with a live daemon', () => {
     expect(restarted.gateway.restarts).toBe(released.gateway.restarts + 1);
 
     const logs = await waitFor('the new gateway\'s first line', async () => {
-      const result = await clawctl(daemon, 'logs', '-n', '1');
-      return result.stdout !== '' ? result : undefined;
+      const result = await clawctl(daemon, 'logs', '-n', '3');
+      return result.stdout.endsWith(`ready ${restarted.gateway.pid}\n`) ? result : undefined;
     });
     expect(logs.code).toBe(0);
-    expect(logs.stdout).toBe(`ready ${restarted.gateway.pid}\n`);
+    // The gateway before the restart stays readable: its last words, then what happened to it.
+    expect(logs.stdout.split('\n').slice(0, 2)).toEqual([
+      'draining',
+      expect.stringMatching(/^\[clawsup\] gateway exited \(code 0, clean: stopped\) at .*; a new gateway starts$/),
+    ]);
 
     const diagnose = await clawctl(daemon, 'diagnose');
     expect(diagnose).toMatchObject({ code: 0, stdout: 'no diagnosis: the gateway has not been in diagnose mode\n' });
