@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../src/config/load-config.js';
+import { loadConfig, parseConfigText } from '../../src/config/load-config.js';
 import { isClawsupError } from '../../src/errors.js';
 
 const FILE = '/etc/clawsup/clawsup.json5';
@@ -50,5 +50,11 @@ describe('parseConfigText', () => {
   it('lists every problem, one per line', () => {
     const error = errorOf("{ gateway: { command: 'x', bogus: 1 }, restart: { multiplier: 'a' } }");
     expect(error.message.split('\n')).toHaveLength(3);
+  });
+});
+
+describe('the shipped example configs', () => {
+  it.each(['packaging/config/demo.json5', 'packaging/config/production.json5'])('%s is valid', (path) => {
+    expect(() => loadConfig(new URL(`../../${path}`, import.meta.url).pathname)).not.toThrow();
   });
 });
