@@ -4,7 +4,7 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_CONFIG_READ: { exitCode: 78, summary: 'the config file could not be read' },
   CLAWSUP_ERR_CONFIG_PARSE: { exitCode: 78, summary: 'the config file is not valid JSON5' },
   CLAWSUP_ERR_CONFIG_INVALID: { exitCode: 78, summary: 'the config does not match the schema' },
-  CLAWSUP_ERR_ALREADY_RUNNING: { exitCode: 73, summary: 'another clawsupd already supervises this status dir' },
+  CLAWSUP_ERR_ALREADY_RUNNING: { exitCode: 79, summary: 'another clawsupd already supervises this status dir' },
   CLAWSUP_ERR_STATUS_DIR: { exitCode: 73, summary: 'the status dir cannot be created or written' },
   CLAWSUP_ERR_SOCKET: { exitCode: 73, summary: 'the control socket cannot be created, or its folder is unsafe' },
   CLAWSUP_ERR_NO_DAEMON: { exitCode: 69, summary: 'no clawsupd answered on the control socket' },

@@ -50,7 +50,7 @@ describe('chaos: faults around a running gateway', () => {
     await daemon.waitForLog('lock claimed again', (r) => r.msg === 'instance lock was removed: claimed it again');
     // The lock went with the folder: a second clawsupd must still be refused, not start a second gateway.
     const second = startDaemon({ config: { gateway: churningGateway, restart: churnRestart, status: { dir: daemon.statusDir } }, dir: daemon.dir });
-    expect((await second.exited).code).toBe(73);
+    expect((await second.exited).code).toBe(79);
     expect(second.stderr()).toContain('already supervises');
     expectDaemonAlive(daemon);
   });

@@ -200,7 +200,7 @@ describe('the socket path', () => {
     try {
       const second = startDaemon({ config: { gateway: forever, status: { dir: join(other.path, 'status') }, control: { socket: first.socketPath } }, dir: other.path });
       const exit = await second.exited;
-      expect(exit.code).toBe(73);
+      expect(exit.code).toBe(79);
       expectOneErrorLine(second.stderr(), /another clawsupd answers on this control socket/);
       expect(second.logs().some((r) => r.msg === 'gateway started')).toBe(false);
       expect((await clawctl(first, 'status')).code).toBe(0);

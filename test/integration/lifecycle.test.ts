@@ -65,7 +65,7 @@ describe('one gateway per node', () => {
     const first = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
     await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
     const second = startDaemon({ dir: first.dir, config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
-    expect(await second.exited).toEqual({ code: 73, signal: null });
+    expect(await second.exited).toEqual({ code: 79, signal: null });
     expect(second.stderr()).toMatch(/^clawsupd: another clawsupd \(pid \d+, started .*\) already supervises .*status/);
     expect(second.stderr()).not.toMatch(/\n\s+at /);
     expect(first.status()?.daemon.pid).toBe(first.pid);
