@@ -4,7 +4,7 @@ import { writeJsonAtomic } from './adapters/atomic-file.js';
 import { buildGatewayEnv } from './adapters/gateway-env.js';
 import { spawnGateway } from './adapters/gateway-process.js';
 import { forgetGateway, recordGateway } from './adapters/gateway-record.js';
-import { GATEWAY_MARKER_VARIABLE } from './adapters/marked-processes.js';
+import { GATEWAY_MARKER_VARIABLE, keepGatewayMark, readOrCreateGatewayMark } from './adapters/marked-processes.js';
 import { createInputWatcher, type InputWatcher } from './adapters/input-watcher.js';
 import { createOutputCapture, type OutputCapture } from './adapters/output-capture.js';
 import type { Logger } from './adapters/logger.js';
@@ -87,6 +87,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let enrichedDiagnosis: DiagnosisRecord | null = null;
   let output: OutputCapture = createCapture();
   let earlierOutput: string[] = [];
+  const gatewayMark = readOrCreateGatewayMark(config.status.dir);
   const statusSections = new Map<string, unknown>();
   const timers = new Map<TimerName, NodeJS.Timeout>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
@@ -194,7 +195,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function startGateway(): void {
     earlierOutput = [...earlierOutput, ...output.getTailLines(), ...describeLastExit()].slice(-config.gateway.outputTailLines);
     output = createCapture();
-    const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: config.status.dir };
+    safely(() => keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
+    const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
     const command = config.gateway.command;
     const handle = spawnGateway(
       { command, cwd: gatewayCwd(), env },

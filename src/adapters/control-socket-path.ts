@@ -15,6 +15,21 @@ const PROBE_TIMEOUT_MS = 2_000;
 // sun_path holds 108 bytes on Linux and 104 on macOS, the terminating NUL included.
 const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
 
+/** Refuses, before anything else is touched, when a live clawsupd answers on the socket path. */
+export async function refuseIfSocketAnswers(socketPath: string): Promise<void> {
+  try {
+    if (!lstatSync(socketPath).isSocket()) return;
+  } catch {
+    return;
+  }
+  if ((await probeSocket(socketPath)) === 'live') {
+    throw new ClawsupError(
+      'CLAWSUP_ERR_ALREADY_RUNNING',
+      `${socketPath}: another clawsupd answers on this control socket; stop it first, or give this one another control.socket`,
+    );
+  }
+}
+
 /** Makes the socket's folder safe (creating it owner-only) and clears a socket left by a dead daemon. */
 export async function claimSocketPath(socketPath: string, groupId: number | null): Promise<void> {
   const bytes = Buffer.byteLength(socketPath);

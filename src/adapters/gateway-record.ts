@@ -1,8 +1,8 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from './atomic-file.js';
-import { findMarkedProcesses } from './marked-processes.js';
-import { isProcessAlive, isProcessGroupAlive, isSameProcess, readProcessStartTime, signalProcessGroup } from './process-identity.js';
+import { findMarkedProcesses, readOrCreateGatewayMark, type MarkedProcess } from './marked-processes.js';
+import { isProcessGroupAlive, isSameProcess, readProcessStartTime, signalProcessGroup } from './process-identity.js';
 
 /** The running gateway as written to the status dir, so a clawsupd that was SIGKILLed can be followed by one that finds it. */
 export interface GatewayRecord {
@@ -50,21 +50,28 @@ export interface ReapResult {
   strayPids: number[];
 }
 
-/** Stops the recorded orphan, then any process still carrying this status dir's marker. */
+/** Stops the recorded orphan, then any process still carrying this status dir's mark. */
 export async function reapOrphanGateway(statusDir: string, stopTimeoutMs: number): Promise<ReapResult> {
   const recorded = await reapRecordedGateway(statusDir, stopTimeoutMs);
-  const strays = findMarkedProcesses(statusDir);
+  const mark = readOrCreateGatewayMark(statusDir);
+  const strays = findMarkedProcesses(mark);
   if (strays.length === 0) return { ...recorded, strayPids: [] };
-  const groups = [...new Set(strays.map((stray) => stray.pgid))];
-  for (const pgid of groups) signalProcessGroup(pgid, 'SIGTERM');
-  const isAlive = (): boolean => strays.some((stray) => isProcessAlive(stray.pid) && findMarkedProcesses(statusDir).some((p) => p.pid === stray.pid));
-  const isGone = await waitUntil(() => !isAlive(), stopTimeoutMs);
+  signalMarked(strays, 'SIGTERM');
+  const stillMarked = (): MarkedProcess[] => findMarkedProcesses(mark).filter((p) => strays.some((stray) => stray.pid === p.pid));
+  const isGone = await waitUntil(() => stillMarked().length === 0, stopTimeoutMs);
   if (!isGone) {
-    for (const pgid of groups) signalProcessGroup(pgid, 'SIGKILL');
-    for (const stray of strays) signalProcess(stray.pid, 'SIGKILL');
-    await waitUntil(() => !isAlive(), 5_000);
+    // Only what still carries the mark now: a pid that ended meanwhile may belong to someone else already.
+    signalMarked(stillMarked(), 'SIGKILL');
+    await waitUntil(() => stillMarked().length === 0, 5_000);
   }
   return { ...recorded, neededSigkill: recorded.neededSigkill || !isGone, strayPids: strays.map((stray) => stray.pid) };
+}
+
+/** A group is signalled only when its leader carries the mark itself; any other marked process, on its own. */
+function signalMarked(marked: readonly MarkedProcess[], signal: NodeJS.Signals): void {
+  const markedLeaders = new Set(marked.filter((p) => p.pid === p.pgid).map((p) => p.pgid));
+  for (const pgid of markedLeaders) signalProcessGroup(pgid, signal);
+  for (const p of marked) if (!markedLeaders.has(p.pgid)) signalProcess(p.pid, signal);
 }
 
 function signalProcess(pid: number, signal: NodeJS.Signals): void {

@@ -1,10 +1,12 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as requestHttps } from 'node:https';
 import type { HttpProbeResult } from '../core/probe-report.js';
 
 // A health answer is a few hundred bytes: anything past this is not parsed.
 const MAX_BODY_BYTES = 64 * 1024;
 // One kept-alive connection to the gateway: a probe every second then costs no connect and little garbage.
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 4 });
 
 export interface HttpProbeOptions {
   timeoutMs: number;
@@ -21,6 +23,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<HttpP
   const elapsedMs = (): number => Math.round(performance.now() - startedAt);
   return new Promise((resolve) => {
     let isSettled = false;
+    let timer: NodeJS.Timeout | undefined;
     const settle = (result: Omit<HttpProbeResult, 'latencyMs'>): void => {
       if (isSettled) return;
       isSettled = true;
@@ -30,11 +33,14 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<HttpP
     const fail = (why: string): void => settle({ statusCode: null, body: null, error: `GET ${url}: ${why}` });
     let outgoing: ReturnType<typeof request>;
     try {
-      outgoing = request(url, { method: 'GET', agent, headers: options.token ? { authorization: `Bearer ${options.token}` } : {} });
+      const headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
+      outgoing = url.startsWith('https:')
+        ? requestHttps(url, { method: 'GET', agent: httpsAgent, headers })
+        : request(url, { method: 'GET', agent, headers });
     } catch (error) {
       return fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     }
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       fail(`no answer within ${options.timeoutMs} ms`);
       outgoing.destroy();
     }, options.timeoutMs);

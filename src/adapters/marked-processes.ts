@@ -1,23 +1,60 @@
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** Set in the gateway's environment to clawsupd's status dir, so a gateway can be found even when no record names it. */
-export const GATEWAY_MARKER_VARIABLE = 'CLAWSUP_STATUS_DIR';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 
 /**
- * Processes (other than this one) whose environment carries the marker for `statusDir`: the gateways and workers of an
- * earlier clawsupd, including one killed between spawning a gateway and recording its pid. Linux only (/proc);
- * elsewhere the pid record is all there is.
+ * Set in the gateway's environment to this status dir's random mark, so its gateways (and their workers) can be found
+ * even when no record names them. A random value, not a path: nobody sets it by accident, and a container using the
+ * same default path has a mark of its own.
  */
-export function findMarkedProcesses(statusDir: string): Array<{ pid: number; pgid: number }> {
+export const GATEWAY_MARKER_VARIABLE = 'CLAWSUP_GATEWAY_MARK';
+
+const MARK_FILE = 'gateway-mark';
+const MARK_PATTERN = /^[0-9a-f]{32}$/;
+
+/** The status dir's mark, made on first use and kept in the status dir so the next clawsupd finds the same gateways. */
+export function readOrCreateGatewayMark(statusDir: string): string {
+  const path = join(statusDir, MARK_FILE);
+  try {
+    const mark = readFileSync(path, 'utf8').trim();
+    if (MARK_PATTERN.test(mark)) return mark;
+  } catch {
+    // Not made yet.
+  }
+  const mark = randomBytes(16).toString('hex');
+  writeFileAtomic(path, `${mark}\n`, { isDurable: true });
+  return mark;
+}
+
+/** Puts the mark back if the status dir was removed under a running clawsupd. */
+export function keepGatewayMark(statusDir: string, mark: string): void {
+  const path = join(statusDir, MARK_FILE);
+  if (!existsSync(path)) writeFileAtomic(path, `${mark}\n`, { isDurable: true });
+}
+
+export interface MarkedProcess {
+  pid: number;
+  pgid: number;
+}
+
+/**
+ * Processes whose environment carries `mark`: the gateways and workers of an earlier clawsupd, including one killed
+ * between spawning a gateway and recording its pid. Never this process or its group, never another mount namespace
+ * (a container). Linux only (/proc); elsewhere the pid record is all there is.
+ */
+export function findMarkedProcesses(mark: string): MarkedProcess[] {
   if (process.platform !== 'linux') return [];
-  const needle = Buffer.from(`${GATEWAY_MARKER_VARIABLE}=${statusDir}\0`);
+  const needle = Buffer.from(`${GATEWAY_MARKER_VARIABLE}=${mark}\0`);
+  const ownMountNamespace = readLink('/proc/self/ns/mnt');
+  const ownGroup = readStatFields(process.pid)?.pgid ?? null;
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return [];
   }
-  const found: Array<{ pid: number; pgid: number }> = [];
+  const found: MarkedProcess[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
@@ -25,13 +62,31 @@ export function findMarkedProcesses(statusDir: string): Array<{ pid: number; pgi
       const environ = readFileSync(`/proc/${pid}/environ`);
       const at = environ.indexOf(needle);
       if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      found.push({ pid, pgid: Number(fields[2]) });
+      if (readLink(`/proc/${pid}/ns/mnt`) !== ownMountNamespace) continue;
+      const fields = readStatFields(pid);
+      if (fields === null || fields.state === 'Z' || fields.pgid === ownGroup) continue;
+      found.push({ pid, pgid: fields.pgid });
     } catch {
       // Gone, or not ours to read.
     }
   }
   return found;
+}
+
+function readStatFields(pid: number): { state: string; pgid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgid: Number(fields[2]) };
+  } catch {
+    return null;
+  }
+}
+
+function readLink(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
 }

@@ -37,13 +37,17 @@ export function isSameProcess(pid: number, startTime: string | null): boolean {
   return startTime === null || current === null || current === startTime;
 }
 
-/** Signals a whole process group; a group already gone is not an error. */
+/**
+ * Signals a whole process group; false when none of it could be signalled: gone (ESRCH), or a member that is not
+ * ours to signal (EPERM, e.g. a setuid helper the gateway started), which must not crash the daemon.
+ */
 export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH' || code === 'EPERM') return false;
     throw error;
   }
 }

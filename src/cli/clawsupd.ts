@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { refuseIfSocketAnswers } from '../adapters/control-socket-path.js';
 import { reapOrphanGateway } from '../adapters/gateway-record.js';
 import { acquireInstanceLock, type InstanceLock, type LockState } from '../adapters/instance-lock.js';
 import { createLogger, reopenLogFile, type Logger } from '../adapters/logger.js';
@@ -7,7 +8,7 @@ import { writePidFile } from '../adapters/pid-file.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLivenessBoard } from '../core/liveness-board.js';
 import { describeError } from '../describe-error.js';
-import { ClawsupError, isClawsupError } from '../errors.js';
+import { ClawsupError, ERROR_CATALOGUE, isClawsupError } from '../errors.js';
 import type { Detach } from '../attachment.js';
 import { ATTACHMENTS } from '../attachments.js';
 import { createSupervisor } from '../supervisor.js';
@@ -45,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
   const lock = acquireInstanceLock(config.status.dir);
   const pidFile = writePidFile(config.status.dir);
   try {
+    // A live daemon on the socket owns the gateway: find out before reaping anything that could be its.
+    await refuseIfSocketAnswers(config.control.socket);
     const reaped = await reapOrphanGateway(config.status.dir, config.gateway.stopTimeoutMs);
     if (reaped.wasAlive) {
       log.warn({ orphanPid: reaped.found?.pid, neededSigkill: reaped.neededSigkill }, 'stopped a gateway left behind by an earlier clawsupd');
@@ -53,7 +56,13 @@ async function main(argv: string[]): Promise<number> {
       log.warn({ strayPids: reaped.strayPids, neededSigkill: reaped.neededSigkill }, 'stopped unrecorded gateway processes left by an earlier clawsupd');
     }
     const supervisor = createSupervisor({ config, configPath, log, env: process.env });
-    const lockCheck = setInterval(createLockCheck(lock, log), LOCK_CHECK_INTERVAL_MS);
+    let exitCodeOverride: number | null = null;
+    // Two daemons on one status dir is the failure we exist to prevent: the one that lost its lock steps down.
+    const onLockTaken = (): void => {
+      exitCodeOverride = ERROR_CATALOGUE.CLAWSUP_ERR_ALREADY_RUNNING.exitCode;
+      supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'lock-taken' });
+    };
+    const lockCheck = setInterval(createLockCheck(lock, log, onLockTaken), LOCK_CHECK_INTERVAL_MS);
     lockCheck.unref();
     const detaches: Detach[] = [];
     const liveness = createLivenessBoard();
@@ -68,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
         supervisor.reloadConfig();
       };
       log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
-      return await supervisor.run();
+      const exitCode = await supervisor.run();
+      return exitCodeOverride ?? exitCode;
     } finally {
       for (const detach of detaches.reverse()) await detach.detach();
       await new Promise<void>((resolve) => log.flush(() => resolve()));
@@ -83,14 +93,17 @@ async function main(argv: string[]): Promise<number> {
 const LOCK_CHECK_INTERVAL_MS = 2_000;
 
 /** Logs what the lock check found, once per change rather than every interval. */
-function createLockCheck(lock: InstanceLock, log: Logger): () => void {
+function createLockCheck(lock: InstanceLock, log: Logger, onTaken: () => void): () => void {
   let lastState: LockState = 'held';
   return () => {
     const state = lock.reclaim();
     if (state === lastState) return;
     lastState = state === 'reclaimed' ? 'held' : state;
     if (state === 'reclaimed') log.warn({ lockPath: lock.path }, 'instance lock was removed: claimed it again');
-    else if (state === 'taken') log.error({ lockPath: lock.path }, 'instance lock taken by another clawsupd');
+    else if (state === 'taken') {
+      log.error({ lockPath: lock.path }, 'instance lock taken by another clawsupd: stopping this one');
+      onTaken();
+    }
     else if (state === 'unwritable') log.error({ lockPath: lock.path }, 'instance lock was removed and cannot be written again');
   };
 }

@@ -100,7 +100,11 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   }
 
   function startRound(): void {
-    runRound().catch((error: unknown) => log.error({ err: describeError(error) }, 'probe round failed'));
+    runRound().catch((error: unknown) => {
+      log.error({ err: describeError(error) }, 'probe round failed');
+      // A round that threw must not end the probing: the next one is scheduled as usual.
+      if (!isStopped && !hasGivenUp) timer = setTimeout(startRound, health().intervalMs);
+    });
   }
 
   board.set('startup', { ...board.get('startup'), state: 'starting', detail: null });

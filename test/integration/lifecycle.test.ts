@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLAWSUPD, cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
@@ -56,6 +56,34 @@ describe('stopping clawsupd', () => {
       expect(reaped).toMatchObject({ orphanPid: orphan.pid });
     } finally {
       killGroup(orphan.pid);
+    }
+  });
+});
+
+describe('gateways no record names', () => {
+  it('finds a gateway by its mark when its pid record is lost, and leaves processes without the mark alone', async () => {
+    const first = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs'), '--worker'] } } });
+    const { gateway: orphan } = await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
+    const orphanWorker = await workerPidOf(first);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // As if clawsupd died between spawning the gateway and recording it.
+    rmSync(join(first.statusDir, 'gateway.pid.json'));
+    const mark = readFileSync(join(first.statusDir, 'gateway-mark'), 'utf8').trim();
+    const bystanders = [
+      spawn(node, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env: { ...process.env, CLAWSUP_STATUS_DIR: first.statusDir } }),
+      spawn(node, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env: { ...process.env, CLAWSUP_GATEWAY_MARK: `${mark.slice(0, -1)}0` === mark ? `${mark.slice(0, -1)}1` : `${mark.slice(0, -1)}0` } }),
+    ];
+    try {
+      const second = startDaemon({ dir: first.dir, config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
+      await second.waitForStatus('new gateway', (s) => s.mode === 'healthy' && s.gateway.pid !== orphan.pid);
+      await waitFor('the unrecorded orphan and its worker gone', () => !isAlive(orphan.pid) && !isAlive(orphanWorker), 5_000);
+      const reaped = await second.waitForLog('strays', (r) => Array.isArray(r.strayPids));
+      expect(reaped.strayPids).toEqual(expect.arrayContaining([orphan.pid, orphanWorker]));
+      for (const bystander of bystanders) expect(isAlive(bystander.pid ?? -1)).toBe(true);
+    } finally {
+      killGroup(orphan.pid);
+      for (const bystander of bystanders) killGroup(bystander.pid);
     }
   });
 });
