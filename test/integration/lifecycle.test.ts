@@ -8,11 +8,22 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
+const forever = { command: [node, join(FIXTURES, 'forever.mjs')] };
 
 afterEach(cleanupDaemons);
 
 function runClawsupd(args: string[]) {
   return spawnSync(node, [CLAWSUPD, ...args], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' }, timeout: 30_000 });
+}
+
+/** A clawsupd whose gateway (with a worker) runs, SIGKILLed: the gateway and worker live on without a supervisor. */
+async function orphanAGateway(): Promise<{ first: Daemon; orphan: { pid: number }; orphanWorker: number }> {
+  const first = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs'), '--worker'] } } });
+  const { gateway: orphan } = await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
+  const orphanWorker = await workerPidOf(first);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  return { first, orphan, orphanWorker };
 }
 
 async function workerPidOf(daemon: Daemon): Promise<number> {
@@ -41,14 +52,10 @@ describe('stopping clawsupd', () => {
   });
 
   it('after a SIGKILL of clawsupd, the next clawsupd stops the orphaned gateway before starting its own', async () => {
-    const first = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs'), '--worker'] } } });
-    const { gateway: orphan } = await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
-    const orphanWorker = await workerPidOf(first);
-    first.child.kill('SIGKILL');
-    await first.exited;
+    const { first, orphan, orphanWorker } = await orphanAGateway();
     try {
       expect(isAlive(orphan.pid)).toBe(true);
-      const second = startDaemon({ dir: first.dir, config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
+      const second = startDaemon({ dir: first.dir, config: { gateway: forever } });
       const status = await second.waitForStatus('new gateway', (s) => s.mode === 'healthy' && s.gateway.pid !== orphan.pid);
       await waitFor('orphan and its worker gone', () => !isAlive(orphan.pid) && !isAlive(orphanWorker), 5_000);
       expect(status.daemon.pid).toBe(second.pid);
@@ -62,20 +69,17 @@ describe('stopping clawsupd', () => {
 
 describe('gateways no record names', () => {
   it('finds a gateway by its mark when its pid record is lost, and leaves processes without the mark alone', async () => {
-    const first = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs'), '--worker'] } } });
-    const { gateway: orphan } = await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
-    const orphanWorker = await workerPidOf(first);
-    first.child.kill('SIGKILL');
-    await first.exited;
+    const { first, orphan, orphanWorker } = await orphanAGateway();
     // As if clawsupd died between spawning the gateway and recording it.
     rmSync(join(first.statusDir, 'gateway.pid.json'));
-    const mark = readFileSync(join(first.statusDir, 'gateway-mark'), 'utf8').trim();
+    expect(readFileSync(join(first.statusDir, 'gateway-mark'), 'utf8').trim()).toMatch(/^[0-9a-f]{32}$/);
     const bystanders = [
       spawn(node, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env: { ...process.env, CLAWSUP_STATUS_DIR: first.statusDir } }),
-      spawn(node, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env: { ...process.env, CLAWSUP_GATEWAY_MARK: `${mark.slice(0, -1)}0` === mark ? `${mark.slice(0, -1)}1` : `${mark.slice(0, -1)}0` } }),
+      // Another status dir's mark (a random 32-hex mark is never all zeros in practice).
+      spawn(node, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env: { ...process.env, CLAWSUP_GATEWAY_MARK: '0'.repeat(32) } }),
     ];
     try {
-      const second = startDaemon({ dir: first.dir, config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
+      const second = startDaemon({ dir: first.dir, config: { gateway: forever } });
       await second.waitForStatus('new gateway', (s) => s.mode === 'healthy' && s.gateway.pid !== orphan.pid);
       await waitFor('the unrecorded orphan and its worker gone', () => !isAlive(orphan.pid) && !isAlive(orphanWorker), 5_000);
       const reaped = await second.waitForLog('strays', (r) => Array.isArray(r.strayPids));
@@ -90,9 +94,9 @@ describe('gateways no record names', () => {
 
 describe('one gateway per node', () => {
   it('refuses a second clawsupd on the same status dir with its own exit code', async () => {
-    const first = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
+    const first = startDaemon({ config: { gateway: forever } });
     await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
-    const second = startDaemon({ dir: first.dir, config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
+    const second = startDaemon({ dir: first.dir, config: { gateway: forever } });
     expect(await second.exited).toEqual({ code: 79, signal: null });
     expect(second.stderr()).toMatch(/^clawsupd: another clawsupd \(pid \d+, started .*\) already supervises .*status/);
     expect(second.stderr()).not.toMatch(/\n\s+at /);
@@ -102,7 +106,7 @@ describe('one gateway per node', () => {
 
 describe('config errors', () => {
   it('exits 78 with a located message and no stack trace', () => {
-    const dir = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } }).dir;
+    const dir = startDaemon({ config: { gateway: forever } }).dir;
     const bad = join(dir, 'bad.json5');
     writeFileSync(bad, "{\n  gateway: { command: ['openclaw'] },\n  restart: { failureLimit: 'three' },\n}\n");
     const result = runClawsupd(['--config', bad, '--check']);
@@ -111,7 +115,7 @@ describe('config errors', () => {
   });
 
   it('--check accepts a valid config with exit 0', () => {
-    const dir = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } }).dir;
+    const dir = startDaemon({ config: { gateway: forever } }).dir;
     const good = join(dir, 'good.json5');
     writeFileSync(good, "{ gateway: { command: ['openclaw', 'gateway', 'run'] } }");
     const result = runClawsupd(['--config', good, '--check']);
@@ -131,7 +135,7 @@ describe('config errors', () => {
   });
 
   it('SIGHUP with an invalid config keeps the running one and says why', async () => {
-    const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } } });
+    const daemon = startDaemon({ config: { gateway: forever } });
     const { gateway } = await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
     writeFileSync(daemon.configPath, '{ gateway: { command: 42 } }');
     daemon.child.kill('SIGHUP');
@@ -145,7 +149,7 @@ describe('leaving diagnose mode', () => {
   it('makes one fresh attempt with the reloaded config when the config file changes', async () => {
     const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'exit-with.mjs'), '78'] } } });
     await daemon.waitForStatus('diagnose', (s) => s.mode === 'diagnose');
-    const fixed = { ...JSON.parse(JSON.stringify({ gateway: { command: [node, join(FIXTURES, 'forever.mjs')] } })) };
+    const fixed = { ...JSON.parse(JSON.stringify({ gateway: forever })) };
     const current = JSON.parse(readFileSync(daemon.configPath, 'utf8'));
     writeFileSync(daemon.configPath, JSON.stringify({ ...current, ...fixed }));
     const status = await daemon.waitForStatus('healthy after the fix', (s) => s.mode === 'healthy');

@@ -46,6 +46,15 @@ const exited = (atMs: number, code: number | null, outputTail: string[] = [], si
   outputTail,
 });
 const backoffFired = (atMs: number): EventSpec => (state) => ({ type: 'timer-fired', atMs, timer: 'backoff', seq: state.timerSeq });
+/** The daemon starts, then the gateway crashes (exit 1) at each time given, each time brought back by the backoff 1 s later. */
+function crashLoop(crashTimesMs: number[]): EventSpec[] {
+  const events: EventSpec[] = [started(), spawned(0)];
+  crashTimesMs.forEach((atMs, index) => {
+    if (index > 0) events.push(backoffFired(crashTimesMs[index - 1]! + 1_000), spawned(crashTimesMs[index - 1]! + 1_000));
+    events.push(exited(atMs, 1));
+  });
+  return events;
+}
 const types = (effects: SupervisorEffect[]) => effects.filter((e) => e.type !== 'log').map((e) => e.type);
 
 describe('transition: restart mode', () => {
@@ -70,7 +79,7 @@ describe('transition: restart mode', () => {
   });
 
   it('backs off exponentially after transient crashes', () => {
-    const { state, effects } = run([started(), spawned(0), exited(20_000, 1), backoffFired(21_000), spawned(21_000), exited(40_000, 1)]);
+    const { state, effects } = run(crashLoop([20_000, 40_000]));
     expect(state.mode).toBe('backoff');
     const delays = effects.flat().flatMap((e) => (e.type === 'set-timer' && e.timer === 'backoff' ? [e.delayMs] : []));
     expect(delays).toEqual([1_000, 2_000]);
@@ -125,33 +134,13 @@ describe('transition: diagnose mode', () => {
   });
 
   it('enters diagnose after failureLimit failures inside the window', () => {
-    const { state } = run([
-      started(),
-      spawned(0),
-      exited(20_000, 1),
-      backoffFired(21_000),
-      spawned(21_000),
-      exited(40_000, 1),
-      backoffFired(42_000),
-      spawned(42_000),
-      exited(60_000, 1),
-    ]);
+    const { state } = run(crashLoop([20_000, 40_000, 60_000]));
     expect(state.mode).toBe('diagnose');
     expect(state.diagnosis).toMatchObject({ reason: 'crash', trigger: 'failure-limit', failuresInWindow: 3 });
   });
 
   it('does not count failures that fell out of the window', () => {
-    const { state } = run([
-      started(),
-      spawned(0),
-      exited(20_000, 1),
-      backoffFired(21_000),
-      spawned(21_000),
-      exited(40_000, 1),
-      backoffFired(42_000),
-      spawned(42_000),
-      exited(400_000, 1),
-    ]);
+    const { state } = run(crashLoop([20_000, 40_000, 400_000]));
     expect(state.mode).toBe('backoff');
     expect(state.failureTimesMs).toEqual([400_000]);
   });
