@@ -13,7 +13,7 @@ import { resolveCommand } from './adapters/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from './adapters/status-writer.js';
 import { loadConfig } from './config/load-config.js';
 import type { ClawsupConfig } from './config/schema.js';
-import { redactArgv, redactSecrets } from './core/redact.js';
+import { orderKnownSecrets, redactArgv, redactSecrets, SECRET_NAME } from './core/redact.js';
 import { buildStatusSnapshot, type DaemonFacts } from './core/status-snapshot.js';
 import {
   createInitialState,
@@ -64,8 +64,6 @@ export interface Supervisor {
 }
 
 export type GatewayLineListener = (line: string, stream: 'stdout' | 'stderr', atMs: number) => void;
-
-const SECRET_ENV_KEY = /token|secret|password|passwd|api[_-]?key|credential/i;
 
 export function toPolicy(config: ClawsupConfig, hasStartupProbe: boolean): SupervisorPolicy {
   return {
@@ -364,8 +362,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 function collectSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
   const merged: Record<string, string | undefined> = { ...env, ...config.gateway.env };
   const fromEnv = Object.entries(merged)
-    .filter(([key, value]) => SECRET_ENV_KEY.test(key) && typeof value === 'string' && value.length >= 6)
+    .filter(([key, value]) => SECRET_NAME.test(key) && typeof value === 'string')
     .map(([, value]) => value as string);
   // OpenClaw's own config holds the gateway token and the channel and provider keys: all hidden, however printed.
-  return [...fromEnv, ...readOpenclawSecrets(config, env)];
+  return orderKnownSecrets([...fromEnv, ...readOpenclawSecrets(config, env)]);
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import JSON5 from 'json5';
 import type { ClawsupConfig } from '../config/schema.js';
+import { MIN_SECRET_CHARS, SECRET_NAME } from '../core/redact.js';
 
 const TOKEN_ENV = 'OPENCLAW_GATEWAY_TOKEN';
 
@@ -20,9 +21,6 @@ function openclawConfigPathOf(config: ClawsupConfig, env: NodeJS.ProcessEnv): st
   return config.gateway.openclawConfigPath ?? join(env['HOME'] ?? homedir(), '.openclaw', 'openclaw.json');
 }
 
-// Keys under which OpenClaw's config keeps credentials (gateway.auth.token, channels.slack.botToken, providers' apiKey).
-const SECRET_KEY = /token|secret|password|passwd|api[_-]?key|credential|private[_-]?key/i;
-const MIN_SECRET_CHARS = 6;
 
 /** Every credential in the OpenClaw config, so the gateway's output can be scrubbed of them however it prints them. */
 export function readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
@@ -37,7 +35,7 @@ export function readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEn
   const visit = (value: unknown, key: string, depth: number): void => {
     if (depth > MAX_DEPTH) return;
     if (typeof value === 'string') {
-      if (SECRET_KEY.test(key) && value.length >= MIN_SECRET_CHARS) found.push(value);
+      if (SECRET_NAME.test(key) && value.length >= MIN_SECRET_CHARS) found.push(value);
     } else if (Array.isArray(value)) value.forEach((item) => visit(item, key, depth + 1));
     else if (value !== null && typeof value === 'object') {
       for (const [childKey, child] of Object.entries(value)) visit(child, childKey, depth + 1);

@@ -1,5 +1,15 @@
 const REDACTED = '[REDACTED]';
 
+/** Names of environment variables and config keys whose values are credentials. */
+export const SECRET_NAME = /token|secret|password|passwd|api[_-]?key|credential|private[_-]?key/i;
+/** Shorter values are not hidden wherever they appear: they would blank out ordinary words. */
+export const MIN_SECRET_CHARS = 6;
+
+/** Known secrets as `redactSecrets` wants them: each once, longest first, so no secret inside another leaves a tail. */
+export function orderKnownSecrets(secrets: Iterable<string>): string[] {
+  return [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_CHARS).sort((a, b) => b.length - a.length);
+}
+
 // Shapes of secrets a gateway or its plugins may print: Slack tokens, provider API keys,
 // bearer headers, and key=value or "key": "value" pairs whose key names a secret.
 const SECRET_PATTERNS: readonly RegExp[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactArgv, redactSecrets } from '../../src/core/redact.js';
+import { orderKnownSecrets, redactArgv, redactSecrets } from '../../src/core/redact.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -38,5 +38,13 @@ describe('redactArgv', () => {
       '18789',
       '--password=[REDACTED]',
     ]);
+  });
+});
+
+describe('orderKnownSecrets', () => {
+  it('keeps each secret once, longest first, so a secret inside another leaves no tail', () => {
+    const ordered = orderKnownSecrets(['abcdef', 'abcdef-and-more', 'abcdef', 'tiny']);
+    expect(ordered).toEqual(['abcdef-and-more', 'abcdef']);
+    expect(redactSecrets('key abcdef-and-more here', ordered)).toBe('key [REDACTED] here');
   });
 });
