@@ -6,6 +6,8 @@ import type { DoctorFacts } from '../doctor/doctor-facts.js';
 import { resolveLayout, type Platform } from '../packaging/layout.js';
 import type { CommandRunner } from './command-runner.js';
 import { underRoot } from './install-root.js';
+import { readGatewayRecord } from './gateway-record.js';
+import { isProcessAlive, isSameProcess } from './process-identity.js';
 import { resolveCommand } from './resolve-command.js';
 import { scanOpenclawServices } from './scan-services.js';
 
@@ -44,24 +46,15 @@ export async function gatherDoctorFacts(request: DoctorRequest): Promise<DoctorF
   };
 }
 
+/** The gateway a live clawsupd supervises: its pid record checked against the process's start time, so a reused pid is not it. */
 function readSupervisedGatewayPid(statusDir: string): number | null {
   try {
-    const status = JSON.parse(readFileSync(join(statusDir, 'status.json'), 'utf8')) as { gateway?: { pid?: unknown }; daemon?: { pid?: unknown } };
-    const daemonPid = Number(status.daemon?.pid);
-    const gatewayPid = Number(status.gateway?.pid);
-    return isAlive(daemonPid) && isAlive(gatewayPid) ? gatewayPid : null;
+    const status = JSON.parse(readFileSync(join(statusDir, 'status.json'), 'utf8')) as { daemon?: { pid?: unknown } };
+    const record = readGatewayRecord(statusDir);
+    if (!isProcessAlive(Number(status.daemon?.pid)) || record === null) return null;
+    return isSameProcess(record.pid, record.startTime) ? record.pid : null;
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

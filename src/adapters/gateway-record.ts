@@ -57,14 +57,16 @@ export async function reapOrphanGateway(statusDir: string, stopTimeoutMs: number
   const strays = findMarkedProcesses(mark);
   if (strays.length === 0) return { ...recorded, strayPids: [] };
   signalMarked(strays, 'SIGTERM');
-  const stillMarked = (): MarkedProcess[] => findMarkedProcesses(mark).filter((p) => strays.some((stray) => stray.pid === p.pid));
+  const strayPids = strays.map((stray) => stray.pid);
+  // Only the strays' own /proc entries, every 25 ms: not the environment of every process on the host.
+  const stillMarked = (): MarkedProcess[] => findMarkedProcesses(mark, strayPids);
   const isGone = await waitUntil(() => stillMarked().length === 0, stopTimeoutMs);
   if (!isGone) {
     // Only what still carries the mark now: a pid that ended meanwhile may belong to someone else already.
     signalMarked(stillMarked(), 'SIGKILL');
     await waitUntil(() => stillMarked().length === 0, 5_000);
   }
-  return { ...recorded, neededSigkill: recorded.neededSigkill || !isGone, strayPids: strays.map((stray) => stray.pid) };
+  return { ...recorded, neededSigkill: recorded.neededSigkill || !isGone, strayPids };
 }
 
 /** A group is signalled only when its leader carries the mark itself; any other marked process, on its own. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { listProcPids, readProcStat } from './process-identity.js';
 
 /**
  * Set in the gateway's environment to this status dir's random mark, so its gateways (and their workers) can be found
@@ -41,29 +42,22 @@ export interface MarkedProcess {
 /**
  * Processes whose environment carries `mark`: the gateways and workers of an earlier clawsupd, including one killed
  * between spawning a gateway and recording its pid. Never this process or its group, never another mount namespace
- * (a container). Linux only (/proc); elsewhere the pid record is all there is.
+ * (a container). `onlyPids` narrows the look to those pids. Linux only (/proc); elsewhere the pid record is all there is.
  */
-export function findMarkedProcesses(mark: string): MarkedProcess[] {
+export function findMarkedProcesses(mark: string, onlyPids?: readonly number[]): MarkedProcess[] {
   if (process.platform !== 'linux') return [];
   const needle = Buffer.from(`${GATEWAY_MARKER_VARIABLE}=${mark}\0`);
   const ownMountNamespace = readLink('/proc/self/ns/mnt');
-  const ownGroup = readStatFields(process.pid)?.pgid ?? null;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
+  const ownGroup = readProcStat(process.pid)?.pgid ?? null;
   const found: MarkedProcess[] = [];
-  for (const entry of entries) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+  for (const pid of onlyPids ?? listProcPids()) {
+    if (pid === process.pid) continue;
     try {
       const environ = readFileSync(`/proc/${pid}/environ`);
       const at = environ.indexOf(needle);
       if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
       if (readLink(`/proc/${pid}/ns/mnt`) !== ownMountNamespace) continue;
-      const fields = readStatFields(pid);
+      const fields = readProcStat(pid);
       if (fields === null || fields.state === 'Z' || fields.pgid === ownGroup) continue;
       found.push({ pid, pgid: fields.pgid });
     } catch {
@@ -71,16 +65,6 @@ export function findMarkedProcesses(mark: string): MarkedProcess[] {
     }
   }
   return found;
-}
-
-function readStatFields(pid: number): { state: string; pgid: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgid: Number(fields[2]) };
-  } catch {
-    return null;
-  }
 }
 
 function readLink(path: string): string | null {

@@ -1,18 +1,38 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
+export interface ProcStat {
+  /** R, S, D, Z (a zombie waiting for its reaper), ... */
+  state: string;
+  pgid: number;
+  /** Clock ticks after boot: with the pid, it names one process for good. */
+  startTime: string | null;
+}
+
+/** The fields of /proc/PID/stat clawsup uses (Linux); null when the process is gone or unreadable. */
+export function readProcStat(pid: number): ProcStat | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: count fields after its closing ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgid: Number(fields[2]), startTime: fields[19] ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/** Every pid in /proc (Linux); empty when /proc cannot be read. */
+export function listProcPids(): number[] {
+  try {
+    return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** A pid is reused by the kernel; its start time tells the process we recorded from a newcomer with the same pid. */
 export function readProcessStartTime(pid: number): string | null {
-  if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) may contain spaces and parentheses: count fields after its closing ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return fields[19] ?? null;
-    } catch {
-      return null;
-    }
-  }
+  if (process.platform === 'linux') return readProcStat(pid)?.startTime ?? null;
   try {
     const started = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return started.trim() || null;
@@ -22,6 +42,8 @@ export function readProcessStartTime(pid: number): string | null {
 }
 
 export function isProcessAlive(pid: number): boolean {
+  // 0 and negative pids name process groups to kill(2): never "a process".
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -63,22 +85,8 @@ export function isProcessGroupAlive(pgid: number): boolean {
 }
 
 function hasLiveMemberOnLinux(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // After the command name: state, ppid, pgrp.
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') return true;
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return false;
+  return listProcPids().some((pid) => {
+    const stat = readProcStat(pid);
+    return stat !== null && stat.pgid === pgid && stat.state !== 'Z';
+  });
 }
