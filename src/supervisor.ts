@@ -105,6 +105,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function createWriter(): StatusWriter {
     return createStatusWriter(
       join(config.status.dir, 'status.json'),
+      getStatus,
       (error) => log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
       config.status.routineWriteIntervalMs,
     );
@@ -141,7 +142,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const effect of result.effects) carryOut(effect);
     if (state !== previous) {
       if (state.diagnosis === null) enrichedDiagnosis = null;
-      statusWriter.write(getStatus());
+      statusWriter.write();
       for (const listener of listeners) listener(state, previous);
       onModeChange(previous);
     }
@@ -304,7 +305,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
     watcher?.close();
-    statusWriter.write(getStatus());
+    statusWriter.write();
     void statusWriter.flush().then(() => finish(code));
   }
 
@@ -331,8 +332,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     getConfig: () => config,
     setStatusSection(name, value, isRoutine = false) {
       statusSections.set(name, value);
-      if (isRoutine) statusWriter.writeRoutine(getStatus());
-      else statusWriter.write(getStatus());
+      if (isRoutine) statusWriter.writeRoutine();
+      else statusWriter.write();
     },
     setGatewayStarted(isStarted) {
       if (isStarted === isGatewayStarted) return;

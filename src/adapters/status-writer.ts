@@ -1,17 +1,24 @@
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 
 export interface StatusWriter {
-  /** Queues the latest value; writes never overlap and only the newest pending value is written. */
-  write(value: unknown): void;
+  /** Marks the status changed; writes never overlap, and each takes the snapshot as it is when it starts. */
+  write(): void;
   /** The same for a change nobody waits for (a probe's latest timing): written at most once per routine interval. */
-  writeRoutine(value: unknown): void;
+  writeRoutine(): void;
   /** Waits for the write under way, then writes what is pending (used on the way out). */
   flush(): Promise<void>;
 }
 
-/** Coalesces status writes off the loop: a burst of state changes becomes one write of the last one. */
-export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoException) => void, routineIntervalMs: number): StatusWriter {
-  let pending: unknown = undefined;
+/**
+ * Coalesces status writes off the loop: a burst of state changes becomes one write of the last one, and the snapshot
+ * is built once per write, not once per change.
+ */
+export function createStatusWriter(
+  path: string,
+  takeSnapshot: () => unknown,
+  onError: (error: NodeJS.ErrnoException) => void,
+  routineIntervalMs: number,
+): StatusWriter {
   let hasPending = false;
   let inFlight: Promise<void> | null = null;
   let routineTimer: NodeJS.Timeout | null = null;
@@ -25,10 +32,8 @@ export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoEx
     lastErrorCode = errno.code ?? 'unknown';
   };
   const takePending = (): string => {
-    const content = `${JSON.stringify(pending, null, 2)}\n`;
     hasPending = false;
-    pending = undefined;
-    return content;
+    return `${JSON.stringify(takeSnapshot(), null, 2)}\n`;
   };
   const writeInBackground = (): void => {
     if (inFlight !== null || !hasPending) return;
@@ -47,13 +52,11 @@ export function createStatusWriter(path: string, onError: (error: NodeJS.ErrnoEx
   };
 
   return {
-    write(value: unknown): void {
-      pending = value;
+    write(): void {
       hasPending = true;
       writeInBackground();
     },
-    writeRoutine(value: unknown): void {
-      pending = value;
+    writeRoutine(): void {
       hasPending = true;
       if (routineTimer !== null) return;
       const waitMs = lastWriteAtMs + routineIntervalMs - Date.now();
