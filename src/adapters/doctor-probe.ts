@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import JSON5 from 'json5';
 import type { ClawsupConfig } from '../config/schema.js';
 import type { DoctorFacts } from '../doctor/doctor-facts.js';
 import { resolveLayout, type Platform } from '../packaging/layout.js';
 import type { CommandRunner } from './command-runner.js';
 import { underRoot } from './install-root.js';
+import { readOpenclawConfig, type OpenclawConfigRead } from './openclaw-config.js';
 import { readGatewayRecord } from './gateway-record.js';
 import { isProcessAlive, isSameProcess } from './process-identity.js';
 import { resolveCommand } from './resolve-command.js';
@@ -30,6 +30,8 @@ export async function gatherDoctorFacts(request: DoctorRequest): Promise<DoctorF
   const { platform, root, home, config } = request;
   const serviceFile = ['user', 'system'].map((scope) => resolveLayout(platform, scope as 'user' | 'system', home).serviceFile).find((path) => existsSync(underRoot(root, path))) ?? null;
   const supervisedGatewayPid = config === null ? null : readSupervisedGatewayPid(config.status.dir);
+  // The same OpenClaw config the probes read, its default looked for under the (test) root.
+  const openclaw = config === null ? null : readOpenclawConfig(config, { ...request.env, HOME: underRoot(root, home) });
   const gatewayProcesses = platform === 'linux' ? listLinuxGateways() : await listDarwinGateways(request.runner);
   return {
     platform,
@@ -38,9 +40,9 @@ export async function gatherDoctorFacts(request: DoctorRequest): Promise<DoctorF
     gatewayProcesses,
     supervisedGatewayPid,
     pmsetOutput: platform === 'darwin' ? await readCommandOutput(request.runner, ['pmset', '-g']) : null,
-    gatewayBind: config === null ? null : findGatewayBind(config),
+    gatewayBind: config === null ? null : findGatewayBind(config, openclaw),
     foreignNetnsDescendants: platform === 'linux' && supervisedGatewayPid !== null ? findForeignNetnsDescendants(supervisedGatewayPid) : null,
-    openclawModel: config?.gateway.openclawConfigPath === undefined ? null : readModel(config.gateway.openclawConfigPath),
+    openclawModel: openclaw === null ? null : readModel(openclaw),
     servicePaths: serviceFile === null ? null : readServicePaths(root, underRoot(root, serviceFile), home),
     gatewayNode: config === null ? null : await findGatewayNode(config, request),
   };
@@ -83,21 +85,15 @@ async function listDarwinGateways(runner: CommandRunner): Promise<Array<{ pid: n
     .map((match) => ({ pid: Number(match[1]), netns: null }));
 }
 
-function findGatewayBind(config: ClawsupConfig): string | null {
+function findGatewayBind(config: ClawsupConfig, openclaw: OpenclawConfigRead | null): string | null {
   const command = config.gateway.command;
   for (let i = 0; i < command.length; i += 1) {
     const arg = command[i] ?? '';
     if (arg === '--bind') return command[i + 1] ?? null;
     if (arg.startsWith('--bind=')) return arg.slice('--bind='.length);
   }
-  const path = config.gateway.openclawConfigPath;
-  if (path === undefined) return null;
-  try {
-    const parsed = JSON5.parse(readFileSync(path, 'utf8')) as { gateway?: { bind?: unknown } };
-    return typeof parsed.gateway?.bind === 'string' ? parsed.gateway.bind : null;
-  } catch {
-    return null;
-  }
+  const bind = (openclaw?.parsed as { gateway?: { bind?: unknown } } | null)?.gateway?.bind;
+  return typeof bind === 'string' ? bind : null;
 }
 
 function findForeignNetnsDescendants(gatewayPid: number): Array<{ pid: number; command: string }> | null {
@@ -131,15 +127,12 @@ function readNetns(pid: number): string | null {
   }
 }
 
-function readModel(path: string): { path: string; fallbacks: string[] | null; error: string | null } {
-  try {
-    const parsed = JSON5.parse(readFileSync(path, 'utf8')) as { agents?: { defaults?: { model?: unknown } } };
-    const model = parsed.agents?.defaults?.model;
-    const fallbacks = typeof model === 'object' && model !== null ? (model as { fallbacks?: unknown }).fallbacks : undefined;
-    return { path, fallbacks: Array.isArray(fallbacks) ? fallbacks.map(String) : null, error: null };
-  } catch (error) {
-    return { path, fallbacks: null, error: (error as Error).message.split('\n')[0] ?? 'unreadable' };
-  }
+function readModel(openclaw: OpenclawConfigRead): { path: string; fallbacks: string[] | null; error: string | null } {
+  const { path, parsed, error } = openclaw;
+  if (error !== null) return { path, fallbacks: null, error };
+  const model = (parsed as { agents?: { defaults?: { model?: unknown } } } | null)?.agents?.defaults?.model;
+  const fallbacks = typeof model === 'object' && model !== null ? (model as { fallbacks?: unknown }).fallbacks : undefined;
+  return { path, fallbacks: Array.isArray(fallbacks) ? fallbacks.map(String) : null, error: null };
 }
 
 /** The absolute paths the unit's ExecStart or the plist's ProgramArguments name, each checked through its links. */

@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import JSON5 from 'json5';
 import type { ClawsupConfig } from '../config/schema.js';
 import { MIN_SECRET_CHARS, SECRET_NAME } from '../core/redact.js';
+import { readOpenclawConfig } from './openclaw-config.js';
 
 const TOKEN_ENV = 'OPENCLAW_GATEWAY_TOKEN';
+const MAX_DEPTH = 32;
 
 export interface GatewayToken {
   token: string | null;
@@ -13,24 +11,10 @@ export interface GatewayToken {
   source: string | null;
 }
 
-/**
- * The gateway's shared token, for its RPC: `gateway.env`, then clawsupd's environment, then `gateway.auth.token` in the
- * OpenClaw config (`gateway.openclawConfigPath`, else ~/.openclaw/openclaw.json when it exists). Never throws.
- */
-function openclawConfigPathOf(config: ClawsupConfig, env: NodeJS.ProcessEnv): string {
-  return config.gateway.openclawConfigPath ?? join(env['HOME'] ?? homedir(), '.openclaw', 'openclaw.json');
-}
-
-
 /** Every credential in the OpenClaw config, so the gateway's output can be scrubbed of them however it prints them. */
 export function readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
-  const path = openclawConfigPathOf(config, env);
-  let parsed: unknown;
-  try {
-    parsed = JSON5.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return [];
-  }
+  const openclaw = readOpenclawConfig(config, env);
+  if (openclaw === null) return [];
   const found: string[] = [];
   const visit = (value: unknown, key: string, depth: number): void => {
     if (depth > MAX_DEPTH) return;
@@ -41,24 +25,20 @@ export function readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEn
       for (const [childKey, child] of Object.entries(value)) visit(child, childKey, depth + 1);
     }
   };
-  visit(parsed, '', 0);
+  visit(openclaw.parsed, '', 0);
   return found;
 }
 
-const MAX_DEPTH = 32;
-
+/**
+ * The gateway's shared token, for its RPC: `gateway.env`, then clawsupd's environment, then `gateway.auth.token` in the
+ * OpenClaw config (`gateway.openclawConfigPath`, else ~/.openclaw/openclaw.json when it exists). Never throws.
+ */
 export function findGatewayToken(config: ClawsupConfig, env: NodeJS.ProcessEnv): GatewayToken {
   const fromConfigEnv = config.gateway.env[TOKEN_ENV];
   if (fromConfigEnv) return { token: fromConfigEnv, source: `gateway.env.${TOKEN_ENV}` };
   const fromEnv = env[TOKEN_ENV];
   if (fromEnv) return { token: fromEnv, source: `environment ${TOKEN_ENV}` };
-  const path = openclawConfigPathOf(config, env);
-  if (!existsSync(path)) return { token: null, source: null };
-  try {
-    const parsed = JSON5.parse(readFileSync(path, 'utf8')) as { gateway?: { auth?: { token?: unknown } } };
-    const token = parsed?.gateway?.auth?.token;
-    return typeof token === 'string' && token.length > 0 ? { token, source: `${path} gateway.auth.token` } : { token: null, source: null };
-  } catch {
-    return { token: null, source: null };
-  }
+  const openclaw = readOpenclawConfig(config, env);
+  const token = (openclaw?.parsed as { gateway?: { auth?: { token?: unknown } } } | null)?.gateway?.auth?.token;
+  return typeof token === 'string' && token.length > 0 ? { token, source: `${openclaw?.path} gateway.auth.token` } : { token: null, source: null };
 }

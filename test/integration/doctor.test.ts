@@ -52,4 +52,19 @@ describe('clawctl doctor on a node with problems', () => {
     expect(text).toMatch(/\[ok\]\s+gateway reachable from skills: the gateway binds lan/);
     expect(text).toContain('fix: rerun `clawctl install`');
   });
+
+  it('reads the same default OpenClaw config the probes read, ~/.openclaw/openclaw.json, when no path is configured', async () => {
+    const temp = makeTempDir('cs-doc-');
+    temps.push(temp);
+    const root = join(temp.path, 'root');
+    const home = '/home/bo';
+    const out: string[] = [];
+    const env = { CLAWSUP_ROOT: root, HOME: home, USER: 'bo', PATH: dirname(process.execPath) };
+    write(join(root, home, '.openclaw/openclaw.json'), "{ agents: { defaults: { model: { primary: 'anthropic/claude', fallbacks: [] } } } }");
+    const configPath = join(temp.path, 'clawsup.json5');
+    write(configPath, JSON.stringify({ gateway: { command: ['openclaw', 'gateway', 'run'] }, status: { dir: join(temp.path, 'status') } }));
+    const context = { configPath, socketPath: undefined, stdout: (text: string) => out.push(text), stderr: (text: string) => out.push(text) };
+    await runDoctor(['--platform', 'linux'], context, { env, runner: runCommand });
+    expect(out.join('')).toMatch(/\[warn\]\s+model fallback: .*fallbacks is empty/);
+  });
 });
