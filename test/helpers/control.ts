@@ -1,6 +1,38 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { CLAWCTL } from './daemon.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { CLAWCTL, REPO_ROOT } from './daemon.js';
+
+let clawctlForOthers: string | null = null;
+
+/**
+ * clawctl as one file in a world-readable folder, for running it as another user: the checkout itself may sit under a
+ * folder only root can enter (a mktemp dir), and the test is about the socket's rules, not the checkout's.
+ */
+function bundleClawctlForOthers(): string {
+  if (clawctlForOthers !== null) return clawctlForOthers;
+  const dir = mkdtempSync(join(tmpdir(), 'cs-ctl-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  const outfile = join(dir, 'clawctl.mjs');
+  buildSync({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ['src/cli/clawctl.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o644);
+  clawctlForOthers = outfile;
+  return outfile;
+}
 
 export interface ClawctlRun {
   code: number | null;
@@ -21,7 +53,7 @@ export function runClawctl(args: string[], options: ClawctlOptions = {}): Promis
   const [command, argv] =
     options.asUid === undefined
       ? [node, [CLAWCTL, ...args]]
-      : ['setpriv', [`--reuid=${options.asUid}`, `--regid=${options.asUid}`, '--clear-groups', node, CLAWCTL, ...args]];
+      : ['setpriv', [`--reuid=${options.asUid}`, `--regid=${options.asUid}`, '--clear-groups', node, bundleClawctlForOthers(), ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { env: { ...process.env, NODE_EXTRA_CA_CERTS: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
