@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { CLAWCTL, REPO_ROOT } from './daemon.js';
 
@@ -15,7 +15,6 @@ let clawctlForOthers: string | null = null;
 function bundleClawctlForOthers(): string {
   if (clawctlForOthers !== null) return clawctlForOthers;
   const dir = mkdtempSync(join(tmpdir(), 'cs-ctl-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   chmodSync(dir, 0o755);
   const outfile = join(dir, 'clawctl.mjs');
   buildSync({
@@ -45,6 +44,13 @@ export interface ClawctlOptions {
   asUid?: number;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+}
+
+/** For afterAll of a suite that ran clawctl as another user: removes the bundled copy. */
+export function removeClawctlForOthers(): void {
+  if (clawctlForOthers === null) return;
+  rmSync(dirname(clawctlForOthers), { recursive: true, force: true });
+  clawctlForOthers = null;
 }
 
 /** Runs the compiled clawctl to its end and returns its exit code and output. */

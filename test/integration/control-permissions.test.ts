@@ -1,7 +1,7 @@
 import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runClawctl } from '../helpers/control.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeClawctlForOthers, runClawctl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -10,6 +10,7 @@ const NOBODY = 65534;
 const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
 
 afterEach(cleanupDaemons);
+afterAll(removeClawctlForOthers);
 
 if (!isRoot) console.log('control-permissions: skipped, a second uid needs root (setpriv)');
 
