@@ -30,6 +30,8 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }>;
   /** Ends everything this daemon started, whatever state it is in: its gateway's group, then the daemon. */
   cleanup(): Promise<void>;
+  /** Removes the temp dir this daemon made (none when it was given `dir`); only once no daemon writes there. */
+  removeDir(): void;
 }
 
 export interface DaemonOptions {
@@ -128,8 +130,8 @@ export function startDaemon(options: DaemonOptions): Daemon {
         await exited;
       }
       if (gatewayPid && isAlive(gatewayPid)) killGroup(gatewayPid);
-      temp.remove();
     },
+    removeDir: () => temp.remove(),
   };
   started.push(daemon);
   return daemon;
@@ -139,4 +141,6 @@ export function startDaemon(options: DaemonOptions): Daemon {
 export async function cleanupDaemons(): Promise<void> {
   const all = started.splice(0);
   await Promise.all(all.map((daemon) => daemon.cleanup()));
+  // Folders go only after every daemon has stopped: one sharing a folder would write its status back in.
+  for (const daemon of all) daemon.removeDir();
 }

@@ -106,6 +106,8 @@ describe('chaos: clawsupd SIGKILLed at random moments and restarted as systemd w
     expect(maxAlive).toBe(1);
     expect(unparsable).toEqual([]);
     expect(existsSync(join(statusDir, 'status.json'))).toBe(true);
+    // The folder goes after the daemons: a live one would write its status back in.
+    await cleanupDaemons();
     temp.remove();
   }, 180_000);
 });

@@ -66,6 +66,7 @@ describe('hostile input: secrets a gateway prints', () => {
       expect(leaks).toEqual([]);
     } finally {
       await daemon.cleanup();
+      temp.remove();
     }
   });
 });
