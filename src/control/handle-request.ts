@@ -1,6 +1,6 @@
-import type { SupervisorEvent, SupervisorState } from '../core/supervisor-state.js';
+import type { SupervisorEvent, SupervisorState } from '../supervisor/supervisor-state.js';
 import type { SkillRecord } from '../skills/skill-record.js';
-import type { StatusSnapshot } from '../status-schema.js';
+import type { StatusSnapshot } from '../status/status-schema.js';
 import type { ControlRequest } from './parse-request.js';
 import { buildError, buildResult, type ControlReply } from './protocol.js';
 

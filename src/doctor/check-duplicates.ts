@@ -1,6 +1,6 @@
 import type { DoctorFacts } from './doctor-facts.js';
 import type { CheckResult } from './check-result.js';
-import { describeDuplicateFix } from '../packaging/openclaw-services.js';
+import { describeDuplicateFix } from '../install/openclaw-services.js';
 
 /** An OpenClaw service beside clawsup's starts a second gateway on the same Slack token. */
 export function checkDuplicateServices(facts: DoctorFacts, uid: number): CheckResult {

@@ -1,5 +1,5 @@
-import type { Platform } from '../packaging/layout.js';
-import type { OpenclawService } from '../packaging/openclaw-services.js';
+import type { Platform } from '../install/layout.js';
+import type { OpenclawService } from '../install/openclaw-services.js';
 
 /** What doctor looked at, gathered before any check runs; null means it could not be found out. */
 export interface DoctorFacts {

@@ -1,6 +1,6 @@
-import { createPendingReport, type ProbeReport } from '../core/probe-report.js';
-import { createRecoveryState, formatRecovery, noteDown, noteHealthy, type RecoveryState } from '../core/recovery.js';
-import type { Supervisor } from '../supervisor.js';
+import { createPendingReport, type ProbeReport } from './probe-report.js';
+import { createRecoveryState, formatRecovery, noteDown, noteHealthy, type RecoveryState } from './recovery.js';
+import type { Supervisor } from '../daemon/supervisor.js';
 
 export type ProbeName = 'health' | 'startup' | 'ready' | 'slack';
 

@@ -7,7 +7,7 @@ import { makeTempDir } from './temp-dir.js';
 import { WaitAborted, waitFor } from './wait-for.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLAWSUPD = join(REPO_ROOT, 'dist/cli/clawsupd.js');
+export const CLAWSUPD = join(REPO_ROOT, 'dist/daemon/clawsupd.js');
 export const CLAWCTL = join(REPO_ROOT, 'dist/cli/clawctl.js');
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures');
 

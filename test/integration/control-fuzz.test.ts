@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTROL_ERROR_CODES, MAX_REQUEST_BYTES } from '../../src/control/protocol.js';
-import { statusSchema } from '../../src/status-schema.js';
+import { statusSchema } from '../../src/status/status-schema.js';
 import { requestControl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
 import { createRandom } from '../helpers/seeded-random.js';

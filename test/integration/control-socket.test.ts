@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { statusSchema } from '../../src/status-schema.js';
+import { statusSchema } from '../../src/status/status-schema.js';
 import { runClawctl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { isAlive } from '../helpers/processes.js';

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandRunner } from '../../src/adapters/command-runner.js';
-import { runCommand } from '../../src/adapters/command-runner.js';
+import type { CommandRunner } from '../../src/install/command-runner.js';
+import { runCommand } from '../../src/install/command-runner.js';
 import { runDoctor } from '../../src/cli/commands/doctor.js';
 import { runInstall } from '../../src/cli/commands/install.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

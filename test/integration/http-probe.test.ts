@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeHttp } from '../../src/adapters/http-probe.js';
+import { probeHttp } from '../../src/probes/http/http-probe.js';
 import { freePort } from '../helpers/free-port.js';
 
 let server: Server | null = null;

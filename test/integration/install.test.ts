@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClawctlContext } from '../../src/cli/command.js';
 import { runInstall } from '../../src/cli/commands/install.js';
 import { runUninstall } from '../../src/cli/commands/uninstall.js';
-import type { CommandRunner } from '../../src/adapters/command-runner.js';
+import type { CommandRunner } from '../../src/install/command-runner.js';
 import { CLAWSUPD } from '../helpers/daemon.js';
 import { parsePlist } from '../helpers/plist.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

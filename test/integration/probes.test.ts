@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { statusSchema } from '../../src/status-schema.js';
+import { statusSchema } from '../../src/status/status-schema.js';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { requestControl } from '../helpers/control.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSdNotifier } from '../../src/adapters/sd-notify.js';
+import { createSdNotifier } from '../../src/systemd/sd-notify.js';
 import { FIXTURES } from '../helpers/daemon.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 

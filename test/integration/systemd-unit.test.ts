@@ -2,8 +2,8 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTemplates } from '../../src/adapters/install-facts.js';
-import { renderSystemUnit } from '../../src/packaging/render-service.js';
+import { readTemplates } from '../../src/install/install-facts.js';
+import { renderSystemUnit } from '../../src/install/render-service.js';
 import { CLAWSUPD, FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { bootSystemd, canBootSystemd, type SystemdNamespace } from '../helpers/systemd-namespace.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyExit, type ExitFacts } from '../../src/core/classify-exit.js';
+import { classifyExit, type ExitFacts } from '../../src/supervisor/classify-exit.js';
 
 const base: ExitFacts = { code: 1, signal: null, uptimeMs: 60_000, isStopRequested: false, outputTail: [], minUptimeMs: 10_000 };
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { skillFilePath } from '../../src/adapters/skill-files.js';
+import { skillFilePath } from '../../src/skills/skill-files.js';
 import { formatDuration } from '../../src/cli/format-duration.js';
 import { renderStatus } from '../../src/cli/render-status.js';
 import { exitCodeForMode } from '../../src/cli/status-exit-code.js';
-import { MODES } from '../../src/core/modes.js';
+import { MODES } from '../../src/supervisor/modes.js';
 
 describe('clawctl status exit codes (monitoring-plugin convention)', () => {
   it.each([

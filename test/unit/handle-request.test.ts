@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { handleRequest, type ControlDeps } from '../../src/control/handle-request.js';
 import { parseRequestLine, type ControlRequest } from '../../src/control/parse-request.js';
-import { createInitialState, type SupervisorEvent, type SupervisorState } from '../../src/core/supervisor-state.js';
-import type { StatusSnapshot } from '../../src/status-schema.js';
+import { createInitialState, type SupervisorEvent, type SupervisorState } from '../../src/supervisor/supervisor-state.js';
+import type { StatusSnapshot } from '../../src/status/status-schema.js';
 
 function makeDeps(state: Partial<SupervisorState>, overrides: Partial<ControlDeps> = {}) {
   const events: SupervisorEvent[] = [];

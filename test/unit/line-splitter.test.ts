@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLineSplitter } from '../../src/adapters/line-splitter.js';
+import { createLineSplitter } from '../../src/gateway/line-splitter.js';
 
 function splitAll(text: string, maxLineChars: number): string[] {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLivenessBoard } from '../../src/core/liveness-board.js';
+import { createLivenessBoard } from '../../src/daemon/liveness-board.js';
 
 describe('createLivenessBoard', () => {
   it('names a component silent for longer than it promised, until it beats again', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_NOTIFY_PHASE, planReloaded, planReloading, planStartExtension, planStateNotify } from '../../src/core/notify-plan.js';
-import { enqueueNotify, formatNotifyArgs } from '../../src/core/notify-queue.js';
-import { formatStatusLine } from '../../src/core/status-line.js';
-import { createInitialState, type SupervisorState } from '../../src/core/supervisor-state.js';
-import type { Mode } from '../../src/core/modes.js';
+import { INITIAL_NOTIFY_PHASE, planReloaded, planReloading, planStartExtension, planStateNotify } from '../../src/systemd/notify-plan.js';
+import { enqueueNotify, formatNotifyArgs } from '../../src/systemd/notify-queue.js';
+import { formatStatusLine } from '../../src/systemd/status-line.js';
+import { createInitialState, type SupervisorState } from '../../src/supervisor/supervisor-state.js';
+import type { Mode } from '../../src/supervisor/modes.js';
 
 function stateIn(mode: Mode, extra: Partial<SupervisorState> = {}): SupervisorState {
   return { ...createInitialState(0), mode, ...extra };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputCapture, type OutputCaptureOptions } from '../../src/adapters/output-capture.js';
+import { createOutputCapture, type OutputCaptureOptions } from '../../src/gateway/output-capture.js';
 
 function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
   const logged: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpProbeResult } from '../../src/core/probe-report.js';
-import { resolveProbeUrls } from '../../src/core/probe-urls.js';
-import { judgeLiveness, judgeReadiness, judgeStartup, type LivenessFacts } from '../../src/core/probe-verdict.js';
+import type { HttpProbeResult } from '../../src/probes/probe-report.js';
+import { resolveProbeUrls } from '../../src/probes/http/probe-urls.js';
+import { judgeLiveness, judgeReadiness, judgeStartup, type LivenessFacts } from '../../src/probes/http/probe-verdict.js';
 
 const answer = (statusCode: number, body: unknown = null): HttpProbeResult => ({ statusCode, body, latencyMs: 3, error: null });
 const timeout: HttpProbeResult = { statusCode: null, body: null, latencyMs: 1000, error: 'GET http://x/healthz: no answer within 1000 ms' };

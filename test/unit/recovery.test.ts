@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRecoveryState, formatRecovery, noteDown, noteHealthy, type RecoveryState } from '../../src/core/recovery.js';
+import { createRecoveryState, formatRecovery, noteDown, noteHealthy, type RecoveryState } from '../../src/probes/recovery.js';
 
 type Step = ['down' | 'healthy', number];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderKnownSecrets, redactArgv, redactSecrets } from '../../src/core/redact.js';
+import { orderKnownSecrets, redactArgv, redactSecrets } from '../../src/gateway/redact.js';
 
 describe('redactSecrets', () => {
   it.each([

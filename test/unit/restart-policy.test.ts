@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRestartDelayMs, pruneFailureTimes, type RestartPolicy } from '../../src/core/restart-policy.js';
+import { computeRestartDelayMs, pruneFailureTimes, type RestartPolicy } from '../../src/supervisor/restart-policy.js';
 
 const policy: RestartPolicy = {
   initialDelayMs: 1_000,

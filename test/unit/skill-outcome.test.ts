@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSkillEnd, type SkillCommandEnd } from '../../src/core/skill-outcome.js';
+import { describeSkillEnd, type SkillCommandEnd } from '../../src/skills/skill-outcome.js';
 
 const base: SkillCommandEnd = { command: 'backup', exitCode: 0, signal: null, signalNumber: null, isTimedOut: false, timeoutMs: null, spawnErrorCode: null };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSkills, type SkillFacts } from '../../src/core/skill-verdict.js';
+import { judgeSkills, type SkillFacts } from '../../src/skills/skill-verdict.js';
 
 const T0 = Date.parse('2026-11-21T00:00:00.000Z');
 const at = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString();

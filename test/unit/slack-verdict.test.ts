@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlackLogLine } from '../../src/core/slack-log-line.js';
-import { applySlackLine, applySlackRpc, applySlackRpcError, createSlackObservation, type SlackObservation } from '../../src/core/slack-observation.js';
-import { readSlackRpcFacts } from '../../src/core/slack-rpc-facts.js';
-import { judgeSlack, type SlackLimits } from '../../src/core/slack-verdict.js';
+import { parseSlackLogLine } from '../../src/probes/slack/slack-log-line.js';
+import { applySlackLine, applySlackRpc, applySlackRpcError, createSlackObservation, type SlackObservation } from '../../src/probes/slack/slack-observation.js';
+import { readSlackRpcFacts } from '../../src/probes/slack/slack-rpc-facts.js';
+import { judgeSlack, type SlackLimits } from '../../src/probes/slack/slack-verdict.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,13 +1,13 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DaemonContext } from '../../src/attachment.js';
-import { createSdNotifier } from '../../src/adapters/sd-notify.js';
+import type { DaemonContext } from '../../src/daemon/daemon-part.js';
+import { createSdNotifier } from '../../src/systemd/sd-notify.js';
 import { configSchema } from '../../src/config/schema.js';
-import { createLivenessBoard, type LivenessBoard } from '../../src/core/liveness-board.js';
-import type { Mode } from '../../src/core/modes.js';
-import { createInitialState, type SupervisorState } from '../../src/core/supervisor-state.js';
-import type { Supervisor } from '../../src/supervisor.js';
-import { attachSystemdNotify, findWatchdogIntervalMs } from '../../src/systemd-notify-attachment.js';
+import { createLivenessBoard, type LivenessBoard } from '../../src/daemon/liveness-board.js';
+import type { Mode } from '../../src/supervisor/modes.js';
+import { createInitialState, type SupervisorState } from '../../src/supervisor/supervisor-state.js';
+import type { Supervisor } from '../../src/daemon/supervisor.js';
+import { attachSystemdNotify, findWatchdogIntervalMs } from '../../src/systemd/systemd-notify-part.js';
 
 const PID = 4242;
 const log = pino({ level: 'silent' });

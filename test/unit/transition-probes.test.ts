@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInitialState, type SupervisorPolicy, type SupervisorState } from '../../src/core/supervisor-state.js';
-import { transition } from '../../src/core/transition.js';
+import { createInitialState, type SupervisorPolicy, type SupervisorState } from '../../src/supervisor/supervisor-state.js';
+import { transition } from '../../src/supervisor/transition.js';
 
 const policy: SupervisorPolicy = {
   initialDelayMs: 1_000, maxDelayMs: 60_000, multiplier: 2, failureLimit: 3, failureWindowMs: 300_000, stableAfterMs: 60_000, minUptimeMs: 10_000,

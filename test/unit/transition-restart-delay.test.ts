@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInitialState, type SupervisorPolicy } from '../../src/core/supervisor-state.js';
-import { transition } from '../../src/core/transition.js';
+import { createInitialState, type SupervisorPolicy } from '../../src/supervisor/supervisor-state.js';
+import { transition } from '../../src/supervisor/transition.js';
 
 const basePolicy: SupervisorPolicy = {
   initialDelayMs: 1_000,

@@ -5,8 +5,8 @@ import {
   type SupervisorEvent,
   type SupervisorPolicy,
   type SupervisorState,
-} from '../../src/core/supervisor-state.js';
-import { transition } from '../../src/core/transition.js';
+} from '../../src/supervisor/supervisor-state.js';
+import { transition } from '../../src/supervisor/transition.js';
 
 const policy: SupervisorPolicy = {
   initialDelayMs: 1_000,

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { runCommand, type CommandRunner } from '../../adapters/command-runner.js';
-import { gatherDoctorFacts } from '../../adapters/doctor-probe.js';
-import { readHome } from '../../adapters/install-facts.js';
-import { readInstallRoot } from '../../adapters/install-root.js';
+import { runCommand, type CommandRunner } from '../../install/command-runner.js';
+import { gatherDoctorFacts } from '../../doctor/gather-doctor-facts.js';
+import { readHome } from '../../install/install-facts.js';
+import { readInstallRoot } from '../../install/install-root.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { ClawsupConfig } from '../../config/schema.js';
 import { toExitCode, type CheckResult } from '../../doctor/check-result.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ClawsupError } from '../../errors.js';
-import type { Platform, Scope } from '../../packaging/layout.js';
+import type { Platform, Scope } from '../../install/layout.js';
 
 export interface ServiceCommandOptions {
   scope: Scope | undefined;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { applyInstall, readManifest, writeManifest } from '../../adapters/apply-install.js';
-import { runCommand, type CommandRunner } from '../../adapters/command-runner.js';
-import { gatherInstallFacts } from '../../adapters/install-facts.js';
-import { readInstallRoot, underRoot } from '../../adapters/install-root.js';
+import { applyInstall, readManifest, writeManifest } from '../../install/apply-install.js';
+import { runCommand, type CommandRunner } from '../../install/command-runner.js';
+import { gatherInstallFacts } from '../../install/install-facts.js';
+import { readInstallRoot, underRoot } from '../../install/install-root.js';
 import { ClawsupError } from '../../errors.js';
-import { manifestSchema, mergeManifestEntries } from '../../packaging/install-manifest.js';
-import { describeInstallAction, planInstall } from '../../packaging/plan-install.js';
+import { manifestSchema, mergeManifestEntries } from '../../install/install-manifest.js';
+import { describeInstallAction, planInstall } from '../../install/plan-install.js';
 import type { ClawctlCommand, ClawctlContext } from '../command.js';
 import { defaultScope, parseServiceCommandArgs } from './install-options.js';
 

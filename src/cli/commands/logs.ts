@@ -1,4 +1,4 @@
-import { callDaemon } from '../../adapters/control-client.js';
+import { callDaemon } from '../../control/control-client.js';
 import { ClawsupError } from '../../errors.js';
 import type { ClawctlCommand } from '../command.js';
 import { resolveControlTarget } from '../control-target.js';

@@ -1,7 +1,7 @@
 import { ClawsupError } from '../../errors.js';
 import type { ClawctlContext } from '../command.js';
 import { parseCommandArgs } from '../parse-command-args.js';
-import { recordSkill, startSkillRecord, truncateMessage } from '../skill-recording.js';
+import { recordSkill, startSkillRecord, truncateMessage } from '../../skills/skill-recording.js';
 import { resolveSkillTarget } from '../skill-target.js';
 
 const USAGE = 'clawctl [--config FILE] skill report NAME --status success|failure [--message TEXT]';

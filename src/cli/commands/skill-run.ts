@@ -1,10 +1,10 @@
-import { runSkillCommand } from '../../adapters/skill-process.js';
-import { describeSkillEnd } from '../../core/skill-outcome.js';
-import { assertSkillName } from '../../adapters/skill-files.js';
+import { runSkillCommand } from '../../skills/skill-process.js';
+import { describeSkillEnd } from '../../skills/skill-outcome.js';
+import { assertSkillName } from '../../skills/skill-files.js';
 import { ClawsupError, isClawsupError } from '../../errors.js';
 import type { ClawctlContext } from '../command.js';
 import { parseCommandArgs } from '../parse-command-args.js';
-import { recordSkill, startSkillRecord, type SkillTarget } from '../skill-recording.js';
+import { recordSkill, startSkillRecord, type SkillTarget } from '../../skills/skill-recording.js';
 import { resolveSkillTarget } from '../skill-target.js';
 
 const USAGE = 'clawctl [--config FILE] skill run NAME [--timeout S] -- CMD ARGS...';

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { callDaemon } from '../../adapters/control-client.js';
+import { callDaemon } from '../../control/control-client.js';
 import { isClawsupError } from '../../errors.js';
 import type { ClawctlCommand, ClawctlContext } from '../command.js';
 import { resolveControlTarget } from '../control-target.js';

@@ -9,7 +9,7 @@ import { isPidAlive, pollFor, sleepMs } from './proc-stats.js';
 import { runCommand } from './run-command.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const CLAWSUPD = join(REPO_ROOT, 'dist/cli/clawsupd.js');
+export const CLAWSUPD = join(REPO_ROOT, 'dist/daemon/clawsupd.js');
 export const CLAWCTL = join(REPO_ROOT, 'dist/cli/clawctl.js');
 export const BENCH_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 

@@ -26,7 +26,7 @@ export function readCpuMs(pid: number): number | null {
 // USER_HZ: 100 on every Linux the project runs on (getconf CLK_TCK).
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export { isProcessAlive as isPidAlive } from '../../../src/adapters/process-identity.js';
+export { isProcessAlive as isPidAlive } from '../../../src/gateway/process-identity.js';
 
 export function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createControlServer } from './control-server.js';
+import { claimSocketPath, inodeOf, listenOnSocket, releaseSocketPath } from './control-socket-path.js';
+import { resolveGroupId } from './group-id.js';
+import { writeSkillRecord } from '../skills/skill-files.js';
+import type { Attachment } from '../daemon/daemon-part.js';
+import { loadConfig } from '../config/load-config.js';
+import { handleRequest, type ControlDeps } from './handle-request.js';
+import { parseRequestLine } from './parse-request.js';
+
+const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start']);
+
+/** The control socket: clawctl's way in. Owner-only unless `control.group` is set. */
+export const controlAttachment: Attachment = {
+  name: 'control',
+  async attach({ supervisor, config, configPath, log }) {
+    const controlLog = log.child({ component: 'control' });
+    const { socket: socketPath, group, maxClients, requestTimeoutMs } = config.control;
+    const statusDir = config.status.dir;
+    const groupId = group === undefined ? null : resolveGroupId(group);
+    await claimSocketPath(socketPath, groupId);
+
+    const deps: ControlDeps = {
+      getStatus: supervisor.getStatus,
+      getState: supervisor.getState,
+      dispatch: supervisor.dispatch,
+      getOutputLines: supervisor.getOutputLines,
+      nowMs: () => Date.now(),
+      readLastDiagnosis: async () => {
+        try {
+          return JSON.parse(await readFile(join(statusDir, 'diagnosis.json'), 'utf8')) as unknown;
+        } catch {
+          return null;
+        }
+      },
+      checkConfig: () => {
+        try {
+          loadConfig(configPath);
+          return { ok: true, configPath, errors: [] };
+        } catch (error) {
+          return { ok: false, configPath, errors: (error as Error).message.split('\n') };
+        }
+      },
+      writeSkillRecord: (record) => writeSkillRecord(statusDir, record),
+    };
+    const control = createControlServer({
+      maxClients,
+      requestTimeoutMs,
+      log: controlLog,
+      answer: async (line) => {
+        const parsed = parseRequestLine(line);
+        if (!parsed.ok) {
+          controlLog.debug({ code: parsed.reply.ok ? null : parsed.reply.error.code }, 'control request refused');
+          return parsed.reply;
+        }
+        if (OPERATOR_METHODS.has(parsed.request.method)) controlLog.info({ method: parsed.request.method }, 'operator request');
+        return handleRequest(parsed.request, deps);
+      },
+    });
+    await listenOnSocket(control.server, socketPath, groupId);
+    const inode = inodeOf(socketPath);
+    controlLog.info({ socketPath, group: group ?? null, maxClients }, 'control socket listening');
+    return {
+      async detach() {
+        await control.close();
+        releaseSocketPath(socketPath, inode);
+      },
+    };
+  },
+};

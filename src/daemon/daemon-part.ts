@@ -1,0 +1,25 @@
+import type { Logger } from './logger.js';
+import type { ClawsupConfig } from '../config/schema.js';
+import type { LivenessBoard } from './liveness-board.js';
+import type { Supervisor } from './supervisor.js';
+
+export interface DaemonContext {
+  supervisor: Supervisor;
+  /** The config at start-up; `supervisor.getConfig()` has the current one after a reload. */
+  config: ClawsupConfig;
+  configPath: string;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  /** A component with a loop of its own registers here and beats; the systemd watchdog stops pinging when one goes silent. */
+  liveness: LivenessBoard;
+}
+
+/** A part of the daemon beside the core loop (probes, control socket, systemd notify): attached before the gateway starts. */
+export interface Attachment {
+  name: string;
+  attach(context: DaemonContext): Promise<Detach> | Detach;
+}
+
+export interface Detach {
+  detach(): Promise<void> | void;
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../status/atomic-file.js';
+import { listProcPids, readProcStat } from './process-identity.js';
+
+/**
+ * Set in the gateway's environment to this status dir's random mark, so its gateways (and their workers) can be found
+ * even when no record names them. A random value, not a path: nobody sets it by accident, and a container using the
+ * same default path has a mark of its own.
+ */
+export const GATEWAY_MARKER_VARIABLE = 'CLAWSUP_GATEWAY_MARK';
+
+const MARK_FILE = 'gateway-mark';
+const MARK_PATTERN = /^[0-9a-f]{32}$/;
+
+/** The status dir's mark, made on first use and kept in the status dir so the next clawsupd finds the same gateways. */
+export function readOrCreateGatewayMark(statusDir: string): string {
+  const path = join(statusDir, MARK_FILE);
+  try {
+    const mark = readFileSync(path, 'utf8').trim();
+    if (MARK_PATTERN.test(mark)) return mark;
+  } catch {
+    // Not made yet.
+  }
+  const mark = randomBytes(16).toString('hex');
+  writeFileAtomic(path, `${mark}\n`, { isDurable: true });
+  return mark;
+}
+
+/** Puts the mark back if the status dir was removed under a running clawsupd. */
+export function keepGatewayMark(statusDir: string, mark: string): void {
+  const path = join(statusDir, MARK_FILE);
+  if (!existsSync(path)) writeFileAtomic(path, `${mark}\n`, { isDurable: true });
+}
+
+export interface MarkedProcess {
+  pid: number;
+  pgid: number;
+}
+
+/**
+ * Processes whose environment carries `mark`: the gateways and workers of an earlier clawsupd, including one killed
+ * between spawning a gateway and recording its pid. Never this process or its group, never another mount namespace
+ * (a container). `onlyPids` narrows the look to those pids. Linux only (/proc); elsewhere the pid record is all there is.
+ */
+export function findMarkedProcesses(mark: string, onlyPids?: readonly number[]): MarkedProcess[] {
+  if (process.platform !== 'linux') return [];
+  const needle = Buffer.from(`${GATEWAY_MARKER_VARIABLE}=${mark}\0`);
+  const ownMountNamespace = readLink('/proc/self/ns/mnt');
+  const ownGroup = readProcStat(process.pid)?.pgid ?? null;
+  const found: MarkedProcess[] = [];
+  for (const pid of onlyPids ?? listProcPids()) {
+    if (pid === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`);
+      const at = environ.indexOf(needle);
+      if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
+      if (readLink(`/proc/${pid}/ns/mnt`) !== ownMountNamespace) continue;
+      const fields = readProcStat(pid);
+      if (fields === null || fields.state === 'Z' || fields.pgid === ownGroup) continue;
+      found.push({ pid, pgid: fields.pgid });
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+function readLink(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,112 @@
+import { callGatewayRpc } from './gateway-rpc.js';
+import type { Logger } from '../../daemon/logger.js';
+import { resolveProbeUrls } from '../http/probe-urls.js';
+import { applySlackLine, applySlackRpc, applySlackRpcError, createSlackObservation, type SlackObservation } from './slack-observation.js';
+import { readSlackRpcFacts } from './slack-rpc-facts.js';
+import { judgeSlack } from './slack-verdict.js';
+import type { Supervisor } from '../../daemon/supervisor.js';
+import { CLAWSUP_VERSION } from '../../version.js';
+import type { ProbeBoard } from '../probe-board.js';
+
+export interface SlackProbeDeps {
+  supervisor: Supervisor;
+  board: ProbeBoard;
+  log: Logger;
+  getToken(): string | null;
+}
+
+export interface SlackProbe {
+  /** A new gateway: forget what the last one said. */
+  reset(): void;
+  onLine(line: string, atMs: number): void;
+  /** Re-judges with the current time (staleness and the flapping window move with the clock); polls the RPC when due. */
+  refresh(isGatewayStarted: boolean): void;
+  stop(): void;
+}
+
+/** The Slack socket as the gateway sees it: its own log lines and its `channels.status`. Never opens a Socket Mode connection. */
+export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
+  const { supervisor, board, log } = deps;
+  let observation: SlackObservation = createSlackObservation();
+  let lastPollAtMs = Number.NEGATIVE_INFINITY;
+  let poll: AbortController | null = null;
+  let generation = 0;
+
+  function judge(atMs: number): void {
+    const config = supervisor.getConfig().slack;
+    const verdict = judgeSlack(observation, {
+      nowMs: atMs,
+      maxDisconnectsPerHour: config.maxDisconnectsPerHour,
+      staleAfterMs: config.staleAfterMs,
+      hasToken: deps.getToken() !== null,
+    });
+    const previous = board.get('slack');
+    if (verdict.state !== previous.state) log.info({ probe: 'slack', state: verdict.state, detail: verdict.detail }, 'slack state changed');
+    board.set('slack', {
+      ok: verdict.isOk,
+      state: verdict.state,
+      latencyMs: previous.latencyMs,
+      checkedAt: new Date(atMs).toISOString(),
+      consecutiveFailures: verdict.isOk ? 0 : previous.consecutiveFailures + (verdict.state === previous.state ? 0 : 1),
+      detail: verdict.detail,
+    });
+    supervisor.setDegradation('slack', verdict.reasons);
+  }
+
+  async function pollRpc(token: string, atMs: number): Promise<void> {
+    const config = supervisor.getConfig();
+    const started = performance.now();
+    const thisGeneration = generation;
+    poll = new AbortController();
+    try {
+      const payload = await callGatewayRpc({
+        url: resolveProbeUrls(config.health).origin,
+        token,
+        method: 'channels.status',
+        params: {},
+        timeoutMs: config.slack.rpcTimeoutMs,
+        signal: poll.signal,
+        clientVersion: CLAWSUP_VERSION,
+      });
+      if (thisGeneration !== generation) return;
+      observation = applySlackRpc(observation, readSlackRpcFacts(payload), Date.now());
+    } catch (error) {
+      if (thisGeneration !== generation) return;
+      const message = error instanceof Error ? error.message : String(error);
+      log.debug({ probe: 'slack', err: message }, 'channels.status failed');
+      observation = applySlackRpcError(observation, message);
+    } finally {
+      poll = null;
+    }
+    board.set('slack', { ...board.get('slack'), latencyMs: Math.round(performance.now() - started) });
+    judge(Math.max(atMs, Date.now()));
+  }
+
+  return {
+    reset() {
+      generation += 1;
+      poll?.abort();
+      observation = createSlackObservation();
+      lastPollAtMs = Number.NEGATIVE_INFINITY;
+    },
+    onLine(line, atMs) {
+      const next = applySlackLine(observation, line, atMs);
+      if (next === observation) return;
+      observation = next;
+      judge(atMs);
+    },
+    refresh(isGatewayStarted) {
+      const atMs = Date.now();
+      const token = deps.getToken();
+      // The RPC refuses connects until the gateway has started; a poll still running is not doubled.
+      const isPollDue = isGatewayStarted && token !== null && poll === null && atMs - lastPollAtMs >= supervisor.getConfig().slack.rpcIntervalMs;
+      if (!isPollDue) return judge(atMs);
+      lastPollAtMs = atMs;
+      void pollRpc(token, atMs);
+    },
+    stop() {
+      generation += 1;
+      poll?.abort();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { skillNamePattern } from '../config/schema.js';
+import type { SkillFacts } from './skill-verdict.js';
+import { ClawsupError } from '../errors.js';
+import { skillRecordSchema, type SkillRecord } from './skill-record.js';
+import { writeJsonAtomic } from '../status/atomic-file.js';
+
+const SKILLS_DIR = 'skills';
+const SKILL_FILE = /^(.+)\.json$/;
+// A skill file is a few hundred bytes; anything much bigger is not one of ours.
+const MAX_SKILL_FILE_BYTES = 64 * 1024;
+const MAX_SKILL_FILES = 1_000;
+
+export function skillsDirOf(statusDir: string): string {
+  return join(statusDir, SKILLS_DIR);
+}
+
+export function assertSkillName(name: string): void {
+  if (!skillNamePattern.test(name)) {
+    throw new ClawsupError(
+      'CLAWSUP_ERR_SKILL_NAME',
+      `skill name ${JSON.stringify(name.slice(0, 80))} refused: use 1-64 characters of a-z 0-9 . _ - starting with a letter or digit`,
+    );
+  }
+}
+
+/** The one way to a skill's file: the name is checked, and the path must land directly in status.dir/skills. */
+export function skillFilePath(statusDir: string, name: string): string {
+  assertSkillName(name);
+  const skillsDir = resolve(skillsDirOf(statusDir));
+  const path = resolve(skillsDir, `${name}.json`);
+  if (dirname(path) !== skillsDir) throw new ClawsupError('CLAWSUP_ERR_SKILL_NAME', `skill name ${JSON.stringify(name)} refused: it leaves the skills folder`);
+  return path;
+}
+
+export function writeSkillRecord(statusDir: string, record: SkillRecord): void {
+  const path = skillFilePath(statusDir, record.name);
+  try {
+    writeJsonAtomic(path, record, { isDurable: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ClawsupError('CLAWSUP_ERR_SKILL_FILE', `${path}: cannot write the skill status file: ${code}`, { cause: error });
+  }
+}
+
+export function readSkillRecord(statusDir: string, name: string): SkillRecord | null {
+  const facts = readSkillFile(skillFilePath(statusDir, name), name);
+  return facts.record as SkillRecord | null;
+}
+
+/** Every skill file in status.dir/skills; files that are not skill records are reported, never trusted. */
+export function readSkillFacts(statusDir: string): SkillFacts[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(skillsDirOf(statusDir));
+  } catch {
+    return [];
+  }
+  return entries
+    .map((entry) => SKILL_FILE.exec(entry)?.[1])
+    .filter((name): name is string => name !== undefined && skillNamePattern.test(name))
+    .slice(0, MAX_SKILL_FILES)
+    .map((name) => readSkillFile(join(skillsDirOf(statusDir), `${name}.json`), name));
+}
+
+function readSkillFile(path: string, name: string): SkillFacts {
+  try {
+    const stat = lstatSync(path);
+    if (!stat.isFile()) return { name, record: null, problem: `${path} is not a regular file` };
+    if (stat.size > MAX_SKILL_FILE_BYTES) return { name, record: null, problem: `${path} is ${stat.size} bytes: not a skill record` };
+    const parsed = skillRecordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!parsed.success) return { name, record: null, problem: `${path}: not a skill record: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    if (parsed.data.name !== name) return { name, record: null, problem: `${path}: names skill ${parsed.data.name}` };
+    return { name, record: parsed.data, problem: null };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { name, record: null, problem: null };
+    return { name, record: null, problem: `${path}: ${code ?? (error as Error).message}` };
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { EXIT_CLASSES, MODES } from '../supervisor/modes.js';
+import { SLACK_STATES } from '../probes/slack/slack-verdict.js';
+
+/** status.json, as operators' scripts read it; `clawctl status --json` prints the same object. */
+export const exitRecordSchema = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  uptimeMs: z.number().nonnegative(),
+  class: z.enum(EXIT_CLASSES),
+  reason: z.string(),
+  evidence: z.array(z.string()),
+  at: z.string(),
+});
+
+export const diagnosisSchema = z.object({
+  reason: z.string(),
+  class: z.enum(EXIT_CLASSES),
+  trigger: z.string(),
+  since: z.string(),
+  evidence: z.array(z.string()),
+  hint: z.string(),
+  failuresInWindow: z.number().int(),
+  lastExit: exitRecordSchema.nullable(),
+  command: z.object({ argv: z.array(z.string()), resolvedPath: z.string().nullable(), exists: z.boolean() }).optional(),
+  configCheck: z.object({ ok: z.boolean(), errors: z.array(z.string()) }).optional(),
+});
+
+/** One probe's last word (`probes.health`, `.startup`, `.ready`, `.slack`). */
+export const probeReportSchema = z.object({
+  ok: z.boolean(),
+  state: z.string(),
+  latencyMs: z.number().nonnegative().nullable(),
+  checkedAt: z.string().nullable(),
+  consecutiveFailures: z.number().int().nonnegative(),
+  detail: z.string().nullable(),
+});
+
+export const probesSchema = z.object({
+  health: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'grace', 'live', 'failing', 'hung', 'down']) }),
+  startup: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'started', 'timed-out', 'down']) }),
+  ready: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'waiting', 'ready', 'not-ready', 'unreachable', 'down']) }),
+  slack: probeReportSchema.extend({ state: z.enum(SLACK_STATES) }),
+});
+
+/** From a failure's detection to healthy again; times in ISO 8601 UTC. */
+export const recoverySchema = z.object({
+  lastDownAt: z.string().nullable(),
+  lastHealthyAt: z.string().nullable(),
+  lastRecoveryMs: z.number().int().nonnegative().nullable(),
+});
+
+/** One skill under `skills` (src/core/skill-verdict.ts makes it). */
+export const skillViewSchema = z.object({
+  state: z.enum(['ok', 'running', 'failing', 'stale', 'unknown']),
+  status: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  maxAgeMs: z.number().int().nullable(),
+  staleAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  message: z.string().nullable(),
+  host: z.string().nullable(),
+});
+
+export const statusSchema = z.object({
+  schemaVersion: z.literal(1),
+  mode: z.enum(MODES),
+  since: z.string(),
+  reasons: z.array(z.string()),
+  updatedAt: z.string(),
+  gateway: z.object({
+    pid: z.number().int().nullable(),
+    startedAt: z.string().nullable(),
+    restarts: z.number().int().nonnegative(),
+    lastExit: exitRecordSchema.nullable(),
+  }),
+  diagnosis: diagnosisSchema.nullable(),
+  daemon: z.object({ pid: z.number().int(), version: z.string(), startedAt: z.string(), host: z.string() }),
+  /** Present when `health.enabled` (the default). */
+  probes: probesSchema.optional(),
+  recovery: recoverySchema.optional(),
+  /** Every configured skill and every skill with a file, once the skills attachment has looked. */
+  skills: z.record(z.string(), skillViewSchema).optional(),
+});
+
+export type StatusSnapshot = z.infer<typeof statusSchema>;
+export type DiagnosisRecord = z.infer<typeof diagnosisSchema>;
