@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_REPEAT_DELAY_MS } from '../supervisor/restart-policy.js';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
 
 // The one place defaults live. Every object is strict: a typo is an error, never a silent default.
@@ -7,6 +8,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 const durationMs = z.number().int().nonnegative().max(MAX_TIMER_MS);
 const positiveMs = z.number().int().positive().max(MAX_TIMER_MS);
 const pathString = z.string().min(1);
+// The probes speak HTTP: any other scheme would pass --check, then fail every probe round and hold the node in starting.
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
 const gatewaySchema = z.strictObject({
   command: z.array(z.string().min(1)).min(1),
@@ -22,7 +25,8 @@ const gatewaySchema = z.strictObject({
 const restartSchema = z
   .strictObject({
     initialDelayMs: durationMs.default(1_000),
-    maxDelayMs: durationMs.default(60_000),
+    // The ceiling is what bounds a crash loop: under 100 ms a gateway that exits at once is respawned 100 times a second.
+    maxDelayMs: durationMs.min(MIN_REPEAT_DELAY_MS, `at least ${MIN_REPEAT_DELAY_MS} ms`).default(60_000),
     multiplier: z.number().min(1).max(10).default(2),
     failureLimit: z.number().int().min(1).default(3),
     failureWindowMs: positiveMs.default(300_000),
@@ -36,11 +40,11 @@ const restartSchema = z
 
 const healthSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  url: z.url().default('http://127.0.0.1:18789/healthz'),
+  url: httpUrl.default('http://127.0.0.1:18789/healthz'),
   /** Defaults to /startupz on the origin of `url`. */
-  startupUrl: z.url().optional(),
+  startupUrl: httpUrl.optional(),
   /** Defaults to /readyz on the origin of `url`. */
-  readyUrl: z.url().optional(),
+  readyUrl: httpUrl.optional(),
   intervalMs: positiveMs.default(2_000),
   timeoutMs: positiveMs.default(1_000),
   failureThreshold: z.number().int().min(1).default(3),

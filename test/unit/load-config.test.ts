@@ -41,10 +41,24 @@ describe('parseConfigText', () => {
     ['an empty command', "{ gateway: { command: [] } }", 'CLAWSUP_ERR_CONFIG_INVALID', 'gateway.command: too small'],
     ['a top-level array', '[1, 2]', 'CLAWSUP_ERR_CONFIG_INVALID', '(top level): expected object, found [1,2]'],
     ['an empty file', '', 'CLAWSUP_ERR_CONFIG_PARSE', 'not valid JSON5'],
+    ['a file: health URL', "{\n  gateway: { command: ['x'] },\n  health: { url: 'file:///etc/passwd' },\n}", 'CLAWSUP_ERR_CONFIG_INVALID', `${FILE}:3:18: health.url: expected an http:// or https:// URL, found "file:///etc/passwd"`],
+    ['an ftp: startup URL', "{ gateway: { command: ['x'] }, health: { startupUrl: 'ftp://127.0.0.1/startupz' } }", 'CLAWSUP_ERR_CONFIG_INVALID', 'health.startupUrl: expected an http:// or https:// URL'],
+    ['a data: ready URL', "{ gateway: { command: ['x'] }, health: { readyUrl: 'data:,ok' } }", 'CLAWSUP_ERR_CONFIG_INVALID', 'health.readyUrl: expected an http:// or https:// URL'],
+    ['a backoff ceiling of 0', "{\n  gateway: { command: ['x'] },\n  restart: { initialDelayMs: 0, maxDelayMs: 0 },\n}", 'CLAWSUP_ERR_CONFIG_INVALID', `${FILE}:3:45: restart.maxDelayMs: at least 100 ms, found 0`],
+    ['a backoff ceiling under 100 ms', "{ gateway: { command: ['x'] }, restart: { initialDelayMs: 10, maxDelayMs: 99 } }", 'CLAWSUP_ERR_CONFIG_INVALID', 'restart.maxDelayMs: at least 100 ms'],
   ])('refuses %s', (_label, text, code, fragment) => {
     const error = errorOf(text);
     expect(error.code).toBe(code);
     expect(error.message).toContain(fragment);
+  });
+
+  it.each(['http://127.0.0.1:18789/healthz', 'https://gw.internal/healthz', 'HTTP://[::1]:18789/healthz'])('takes the health URL %s', (url) => {
+    expect(parseConfigText(`{ gateway: { command: ['x'] }, health: { url: '${url}' } }`, FILE, '/home/op').health.url).toBe(url);
+  });
+
+  it('takes a restart that is immediate the first time, with a 100 ms ceiling', () => {
+    const config = parseConfigText("{ gateway: { command: ['x'] }, restart: { initialDelayMs: 0, maxDelayMs: 100 } }", FILE, '/home/op');
+    expect(config.restart).toMatchObject({ initialDelayMs: 0, maxDelayMs: 100 });
   });
 
   it('lists every problem, one per line', () => {

@@ -23,8 +23,17 @@ describe('computeRestartDelayMs', () => {
     expect(computeRestartDelayMs(failures, policy)).toBe(delayMs);
   });
 
-  it('is always 0 with a zero initial delay', () => {
-    expect(computeRestartDelayMs(5, { ...policy, initialDelayMs: 0 })).toBe(0);
+  // A gateway that exits at once must not be respawned 100 times a second, whatever the config says.
+  it.each([
+    [1, 0],
+    [2, 100],
+    [5, 100],
+  ])('with a zero initial delay, failure %i waits %i ms (the first at once, the repeats at least 100 ms)', (failures, delayMs) => {
+    expect(computeRestartDelayMs(failures, { ...policy, initialDelayMs: 0 })).toBe(delayMs);
+  });
+
+  it('floors the repeats at 100 ms under a lower ceiling too', () => {
+    expect(computeRestartDelayMs(3, { ...policy, initialDelayMs: 0, maxDelayMs: 0 })).toBe(100);
   });
 
   it('stays flat with multiplier 1', () => {

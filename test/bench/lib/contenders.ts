@@ -78,7 +78,8 @@ async function startClawsup(spec: ProgramSpec): Promise<RunningContender> {
   const statusDir = join(dir, 'status');
   const config = {
     gateway: { command: spec.argv, stopTimeoutMs: 2_000 },
-    restart: { initialDelayMs: 0, maxDelayMs: 0, failureLimit: 1_000_000_000, minUptimeMs: 0, stableAfterMs: 0 },
+    // stableAfterMs 0 makes every exit a first failure, restarted at once (initialDelayMs); the ceiling is never reached.
+    restart: { initialDelayMs: 0, maxDelayMs: 100, failureLimit: 1_000_000_000, minUptimeMs: 0, stableAfterMs: 0 },
     health: spec.health ?? { enabled: false },
     status: { dir: statusDir },
     control: { socket: socketPath },
