@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { signalProcessGroup } from '../gateway/process-identity.js';
 import type { SkillCommandEnd } from './skill-outcome.js';
 
 // After the timeout's SIGTERM, the group gets this long before SIGKILL.
@@ -23,11 +24,7 @@ export function runSkillCommand(argv: readonly string[], timeoutMs: number | nul
     let isTimedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const signalGroup = (signal: NodeJS.Signals): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // The group is gone already.
-      }
+      if (child.pid !== undefined) signalProcessGroup(child.pid, signal);
     };
     const forward = (signal: NodeJS.Signals): void => signalGroup(signal);
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
