@@ -22,12 +22,7 @@ export async function refuseIfSocketAnswers(socketPath: string): Promise<void> {
   } catch {
     return;
   }
-  if ((await probeSocket(socketPath)) === 'live') {
-    throw new ClawsupError(
-      'CLAWSUP_ERR_ALREADY_RUNNING',
-      `${socketPath}: another clawsupd answers on this control socket; stop it first, or give this one another control.socket`,
-    );
-  }
+  if ((await probeSocket(socketPath)) === 'live') throw alreadyRunningError(socketPath);
 }
 
 /** Makes the socket's folder safe (creating it owner-only) and clears a socket left by a dead daemon. */
@@ -48,12 +43,7 @@ export async function claimSocketPath(socketPath: string, groupId: number | null
     throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${socketPath}: exists and is not a socket; remove it or set another control.socket`);
   }
   const probe = await probeSocket(socketPath);
-  if (probe === 'live') {
-    throw new ClawsupError(
-      'CLAWSUP_ERR_ALREADY_RUNNING',
-      `${socketPath}: another clawsupd answers on this control socket; stop it first, or give this one another control.socket`,
-    );
-  }
+  if (probe === 'live') throw alreadyRunningError(socketPath);
   if (probe !== 'stale') throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${socketPath}: cannot tell whether the socket is in use: ${probe}`);
   try {
     unlinkSync(socketPath);
@@ -130,6 +120,14 @@ function ensureSafeDir(dir: string, groupId: number | null): void {
   if (stat.uid !== uid && stat.uid !== 0) {
     throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${dir}: owned by uid ${stat.uid}, not by clawsupd's user (uid ${uid}) or root; its owner could replace the control socket`);
   }
+}
+
+/** The refusal both checks give when a live clawsupd answers: one wording, whichever check finds it. */
+function alreadyRunningError(socketPath: string): ClawsupError {
+  return new ClawsupError(
+    'CLAWSUP_ERR_ALREADY_RUNNING',
+    `${socketPath}: another clawsupd answers on this control socket; stop it first, or give this one another control.socket`,
+  );
 }
 
 function probeSocket(socketPath: string): Promise<'live' | 'stale' | string> {
