@@ -13,7 +13,7 @@ import { resolveCommand } from '../gateway/resolve-command.js';
 import { createStatusWriter, type StatusWriter } from '../status/status-writer.js';
 import { loadConfig } from '../config/load-config.js';
 import type { ClawsupConfig } from '../config/schema.js';
-import { orderKnownSecrets, redactArgv, redactSecrets, SECRET_NAME } from '../gateway/redact.js';
+import { findSecretSpans, orderKnownSecrets, redactArgv, redactSecrets, SECRET_NAME } from '../gateway/redact.js';
 import { buildStatusSnapshot, type DaemonFacts } from '../status/status-snapshot.js';
 import {
   createInitialState,
@@ -118,6 +118,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       linesPerWindow: config.log.gatewayLinesPerWindow,
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
+      findSecretSpans: (text) => findSecretSpans(text, knownSecrets),
       logLine: (stream, line) => gatewayLog.info({ stream, line }, 'gateway output'),
       onLine: (stream, line) => {
         for (const listener of lineListeners) listener(line, stream, Date.now());

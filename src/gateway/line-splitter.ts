@@ -1,7 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { SecretSpan } from './redact.js';
 
 // How far back from the limit a cut may move to land on whitespace.
 const CUT_LOOKBACK_CHARS = 512;
+// How much of an endless line is held past the limit before cutting, so a secret straddling the cut is seen whole.
+const CUT_LOOKAHEAD_CHARS = 4096;
 
 /** Cuts an endless line at whitespace near the limit, so a token or key is never split (and redacted) in two halves. */
 function findCut(text: string, maxLineChars: number): number {
@@ -11,12 +14,38 @@ function findCut(text: string, maxLineChars: number): number {
   return maxLineChars;
 }
 
-/** Turns a byte stream into lines; an endless line is cut at `maxLineChars` so memory stays bounded. */
-export function createLineSplitter(onLine: (line: string) => void, maxLineChars = 16 * 1024) {
+/**
+ * A cut outside every secret: before the one the cut would split, or, when it opens the line, after it (the line then
+ * runs past the limit by at most the lookahead). Each piece is redacted alone, so a split secret would show its halves.
+ */
+function findSafeCut(text: string, maxLineChars: number, spans: readonly SecretSpan[]): number {
+  const cut = findCut(text, maxLineChars);
+  const split = spans.find((span) => span.start < cut && cut < span.end);
+  if (split === undefined) return cut;
+  return split.start > 0 ? split.start : split.end;
+}
+
+/**
+ * Turns a byte stream into lines; an endless line is cut at `maxLineChars` so memory stays bounded, never inside a
+ * span that `findSecretSpans` reports.
+ */
+export function createLineSplitter(
+  onLine: (line: string) => void,
+  maxLineChars = 16 * 1024,
+  findSecretSpans: (text: string) => readonly SecretSpan[] = () => [],
+) {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   const emit = (line: string): void => {
     onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  };
+  const cutWhileOver = (heldChars: number): void => {
+    while (partial.length > heldChars) {
+      const window = partial.slice(0, maxLineChars + CUT_LOOKAHEAD_CHARS);
+      const cutAt = findSafeCut(window, maxLineChars, findSecretSpans(window));
+      emit(partial.slice(0, cutAt));
+      partial = partial.slice(cutAt);
+    }
   };
   return {
     push(chunk: Buffer): void {
@@ -27,16 +56,13 @@ export function createLineSplitter(onLine: (line: string) => void, maxLineChars 
         start = newline + 1;
       }
       partial = text.slice(start);
-      while (partial.length > maxLineChars) {
-        const cutAt = findCut(partial, maxLineChars);
-        emit(partial.slice(0, cutAt));
-        partial = partial.slice(cutAt);
-      }
+      cutWhileOver(maxLineChars + CUT_LOOKAHEAD_CHARS);
     },
     flush(): void {
-      const rest = partial + decoder.end();
+      partial += decoder.end();
+      cutWhileOver(maxLineChars);
+      if (partial.length > 0) emit(partial);
       partial = '';
-      if (rest.length > 0) emit(rest);
     },
   };
 }

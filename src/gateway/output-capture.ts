@@ -2,12 +2,15 @@ import { appendToTail, createOutputTail, type OutputTail } from './output-tail.j
 import { createOutputBudget, hasLinesLeft, renewOutputBudget, type OutputBudgetLimits } from './output-budget.js';
 import type { OutputStream } from './gateway-process.js';
 import { createLineSplitter } from './line-splitter.js';
+import { trackPrivateKeyBlock, type SecretSpan } from './redact.js';
 
 export interface OutputCaptureOptions extends OutputBudgetLimits {
   maxTailLines: number;
   maxTailChars: number;
   /** Hides secrets in a line before it is kept or logged. */
   redact(line: string): string;
+  /** Where `redact` would hide something in a text: an endless line is never cut there. */
+  findSecretSpans(text: string): readonly SecretSpan[];
   logLine(stream: OutputStream, line: string): void;
   /** Every line, redacted, for readers such as the Slack probe; past the budget only lines holding a `watchFor` text. */
   onLine(stream: OutputStream, line: string): void;
@@ -45,9 +48,13 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
   let pendingBytes = 0;
   let hasEvicted = false;
   let isLogging = true;
+  // Per stream: how far into a private key printed over several lines, whose body lines are hidden whole.
+  const keyBlockLines = { stdout: 0, stderr: 0 };
 
   const keep = (stream: OutputStream, line: string): void => {
-    const redacted = options.redact(line);
+    const tracked = trackPrivateKeyBlock(line, keyBlockLines[stream]);
+    keyBlockLines[stream] = tracked.linesInside;
+    const redacted = options.redact(tracked.line);
     appendToTail(tail, redacted, options.maxTailLines, options.maxTailChars);
     if (!isLogging) return;
     options.onLine(stream, redacted);
@@ -63,7 +70,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
       options.logSuppressing(stream, options.linesPerWindow, options.windowMs);
     }
   };
-  let splitters = createSplitters(keep);
+  let splitters = createSplitters(keep, options.findSecretSpans);
 
   const materialize = (): void => {
     if (pending.length === 0) return;
@@ -74,7 +81,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
     isLogging = false;
     if (hasEvicted) {
       // The chunks before these were dropped: each stream's first line is a fragment.
-      splitters = createSplitters(keep);
+      splitters = createSplitters(keep, options.findSecretSpans);
       const seen = new Set<OutputStream>();
       for (const { stream, chunk } of chunks) {
         if (seen.has(stream)) splitters[stream].push(chunk);
@@ -149,9 +156,9 @@ function findLinesContaining(chunk: Buffer, texts: readonly string[]): string[] 
   return [...found.entries()].sort(([a], [b]) => a - b).map(([, line]) => line);
 }
 
-function createSplitters(keep: (stream: OutputStream, line: string) => void) {
+function createSplitters(keep: (stream: OutputStream, line: string) => void, findSecretSpans: OutputCaptureOptions['findSecretSpans']) {
   return {
-    stdout: createLineSplitter((line) => keep('stdout', line)),
-    stderr: createLineSplitter((line) => keep('stderr', line)),
+    stdout: createLineSplitter((line) => keep('stdout', line), undefined, findSecretSpans),
+    stderr: createLineSplitter((line) => keep('stderr', line), undefined, findSecretSpans),
   };
 }

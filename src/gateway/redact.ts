@@ -5,24 +5,57 @@ export const SECRET_NAME = /token|secret|password|passwd|api[_-]?key|credential|
 /** Shorter values are not hidden wherever they appear: they would blank out ordinary words. */
 export const MIN_SECRET_CHARS = 6;
 
-/** Known secrets as `redactSecrets` wants them: each once, longest first, so no secret inside another leaves a tail. */
+/**
+ * Known secrets as `redactSecrets` wants them: each once, with the forms a program prints them in (percent-encoded in
+ * a URL, escaped in JSON), longest first, so no secret inside another leaves a tail.
+ */
 export function orderKnownSecrets(secrets: Iterable<string>): string[] {
-  return [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_CHARS).sort((a, b) => b.length - a.length);
+  const forms = [...secrets].filter((secret) => secret.length >= MIN_SECRET_CHARS).flatMap(listPrintedForms);
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }
 
-// Shapes of secrets a gateway or its plugins may print: Slack tokens, provider API keys,
-// bearer headers, and key=value or "key": "value" pairs whose key names a secret.
+function listPrintedForms(secret: string): string[] {
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  try {
+    const encoded = encodeURIComponent(secret);
+    forms.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  } catch {
+    // A lone surrogate has no percent-encoding: nothing prints it that way.
+  }
+  return forms;
+}
+
+// The names a key=value or "key": "value" pair may end with when its value is a credential.
+const SECRET_KEY =
+  String.raw`(?:token|secret|passw(?:or)?d|passphrase|credentials?|(?:api|access|secret|private|signing|encryption|client|master|session)[_-]?key|apikey|authorization|auth)`;
+// A value: quoted it runs to its closing quote (spaces and all), bare to the next delimiter.
+const SECRET_VALUE = String.raw`(?:(?<=")(?:[^"\\\r\n]|\\[^"\r\n]){4,}|(?<=')[^'\r\n]{4,}|[^\s"',;&}]{4,})`;
+// An optional quote, escaped when the JSON sits inside another JSON string.
+const QUOTE = String.raw`\\?["']?`;
+const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
+const PRIVATE_KEY_END = /-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
+
+// Shapes of secrets a gateway or its plugins may print. A first capture group is context that stays readable.
 const SECRET_PATTERNS: readonly RegExp[] = [
-  /\bxox[abposr]-[A-Za-z0-9-]{8,}/g,
+  // Slack tokens, refresh (xoxe-) and rotated (xoxe.xoxb-) ones too; glued to a word they are still tokens.
+  /xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]{8,}/g,
   /\bxapp-[A-Za-z0-9-]{8,}/g,
   /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
   /\bAIza[0-9A-Za-z_-]{30,}/g,
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
   /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /((?:token|secret|password|passwd|api[_-]?key|apikey|authorization|auth)["']?\s*[:=]\s*["']?)[^\s"',;&}]{4,}/gi,
+  // A URL's user and password, up to the last @ before the host (a password may hold an unescaped @).
+  /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>\\]+(?=@)/gi,
+  new RegExp(String.raw`(${SECRET_KEY}${QUOTE}\s*[:=]\s*${QUOTE}(?:(?:Basic|Bearer|Digest|Token)\s+)?)${SECRET_VALUE}`, 'gi'),
+  // A field named just "key": quoted, or key=, so that "Unrecognized key: port" stays readable.
+  new RegExp(String.raw`((?:\\?["']key\\?["']\s*[:=]|\bkey=)\s*${QUOTE})${SECRET_VALUE}`, 'gi'),
+  // A cookie header holds nothing but session secrets: all of it goes, to the end of the line or the quote.
+  new RegExp(String.raw`(\b(?:set-)?cookie${QUOTE}\s*[:=]\s*${QUOTE})[^"'\r\n]{4,}`, 'gi'),
+  new RegExp(String.raw`(${PRIVATE_KEY_BEGIN.source})(?!\s*$)[\s\S]+?(?=${PRIVATE_KEY_END.source}|$)`, 'g'),
 ];
 
-const QUICK_CHECK = /xox|xapp|sk-|gh[pousr]_|AIza|bearer|token|secret|passw|api[_-]?key|apikey|auth/i;
+const QUICK_CHECK = /xox|xapp|sk-|gh[pousr]_|AIza|eyJ|bearer|token|secret|passw|passphrase|credential|key|auth|cookie|:\/\/[^\s/]*@/i;
 
 /** Replaces secrets in one line of text; `knownSecrets` are exact values to hide wherever they appear. */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
@@ -37,6 +70,53 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     );
   }
   return result;
+}
+
+/** Where in a text a secret lies, with the context its pattern needs: a line cut inside a span would leak the secret. */
+export interface SecretSpan {
+  start: number;
+  end: number;
+}
+
+/** The spans `redactSecrets` would hide, context included, merged and in order; a cut outside them hides the same. */
+export function findSecretSpans(text: string, knownSecrets: readonly string[] = []): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  // One past each match: a pattern may look one character ahead (the @ after a URL's user and password).
+  const add = (start: number, length: number): void => {
+    spans.push({ start, end: Math.min(text.length, start + length + 1) });
+  };
+  for (const secret of knownSecrets) {
+    if (secret.length < 4) continue;
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) add(at, secret.length);
+  }
+  if (QUICK_CHECK.test(text)) {
+    for (const pattern of SECRET_PATTERNS) for (const match of text.matchAll(pattern)) add(match.index, match[0].length);
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const merged: SecretSpan[] = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+// A private key is a few dozen lines; a block that never ends stops hiding output after this many.
+const MAX_KEY_BLOCK_LINES = 128;
+
+/**
+ * Follows a private key printed over several lines: the lines between its BEGIN and END lines are hidden whole.
+ * `linesInside` is 0 outside a block, else how many lines of it were seen; the result is the state after `line`.
+ */
+export function trackPrivateKeyBlock(line: string, linesInside: number): { line: string; linesInside: number } {
+  if (linesInside > 0) {
+    if (PRIVATE_KEY_END.test(line) || linesInside >= MAX_KEY_BLOCK_LINES) return { line, linesInside: 0 };
+    return { line: REDACTED, linesInside: linesInside + 1 };
+  }
+  const begin = PRIVATE_KEY_BEGIN.exec(line);
+  const isOpened = begin !== null && !PRIVATE_KEY_END.test(line.slice(begin.index));
+  return { line, linesInside: isOpened ? 1 : 0 };
 }
 
 const SECRET_FLAG = /^--?(?:token|password|passwd|secret|api[-_]?key|auth(?:-token)?)$/i;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOutputCapture, type OutputCaptureOptions } from '../../src/gateway/output-capture.js';
+import { findSecretSpans, redactSecrets } from '../../src/gateway/redact.js';
 
 function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
   const logged: string[] = [];
@@ -12,6 +13,7 @@ function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
     linesPerWindow: 3,
     windowMs: 1_000,
     redact: (line) => line.replace('xoxb-secret', '[REDACTED]'),
+    findSecretSpans: () => [],
     logLine: (stream, line) => logged.push(`${stream}:${line}`),
     logSuppressing: (stream) => events.push(`suppressing ${stream}`),
     logSuppressed: (stream, bytes) => events.push(`suppressed ${stream} ${bytes}`),
@@ -65,5 +67,39 @@ describe('gateway output capture', () => {
     capture.push('stdout', Buffer.from('one\ntwo\n'));
     capture.push('stdout', Buffer.from('noise\n[slack] slack socket mode connected xoxb-secret\r\nnoise\nslack socket disconnected (x)'));
     expect(seen).toEqual(['stdout:one', 'stdout:two', 'stdout:[slack] slack socket mode connected [REDACTED]', 'stdout:slack socket disconnected (x)']);
+  });
+
+  it('hides a known secret in a line over 16 KiB with no whitespace, cut where the secret straddles two chunks', () => {
+    const secret = 'gwtok-0123456789abcdefghijklmnop';
+    const { capture, logged } = makeCapture({
+      maxTailChars: 64 * 1024,
+      linesPerWindow: 100,
+      redact: (line) => redactSecrets(line, [secret]),
+      findSecretSpans: (text) => findSecretSpans(text, [secret]),
+    });
+    capture.push('stdout', Buffer.from('x'.repeat(16 * 1024 - 10) + secret.slice(0, 20)));
+    capture.push('stdout', Buffer.from(secret.slice(20) + 'y'.repeat(6_000)));
+    capture.push('stdout', Buffer.from('\ndone\n'));
+    for (const shown of [logged.join('\n'), capture.getTailLines().join('\n')]) {
+      expect(shown).toContain('[REDACTED]');
+      expect(shown).not.toContain(secret.slice(0, 10));
+      expect(shown).not.toContain(secret.slice(-10));
+    }
+    expect(logged.at(-1)).toBe('stdout:done');
+  });
+
+  it('hides the body of a private key printed over several lines, on its own stream only', () => {
+    const { capture, logged } = makeCapture({ linesPerWindow: 100, maxTailLines: 100, redact: (line) => redactSecrets(line) });
+    capture.push('stderr', Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM\n'));
+    capture.push('stdout', Buffer.from('stdout goes on\n'));
+    capture.push('stderr', Buffer.from('zzQ9Yw==\n-----END RSA PRIVATE KEY-----\nafter the key\n'));
+    expect(logged).toEqual([
+      'stderr:-----BEGIN RSA PRIVATE KEY-----',
+      'stderr:[REDACTED]',
+      'stdout:stdout goes on',
+      'stderr:[REDACTED]',
+      'stderr:-----END RSA PRIVATE KEY-----',
+      'stderr:after the key',
+    ]);
   });
 });

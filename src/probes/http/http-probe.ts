@@ -1,6 +1,7 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as requestHttps } from 'node:https';
 import type { HttpProbeResult } from '../probe-report.js';
+import { redactSecrets } from '../../gateway/redact.js';
 
 // A health answer is a few hundred bytes: anything past this is not parsed.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -30,7 +31,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<HttpP
       clearTimeout(timer);
       resolve({ ...result, latencyMs: elapsedMs() });
     };
-    const fail = (why: string): void => settle({ statusCode: null, body: null, error: `GET ${url}: ${why}` });
+    const fail = (why: string): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`) });
     let outgoing: ReturnType<typeof request>;
     try {
       const headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
