@@ -13,6 +13,8 @@ export interface WsPeer {
   close(code: number, reason: string): void;
   /** The TCP connection dropped with no close frame. */
   destroy(): void;
+  /** Settles when the TCP connection is gone: every frame the client sent before it is in `received`. */
+  readonly closed: Promise<void>;
 }
 
 export interface WsServer {
@@ -46,6 +48,7 @@ export async function startWsServer(script: {
   const server: Server = createServer((_request, response) => response.writeHead(404).end());
   server.on('upgrade', (request, socket: Socket) => {
     sockets.add(socket);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     const accept = createHash('sha1').update(`${String(request.headers['sec-websocket-key'])}${GUID}`).digest('base64');
@@ -66,6 +69,7 @@ export async function startWsServer(script: {
         socket.end();
       },
       destroy: () => socket.destroy(),
+      closed,
     };
     peers.push(peer);
     let buffered = Buffer.alloc(0);

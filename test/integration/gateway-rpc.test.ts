@@ -244,3 +244,42 @@ describe('callGatewayRpc against a scripted gateway', () => {
     expect(peers).toHaveLength(1);
   });
 });
+
+describe('callGatewayRpc: the beforeSendingToken hook', () => {
+  it('is awaited with the host and port once the gateway asks for credentials, before the token goes out', async () => {
+    const { url, peers } = await startGateway();
+    const seen: { socket: unknown; framesBefore: number; connections: number }[] = [];
+    const result = await callGatewayRpc({
+      url,
+      token: TOKEN,
+      method: 'health',
+      async beforeSendingToken(socket) {
+        await new Promise((resolve) => setImmediate(resolve)); // still not sent while the hook is pending
+        seen.push({ socket, framesBefore: peers[0]?.received.length ?? -1, connections: peers.length });
+      },
+    });
+    expect(result).toEqual({ method: 'health', params: {} });
+    expect(seen).toEqual([{ socket: { host: '127.0.0.1', port: server!.port }, framesBefore: 0, connections: 1 }]);
+    expect((peers[0]!.received as Frame[]).map((f) => f['method'])).toEqual(['connect', 'health']);
+  });
+
+  it('ends the call as a peer error, not retryable, and the token is never sent when it rejects', async () => {
+    const { url, peers } = await startGateway();
+    const rejected = await rejectionOf(
+      callGatewayRpc({ url, token: TOKEN, method: 'health', beforeSendingToken: () => Promise.reject(new Error(`not the gateway ${TOKEN}`)) }),
+    );
+    expect(rejected).toMatchObject({ kind: 'peer', retryable: false });
+    expect(rejected.message).toBe(`gateway rpc health to ${url}: peer check failed, token not sent: not the gateway [REDACTED]`);
+    await peers[0]!.closed;
+    expect(peers[0]!.received).toEqual([]);
+  });
+
+  it('is bound by the call deadline, and the token is not sent', async () => {
+    const { url, peers } = await startGateway();
+    const rejected = await rejectionOf(callGatewayRpc({ url, token: TOKEN, method: 'health', timeoutMs: 300, beforeSendingToken: () => new Promise(() => undefined) }));
+    expect(rejected).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(rejected.message).toBe(`gateway rpc health to ${url}: no answer within 300 ms (during handshake)`);
+    await peers[0]!.closed;
+    expect(peers[0]!.received).toEqual([]);
+  });
+});
