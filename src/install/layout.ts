@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { posix } from './posix-path.js';
 
 export type Platform = 'linux' | 'darwin';
 export type Scope = 'user' | 'system';

@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { posix } from './posix-path.js';
 import type { Platform } from './layout.js';
 
 export type ServiceKind = 'systemd-user' | 'systemd-system' | 'launch-agent' | 'launch-daemon';

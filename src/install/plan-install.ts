@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { posix } from './posix-path.js';
 import type { InstallLayout } from './layout.js';
 import { describeDuplicateFix, planDisableService, type OpenclawService } from './openclaw-services.js';
 import { renderConfig, renderEnvFile, renderNewsyslog, renderPlist, renderSystemUnit } from './render-service.js';
