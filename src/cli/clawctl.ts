@@ -3,6 +3,7 @@ import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
 import type { ClawctlContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { escapeControlCharacters } from './terminal-text.js';
 
 async function usage(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
@@ -58,8 +59,9 @@ async function main(argv: string[]): Promise<number> {
   const context: ClawctlContext = {
     configPath,
     socketPath,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Whatever a command prints may carry an agent's words: no control character reaches the terminal raw.
+    stdout: (text) => process.stdout.write(escapeControlCharacters(text)),
+    stderr: (text) => process.stderr.write(escapeControlCharacters(text)),
   };
   return command.run(args, context);
 }
@@ -70,16 +72,16 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (isClawsupError(error)) {
-      process.stderr.write(`clawctl: ${error.message}\n`);
+      process.stderr.write(escapeControlCharacters(`clawctl: ${error.message}\n`));
       process.exitCode = error.exitCode;
       return;
     }
     if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`clawctl: ${error.message}\n`);
+      process.stderr.write(escapeControlCharacters(`clawctl: ${error.message}\n`));
       process.exitCode = 64;
       return;
     }
-    process.stderr.write(`clawctl: internal error: ${JSON.stringify(describeError(error))}\n`);
+    process.stderr.write(escapeControlCharacters(`clawctl: internal error: ${JSON.stringify(describeError(error))}\n`));
     process.exitCode = 70;
   },
 );

@@ -23,7 +23,8 @@ export function formatDuration(ms: number): string {
 }
 
 /** "5m 2s ago" from an ISO time, or "at an unknown time". */
-export function formatAge(iso: string | null | undefined, nowMs: number): string {
-  const atMs = iso ? Date.parse(iso) : Number.NaN;
+export function formatAge(iso: unknown, nowMs: number): string {
+  // Anything but a string is no time (and an object with a `toString` key would make Date.parse throw).
+  const atMs = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
   return Number.isNaN(atMs) ? 'at an unknown time' : `${formatDuration(nowMs - atMs)} ago`;
 }

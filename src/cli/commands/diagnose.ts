@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callDaemon } from '../../control/control-client.js';
 import { isClawsupError } from '../../errors.js';
-import type { ClawctlCommand } from '../command.js';
+import type { ClawctlCommand, ClawctlContext } from '../command.js';
 import { resolveControlTarget } from '../control-target.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { renderDiagnosisDetail } from '../render-status.js';
+import { readStatusFile } from '../read-status-file.js';
 
 interface DiagnoseResult {
   isCurrent: boolean;
@@ -25,7 +25,7 @@ export const diagnoseCommand: ClawctlCommand = {
     } catch (error) {
       if (!isClawsupError(error) || target.statusDir === null) throw error;
       context.stderr(`clawctl: ${error.message}; reading diagnosis.json instead\n`);
-      result = { isCurrent: false, diagnosis: readDiagnosisFile(join(target.statusDir, 'diagnosis.json')) };
+      result = { isCurrent: false, diagnosis: readDiagnosisFile(join(target.statusDir, 'diagnosis.json'), context) };
     }
     if (values.json === true) {
       context.stdout(`${JSON.stringify(result, null, 2)}\n`);
@@ -38,10 +38,10 @@ export const diagnoseCommand: ClawctlCommand = {
   },
 };
 
-function readDiagnosisFile(path: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+/** The last diagnosis clawsupd wrote; none when there is no file, and a note when the file is not one. */
+function readDiagnosisFile(path: string, context: ClawctlContext): Record<string, unknown> | null {
+  const read = readStatusFile(path, 'a diagnosis object');
+  if (read.ok) return read.value;
+  if (read.problem !== 'ENOENT') context.stderr(`clawctl: ${path}: cannot read the last diagnosis (${read.problem})\n`);
+  return null;
 }

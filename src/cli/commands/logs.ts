@@ -3,6 +3,7 @@ import { ClawsupError } from '../../errors.js';
 import type { ClawctlCommand } from '../command.js';
 import { resolveControlTarget } from '../control-target.js';
 import { parseCommandArgs } from '../parse-command-args.js';
+import { toOneLine } from '../terminal-text.js';
 
 const MAX_LINES = 10_000;
 
@@ -21,8 +22,9 @@ export const logsCommand: ClawctlCommand = {
       params.n = n;
     }
     const target = await resolveControlTarget(context);
-    const { lines } = (await callDaemon(target.socketPath, 'logs', params)) as { lines: string[] };
-    context.stdout(lines.map((line) => `${line}\n`).join(''));
+    const { lines } = (await callDaemon(target.socketPath, 'logs', params)) as { lines: unknown };
+    // One gateway line is one output line: a carriage return or newline in it is escaped, not obeyed.
+    context.stdout((Array.isArray(lines) ? lines : []).map((line) => `${toOneLine(line, '')}\n`).join(''));
     return 0;
   },
 };

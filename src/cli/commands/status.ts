@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { callDaemon } from '../../control/control-client.js';
 import { isClawsupError } from '../../errors.js';
@@ -7,6 +6,7 @@ import { resolveControlTarget } from '../control-target.js';
 import { formatAge } from '../format-duration.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { renderStatus } from '../render-status.js';
+import { readStatusFile } from '../read-status-file.js';
 import { exitCodeForMode, STATUS_EXIT } from '../status-exit-code.js';
 
 export const statusCommand: ClawctlCommand = {
@@ -37,16 +37,12 @@ function printStatusFile(statusDir: string | null, isJson: boolean, context: Cla
     return STATUS_EXIT.unknown;
   }
   const path = join(statusDir, 'status.json');
-  let status: Record<string, unknown>;
-  let writtenAt: string;
-  try {
-    writtenAt = statSync(path).mtime.toISOString();
-    status = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'not JSON';
-    context.stderr(`clawctl: ${path}: cannot read the last status either (${code})\n`);
+  const read = readStatusFile(path, 'a status object');
+  if (!read.ok) {
+    context.stderr(`clawctl: ${path}: cannot read the last status either (${read.problem})\n`);
     return STATUS_EXIT.unknown;
   }
+  const { value: status, writtenAt } = read;
   const nowMs = Date.now();
   const note = `NOT LIVE: clawsupd did not answer; ${path} was written ${formatAge(writtenAt, nowMs)} (${writtenAt})`;
   if (isJson) {
