@@ -70,7 +70,7 @@ const controlSchema = z.strictObject({
   requestTimeoutMs: positiveMs.default(5_000),
 });
 
-const statusSchema = z.strictObject({
+const statusDirSchema = z.strictObject({
   dir: pathString.default(DEFAULT_STATUS_DIR),
   /** Probe timings alone rewrite status.json at most this often; any change of state is written at once. */
   routineWriteIntervalMs: positiveMs.default(5_000),
@@ -105,7 +105,7 @@ export const configSchema = z.strictObject({
   health: healthSchema.prefault({}),
   slack: slackSchema.prefault({}),
   control: controlSchema.prefault({}),
-  status: statusSchema.prefault({}),
+  status: statusDirSchema.prefault({}),
   skills: skillsSchema.default({}),
   systemd: systemdSchema.prefault({}),
   log: logSchema.prefault({}),

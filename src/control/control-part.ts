@@ -5,9 +5,10 @@ import { claimSocketPath, inodeOf, listenOnSocket, releaseSocketPath } from './c
 import { resolveGroupId } from './group-id.js';
 import { writeSkillRecord } from '../skills/skill-files.js';
 import type { Attachment } from '../daemon/daemon-part.js';
-import { loadConfig } from '../config/load-config.js';
+import { checkConfigFile } from '../config/check-config-file.js';
 import { handleRequest, type ControlDeps } from './handle-request.js';
 import { parseRequestLine } from './parse-request.js';
+import { DIAGNOSIS_FILE } from '../status/status-files.js';
 
 const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start']);
 
@@ -29,19 +30,12 @@ export const controlAttachment: Attachment = {
       nowMs: () => Date.now(),
       readLastDiagnosis: async () => {
         try {
-          return JSON.parse(await readFile(join(statusDir, 'diagnosis.json'), 'utf8')) as unknown;
+          return JSON.parse(await readFile(join(statusDir, DIAGNOSIS_FILE), 'utf8')) as unknown;
         } catch {
           return null;
         }
       },
-      checkConfig: () => {
-        try {
-          loadConfig(configPath);
-          return { ok: true, configPath, errors: [] };
-        } catch (error) {
-          return { ok: false, configPath, errors: (error as Error).message.split('\n') };
-        }
-      },
+      checkConfig: () => checkConfigFile(configPath),
       writeSkillRecord: (record) => writeSkillRecord(statusDir, record),
     };
     const control = createControlServer({

@@ -1,33 +1,29 @@
-import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { writeJsonAtomic } from '../status/atomic-file.js';
-import { buildGatewayEnv } from '../gateway/gateway-env.js';
-import { spawnGateway } from '../gateway/gateway-process.js';
-import { forgetGateway, recordGateway } from '../gateway/gateway-record.js';
-import { GATEWAY_MARKER_VARIABLE, keepGatewayMark, readOrCreateGatewayMark } from '../gateway/marked-processes.js';
-import { createInputWatcher, type InputWatcher } from './input-watcher.js';
-import { createOutputCapture, type OutputCapture } from '../gateway/output-capture.js';
-import type { Logger } from './logger.js';
-import { readOpenclawSecrets } from '../gateway/openclaw-token.js';
-import { resolveCommand } from '../gateway/resolve-command.js';
-import { createStatusWriter, type StatusWriter } from '../status/status-writer.js';
-import { loadConfig } from '../config/load-config.js';
+import { dirname } from 'node:path';
+import { checkConfigFile } from '../config/check-config-file.js';
 import type { ClawsupConfig } from '../config/schema.js';
-import { findSecretSpans, orderKnownSecrets, redactArgv, redactSecrets, SECRET_NAME } from '../gateway/redact.js';
+import { describeError } from '../describe-error.js';
+import { buildGatewayEnv } from '../gateway/gateway-env.js';
+import { collectKnownSecrets } from '../gateway/known-secrets.js';
+import { GATEWAY_MARKER_VARIABLE } from '../gateway/marked-processes.js';
+import { createOutputCapture, type OutputCapture } from '../gateway/output-capture.js';
+import { findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
+import type { StatusSectionName, StatusSections, StatusSnapshot } from '../status/status-schema.js';
 import { buildStatusSnapshot, type DaemonFacts } from '../status/status-snapshot.js';
+import type { StatusWriter } from '../status/status-writer.js';
+import type { Diagnosis } from '../supervisor/modes.js';
+import { toPolicy } from '../supervisor/policy.js';
 import {
   createInitialState,
   type SupervisorEffect,
   type SupervisorEvent,
-  type SupervisorPolicy,
   type SupervisorState,
   type TimerName,
 } from '../supervisor/supervisor-state.js';
 import { transition } from '../supervisor/transition.js';
-import type { Diagnosis } from '../supervisor/modes.js';
-import { describeError } from '../describe-error.js';
-import type { DiagnosisRecord, StatusSnapshot } from '../status/status-schema.js';
 import { CLAWSUP_VERSION } from '../version.js';
+import type { InputWatcher } from './input-watcher.js';
+import type { Logger } from './logger.js';
+import { REAL_SUPERVISOR_DEPS, type GatewayHandle, type SupervisorDeps } from './supervisor-deps.js';
 
 export interface SupervisorOptions {
   config: ClawsupConfig;
@@ -35,26 +31,26 @@ export interface SupervisorOptions {
   log: Logger;
   /** The daemon's environment, from which the gateway's is built. */
   env: NodeJS.ProcessEnv;
+  /** The world it acts on; the real one unless a test gives fakes. */
+  deps?: SupervisorDeps;
 }
 
 export interface Supervisor {
   /** Starts the gateway; resolves with clawsupd's exit code once it has stopped. */
   run(): Promise<number>;
+  /** Queues the event: events are handled one at a time, in order, never inside one another. */
   dispatch(event: SupervisorEvent): void;
   getState(): SupervisorState;
   getStatus(): StatusSnapshot;
   getOutputLines(count: number): string[];
   reloadConfig(): { ok: true } | { ok: false; error: string };
   getConfig(): ClawsupConfig;
-  /** Lets other components (probes, skills) put their view into status.json. */
-  /** `isRoutine`: only timings changed (a probe answered as before), so status.json may take it a little later. */
-  setStatusSection(name: string, value: unknown, isRoutine?: boolean): void;
-  /** The startup probe's verdict on the current gateway (without probes, a spawned gateway counts as started). */
+  /** A part's own section of status.json, as the status schema declares it. `isRoutine`: only timings changed, so it may be written a little later. */
+  setStatusSection<Name extends StatusSectionName>(name: Name, value: StatusSections[Name], isRoutine?: boolean): void;
+  /** The startup probe's verdict on the current gateway. */
   setGatewayStarted(isStarted: boolean): void;
   /** Why `source` (a probe, the skills) finds the node degraded; an empty list clears it. */
   setDegradation(source: string, reasons: readonly string[]): void;
-  /** Switches between "healthy once spawned" and "starting until the startup probe passes". */
-  setHasStartupProbe(hasStartupProbe: boolean): void;
   onStateChange(listener: (state: SupervisorState, previous: SupervisorState) => void): void;
   /**
    * Each line the gateway writes (already redacted), for probes that read its log (the Slack socket's lines). Past the
@@ -65,50 +61,43 @@ export interface Supervisor {
 
 export type GatewayLineListener = (line: string, stream: 'stdout' | 'stderr', atMs: number) => void;
 
-export function toPolicy(config: ClawsupConfig, hasStartupProbe: boolean): SupervisorPolicy {
-  return {
-    ...config.restart,
-    stopTimeoutMs: config.gateway.stopTimeoutMs,
-    hangKillTimeoutMs: config.health.hangKillTimeoutMs,
-    hasStartupProbe,
-  };
-}
-
+/** The shell around the pure decision table: it queues events, carries out effects and keeps the handles. */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { configPath, log } = options;
+  const deps = options.deps ?? REAL_SUPERVISOR_DEPS;
   let config = options.config;
-  let policy = toPolicy(config, false);
+  // Probes attach at start-up only when health checks are on; a reload cannot add or remove them.
+  const hasStartupProbe = options.config.health.enabled;
+  let policy = toPolicy(config, hasStartupProbe);
   const gatewayLog = log.child({ component: 'gateway' });
-  const daemon: DaemonFacts = { pid: process.pid, version: CLAWSUP_VERSION, startedAt: new Date().toISOString(), host: hostname() };
-  let state = createInitialState(Date.now());
-  let gateway: ReturnType<typeof spawnGateway> | null = null;
-  let enrichedDiagnosis: DiagnosisRecord | null = null;
+  const daemon: DaemonFacts = { pid: deps.pid, version: CLAWSUP_VERSION, startedAt: new Date(deps.nowMs()).toISOString(), host: deps.hostname() };
+  let state = createInitialState(deps.nowMs());
+  let gateway: GatewayHandle | null = null;
   let output: OutputCapture = createCapture();
   let earlierOutput: string[] = [];
-  const gatewayMark = readOrCreateGatewayMark(config.status.dir);
-  const statusSections = new Map<string, unknown>();
-  const timers = new Map<TimerName, NodeJS.Timeout>();
+  const gatewayMark = deps.readOrCreateGatewayMark(config.status.dir);
+  let sections: Partial<StatusSections> = {};
+  const timers = new Map<TimerName, unknown>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
   const lineListeners: GatewayLineListener[] = [];
   const watchedTexts: string[] = [];
+  const queue: SupervisorEvent[] = [];
+  let isDraining = false;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  const statusWriter: StatusWriter = createWriter();
+  const statusWriter: StatusWriter = deps.createStatusWriter(
+    config.status.dir,
+    getStatus,
+    (error) => log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
+    config.status.routineWriteIntervalMs,
+  );
   let watcher: InputWatcher | null = null;
-  let knownSecrets = collectSecrets(config, options.env);
-  let isGatewayStarted = false;
-  let changedWhileFailing: string | null = null;
-  const degradations = new Map<string, readonly string[]>();
+  let knownSecrets = collectSecrets();
 
-  function createWriter(): StatusWriter {
-    return createStatusWriter(
-      join(config.status.dir, 'status.json'),
-      getStatus,
-      (error) => log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
-      config.status.routineWriteIntervalMs,
-    );
+  function collectSecrets(): string[] {
+    return collectKnownSecrets(config, options.env, deps.readOpenclawSecrets(config, options.env));
   }
 
   function createCapture(): OutputCapture {
@@ -121,63 +110,66 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       findSecretSpans: (text) => findSecretSpans(text, knownSecrets),
       logLine: (stream, line) => gatewayLog.info({ stream, line }, 'gateway output'),
       onLine: (stream, line) => {
-        for (const listener of lineListeners) listener(line, stream, Date.now());
+        for (const listener of lineListeners) listener(line, stream, deps.nowMs());
       },
       watchFor: () => watchedTexts,
       logSuppressing: (stream, linesPerWindow, windowMs) =>
         gatewayLog.warn({ stream, linesPerWindow, windowMs }, 'gateway output over budget: not logging it until the window ends'),
       logSuppressed: (stream, suppressedBytes) => gatewayLog.warn({ stream, suppressedBytes }, 'gateway output suppressed'),
-      nowMs: Date.now,
+      nowMs: deps.nowMs,
     });
   }
 
   function getStatus(): StatusSnapshot {
-    const snapshot = buildStatusSnapshot(state, daemon, Date.now(), enrichedDiagnosis) as StatusSnapshot;
-    return statusSections.size === 0 ? snapshot : { ...snapshot, ...Object.fromEntries(statusSections) };
+    return { ...buildStatusSnapshot(state, daemon, deps.nowMs()), ...sections };
   }
 
   function dispatch(event: SupervisorEvent): void {
+    queue.push(event);
+    if (isDraining) return;
+    isDraining = true;
+    try {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) handle(next);
+    } finally {
+      isDraining = false;
+    }
+  }
+
+  function handle(event: SupervisorEvent): void {
     const previous = state;
     const result = transition(state, event, policy);
     state = result.state;
     for (const effect of result.effects) carryOut(effect);
-    if (state !== previous) {
-      if (state.diagnosis === null) enrichedDiagnosis = null;
-      statusWriter.write();
-      for (const listener of listeners) listener(state, previous);
-      onModeChange(previous);
-    }
+    if (state === previous) return;
+    statusWriter.write();
+    for (const listener of listeners) listener(state, previous);
   }
 
   function carryOut(effect: SupervisorEffect): void {
     switch (effect.type) {
       case 'spawn-gateway':
-        isGatewayStarted = !policy.hasStartupProbe;
         return startGateway();
       case 'signal-gateway':
         return gateway?.signal(effect.signal);
       case 'set-timer': {
-        clearTimeout(timers.get(effect.timer));
+        deps.clearTimer(timers.get(effect.timer));
         const { timer, seq } = effect;
-        timers.set(timer, setTimeout(() => dispatch({ type: 'timer-fired', atMs: Date.now(), timer, seq }), effect.delayMs));
+        timers.set(timer, deps.setTimer(() => dispatch({ type: 'timer-fired', atMs: deps.nowMs(), timer, seq }), effect.delayMs));
         return;
       }
       case 'clear-timer':
-        clearTimeout(timers.get(effect.timer));
+        deps.clearTimer(timers.get(effect.timer));
         timers.delete(effect.timer);
         return;
       case 'write-diagnosis':
         return writeDiagnosis(effect.diagnosis);
+      case 'validate-input':
+        return validateInput(effect.path);
       case 'log':
         return log[effect.level](effect.fields, effect.message);
       case 'exit-daemon':
         return shutDownDaemon(effect.code);
     }
-  }
-
-  function reportHealth(): void {
-    const degradedReasons = [...degradations.values()].flat();
-    dispatch({ type: 'health-reported', atMs: Date.now(), verdict: { isStarted: isGatewayStarted, degradedReasons } });
   }
 
   /** A line between two gateways' output in `clawctl logs`, so the lines that explain a crash read as such. */
@@ -192,36 +184,38 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return config.gateway.cwd ?? dirname(configPath);
   }
 
+  function gatewayPath(): string | undefined {
+    return buildGatewayEnv(options.env, config.gateway.env).PATH;
+  }
+
   function startGateway(): void {
     earlierOutput = [...earlierOutput, ...output.getTailLines(), ...describeLastExit()].slice(-config.gateway.outputTailLines);
     output = createCapture();
-    safely(() => keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
+    safely(() => deps.keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
     const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
     const command = config.gateway.command;
-    const handle = spawnGateway(
+    gateway = deps.spawnGateway(
       { command, cwd: gatewayCwd(), env },
       {
         onSpawned: (pid, resolvedPath) => {
-          safely(() => recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets)), 'cannot record the gateway pid');
-          dispatch({ type: 'gateway-spawned', atMs: Date.now(), pid });
-          reportHealth();
+          safely(() => deps.recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets)), 'cannot record the gateway pid');
+          dispatch({ type: 'gateway-spawned', atMs: deps.nowMs(), pid });
         },
         onSpawnFailed: (errorCode, message) => {
           gateway = null;
-          dispatch({ type: 'gateway-spawn-failed', atMs: Date.now(), errorCode, message });
+          dispatch({ type: 'gateway-spawn-failed', atMs: deps.nowMs(), errorCode, message });
         },
         onOutput: (stream, chunk) => output.push(stream, chunk),
         onExit: (code, signal) => {
           gateway = null;
-          safely(() => forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
+          safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
           output.finish();
-          dispatch({ type: 'gateway-exited', atMs: Date.now(), code, signal, outputTail: [...output.getTailLines()] });
+          dispatch({ type: 'gateway-exited', atMs: deps.nowMs(), code, signal, outputTail: [...output.getTailLines()] });
         },
       },
     );
-    gateway = handle;
     // After the spawn, off the restart's path: the keys in OpenClaw's config may have changed since the last start.
-    knownSecrets = collectSecrets(config, options.env);
+    knownSecrets = collectSecrets();
     watchInputs();
   }
 
@@ -230,69 +224,42 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (config.gateway.openclawConfigPath) paths.push(config.gateway.openclawConfigPath);
     const [command] = config.gateway.command;
     if (command) {
-      const resolved = resolveCommand(command, gatewayCwd(), buildGatewayEnv(options.env, config.gateway.env).PATH);
+      const resolved = deps.resolveCommand(command, gatewayCwd(), gatewayPath());
       if (resolved.path) paths.push(resolved.path);
     }
     watcher?.setPaths(paths);
   }
 
-  function onModeChange(previous: SupervisorState): void {
-    const lastExit = state.gateway.lastExit;
-    // A gateway that ran stably since the change has had its chance with it.
-    if (lastExit !== previous.gateway.lastExit && lastExit !== null && lastExit.uptimeMs >= config.restart.stableAfterMs) changedWhileFailing = null;
-    if (state.mode === previous.mode) return;
-    if (state.mode === 'diagnose' && changedWhileFailing !== null) {
-      const path = changedWhileFailing;
-      changedWhileFailing = null;
-      queueMicrotask(() => onInputChanged(path));
-    }
-  }
-
-  function onInputChanged(path: string): void {
-    if (state.mode !== 'diagnose') {
-      // A fix made while the last attempts still fail is kept for the moment diagnose mode begins.
-      changedWhileFailing = path;
-      return;
-    }
-    if (path === configPath) {
-      const reloaded = reloadConfig();
-      // An invalid edit is not the fix: stay in diagnose until the file is valid again.
-      if (!reloaded.ok) return;
-    }
-    dispatch({ type: 'inputs-changed', atMs: Date.now(), path });
+  function validateInput(path: string): void {
+    // An invalid edit of the config is not the fix: the core stays in diagnose until the file is valid again.
+    if (path === configPath && !reloadConfig().ok) return;
+    dispatch({ type: 'inputs-changed', atMs: deps.nowMs(), path });
   }
 
   function writeDiagnosis(diagnosis: Diagnosis): void {
     const [argv0 = ''] = config.gateway.command;
-    const resolved = resolveCommand(argv0, gatewayCwd(), buildGatewayEnv(options.env, config.gateway.env).PATH);
-    enrichedDiagnosis = {
-      ...(diagnosis as DiagnosisRecord),
+    const resolved = deps.resolveCommand(argv0, gatewayCwd(), gatewayPath());
+    const { ok, errors } = checkConfigFile(configPath, deps.loadConfig);
+    const recorded: Diagnosis = {
+      ...diagnosis,
       command: { argv: redactArgv(config.gateway.command, knownSecrets), resolvedPath: resolved.path, exists: resolved.ok },
-      configCheck: checkConfigFile(),
+      configCheck: { ok, errors },
     };
-    safely(() => writeJsonAtomic(join(config.status.dir, 'diagnosis.json'), enrichedDiagnosis), 'cannot write diagnosis.json');
-  }
-
-  function checkConfigFile(): { ok: boolean; errors: string[] } {
-    try {
-      loadConfig(configPath);
-      return { ok: true, errors: [] };
-    } catch (error) {
-      return { ok: false, errors: (error as Error).message.split('\n') };
-    }
+    safely(() => deps.writeDiagnosis(config.status.dir, recorded), 'cannot write diagnosis.json');
+    dispatch({ type: 'diagnosis-recorded', atMs: deps.nowMs(), diagnosis: recorded });
   }
 
   function reloadConfig(): { ok: true } | { ok: false; error: string } {
     try {
-      const next = loadConfig(configPath).config;
+      const next = deps.loadConfig(configPath);
       if (next.status.dir !== config.status.dir || next.control.socket !== config.control.socket) {
         log.warn({ statusDir: next.status.dir, socket: next.control.socket }, 'status.dir and control.socket changes take effect when clawsupd restarts');
         next.status = config.status;
         next.control = config.control;
       }
       config = next;
-      policy = toPolicy(config, policy.hasStartupProbe);
-      knownSecrets = collectSecrets(config, options.env);
+      policy = toPolicy(config, hasStartupProbe);
+      knownSecrets = collectSecrets();
       log.info({ configPath }, 'config reloaded');
       return { ok: true };
     } catch (error) {
@@ -303,7 +270,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function shutDownDaemon(code: number): void {
-    for (const timer of timers.values()) clearTimeout(timer);
+    for (const timer of timers.values()) deps.clearTimer(timer);
     timers.clear();
     watcher?.close();
     statusWriter.write();
@@ -320,8 +287,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     run(): Promise<number> {
-      watcher = createInputWatcher(onInputChanged);
-      dispatch({ type: 'daemon-started', atMs: Date.now() });
+      watcher = deps.createInputWatcher((path) => dispatch({ type: 'input-touched', atMs: deps.nowMs(), path }));
+      dispatch({ type: 'daemon-started', atMs: deps.nowMs() });
       return finished;
     },
     dispatch,
@@ -332,24 +299,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     reloadConfig,
     getConfig: () => config,
     setStatusSection(name, value, isRoutine = false) {
-      statusSections.set(name, value);
+      sections = { ...sections, [name]: value };
       if (isRoutine) statusWriter.writeRoutine();
       else statusWriter.write();
     },
     setGatewayStarted(isStarted) {
-      if (isStarted === isGatewayStarted) return;
-      isGatewayStarted = isStarted;
-      reportHealth();
+      dispatch({ type: 'startup-reported', atMs: deps.nowMs(), isStarted });
     },
     setDegradation(source, reasons) {
-      const previous = degradations.get(source) ?? [];
-      if (previous.length === reasons.length && previous.every((reason, i) => reason === reasons[i])) return;
-      if (reasons.length === 0) degradations.delete(source);
-      else degradations.set(source, [...reasons]);
-      reportHealth();
-    },
-    setHasStartupProbe(hasStartupProbe) {
-      policy = toPolicy(config, hasStartupProbe);
+      dispatch({ type: 'degradation-reported', atMs: deps.nowMs(), source, reasons });
     },
     onStateChange(listener) {
       listeners.push(listener);
@@ -359,13 +317,4 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (mustContain !== undefined) watchedTexts.push(mustContain);
     },
   };
-}
-
-function collectSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[] {
-  const merged: Record<string, string | undefined> = { ...env, ...config.gateway.env };
-  const fromEnv = Object.entries(merged)
-    .filter(([key, value]) => SECRET_NAME.test(key) && typeof value === 'string')
-    .map(([, value]) => value as string);
-  // OpenClaw's own config holds the gateway token and the channel and provider keys: all hidden, however printed.
-  return orderKnownSecrets([...fromEnv, ...readOpenclawSecrets(config, env)]);
 }

@@ -10,6 +10,7 @@ import { readGatewayRecord } from '../gateway/gateway-record.js';
 import { isProcessAlive, isSameProcess } from '../gateway/process-identity.js';
 import { resolveCommand } from '../gateway/resolve-command.js';
 import { scanOpenclawServices } from '../install/scan-services.js';
+import { STATUS_FILE } from '../status/status-files.js';
 
 export interface DoctorRequest {
   platform: Platform;
@@ -51,7 +52,7 @@ export async function gatherDoctorFacts(request: DoctorRequest): Promise<DoctorF
 /** The gateway a live clawsupd supervises: its pid record checked against the process's start time, so a reused pid is not it. */
 function readSupervisedGatewayPid(statusDir: string): number | null {
   try {
-    const status = JSON.parse(readFileSync(join(statusDir, 'status.json'), 'utf8')) as { daemon?: { pid?: unknown } };
+    const status = JSON.parse(readFileSync(join(statusDir, STATUS_FILE), 'utf8')) as { daemon?: { pid?: unknown } };
     const record = readGatewayRecord(statusDir);
     if (!isProcessAlive(Number(status.daemon?.pid)) || record === null) return null;
     return isSameProcess(record.pid, record.startTime) ? record.pid : null;

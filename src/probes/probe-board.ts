@@ -1,24 +1,27 @@
 import { createPendingReport, type ProbeReport } from './probe-report.js';
 import { createRecoveryState, formatRecovery, noteDown, noteHealthy, type RecoveryState } from './recovery.js';
 import type { Supervisor } from '../daemon/supervisor.js';
+import type { StatusSections } from '../status/status-schema.js';
 
-export type ProbeName = 'health' | 'startup' | 'ready' | 'slack';
+/** The reports as status.json declares them: each probe with its own closed set of states. */
+type ProbeReports = StatusSections['probes'];
+export type ProbeName = keyof ProbeReports;
 
 /** The probes' view in status.json: `probes { health, startup, ready, slack }` and `recovery`. */
 export interface ProbeBoard {
-  get(name: ProbeName): ProbeReport;
-  set(name: ProbeName, report: ProbeReport): void;
+  get<Name extends ProbeName>(name: Name): ProbeReports[Name];
+  set<Name extends ProbeName>(name: Name, report: ProbeReports[Name]): void;
   /** Marks every probe with `state` (the gateway is down, or a new one was spawned). */
-  resetAll(state: string): void;
+  resetAll(state: 'starting' | 'down'): void;
   noteDown(atMs: number): void;
   noteHealthy(atMs: number): void;
 }
 
 export function createProbeBoard(supervisor: Supervisor): ProbeBoard {
-  const reports: Record<ProbeName, ProbeReport> = {
-    health: createPendingReport(),
-    startup: createPendingReport(),
-    ready: createPendingReport(),
+  const reports: ProbeReports = {
+    health: createPendingReport('pending'),
+    startup: createPendingReport('pending'),
+    ready: createPendingReport('pending'),
     slack: createPendingReport('unknown'),
   };
   let recovery: RecoveryState = createRecoveryState();
@@ -34,7 +37,9 @@ export function createProbeBoard(supervisor: Supervisor): ProbeBoard {
       publish(isRoutine);
     },
     resetAll(state) {
-      for (const name of ['health', 'startup', 'ready'] as const) reports[name] = { ...reports[name], ok: false, state, consecutiveFailures: 0 };
+      reports.health = { ...reports.health, ok: false, state, consecutiveFailures: 0 };
+      reports.startup = { ...reports.startup, ok: false, state, consecutiveFailures: 0 };
+      reports.ready = { ...reports.ready, ok: false, state, consecutiveFailures: 0 };
       reports.slack = { ...reports.slack, ok: false, state: 'unknown', consecutiveFailures: 0, detail: `gateway ${state}` };
       publish();
     },

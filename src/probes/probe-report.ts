@@ -1,7 +1,7 @@
 /** One probe's last word, as status.json shows it under `probes.<name>`. */
-export interface ProbeReport {
+export interface ProbeReport<State extends string = string> {
   ok: boolean;
-  state: string;
+  state: State;
   latencyMs: number | null;
   checkedAt: string | null;
   consecutiveFailures: number;
@@ -16,6 +16,6 @@ export interface HttpProbeResult {
   error: string | null;
 }
 
-export function createPendingReport(state = 'pending'): ProbeReport {
+export function createPendingReport<State extends string>(state: State): ProbeReport<State> {
   return { ok: false, state, latencyMs: null, checkedAt: null, consecutiveFailures: 0, detail: null };
 }

@@ -19,7 +19,6 @@ export const probesAttachment: Attachment = {
   attach(context: DaemonContext): Detach {
     const { supervisor, env } = context;
     const log = context.log.child({ component: 'probe' });
-    supervisor.setHasStartupProbe(context.config.health.enabled);
     if (!context.config.health.enabled) return { detach: () => undefined };
 
     const board = createProbeBoard(supervisor);
@@ -80,15 +79,12 @@ export const probesAttachment: Attachment = {
       }
       if (state.gateway.pid === previous.gateway.pid) return;
       const { pid, startedAtMs } = state.gateway;
-      // Deferred: the supervisor is still inside its dispatch, and a session reports health at once.
-      queueMicrotask(() => {
-        if (supervisor.getState().gateway.pid !== pid) return;
-        if (pid !== null && startedAtMs !== null) return startSession(startedAtMs);
-        stopSession();
-        board.resetAll('down');
-        supervisor.setDegradation('ready', []);
-        supervisor.setDegradation('slack', []);
-      });
+      // What a session reports is queued by the supervisor behind the change that started it.
+      if (pid !== null && startedAtMs !== null) return startSession(startedAtMs);
+      stopSession();
+      board.resetAll('down');
+      supervisor.setDegradation('ready', []);
+      supervisor.setDegradation('slack', []);
     }
 
     supervisor.onStateChange(onStateChange);

@@ -64,7 +64,8 @@ export const skillViewSchema = z.object({
   host: z.string().nullable(),
 });
 
-export const statusSchema = z.object({
+/** What the supervisor's own state gives every status.json (src/status/status-snapshot.ts packs it). */
+export const coreStatusSchema = z.object({
   schemaVersion: z.literal(1),
   mode: z.enum(MODES),
   since: z.string(),
@@ -78,12 +79,28 @@ export const statusSchema = z.object({
   }),
   diagnosis: diagnosisSchema.nullable(),
   daemon: z.object({ pid: z.number().int(), version: z.string(), startedAt: z.string(), host: z.string() }),
-  /** Present when `health.enabled` (the default). */
-  probes: probesSchema.optional(),
-  recovery: recoverySchema.optional(),
-  /** Every configured skill and every skill with a file, once the skills attachment has looked. */
-  skills: z.record(z.string(), skillViewSchema).optional(),
 });
 
+/**
+ * The sections parts of the daemon contribute beside the core (src/status/status-sections.ts), each present once its
+ * part has spoken. A new section is declared here, and only a declared section can be set.
+ */
+export const statusSectionSchemas = {
+  /** Present when `health.enabled` (the default). */
+  probes: probesSchema,
+  recovery: recoverySchema,
+  /** Every configured skill and every skill with a file, once the skills part has looked. */
+  skills: z.record(z.string(), skillViewSchema),
+} as const;
+
+export const statusSchema = coreStatusSchema.extend({
+  probes: statusSectionSchemas.probes.optional(),
+  recovery: statusSectionSchemas.recovery.optional(),
+  skills: statusSectionSchemas.skills.optional(),
+});
+
+export type CoreStatus = z.infer<typeof coreStatusSchema>;
+export type StatusSections = { [Name in keyof typeof statusSectionSchemas]: z.infer<(typeof statusSectionSchemas)[Name]> };
+export type StatusSectionName = keyof StatusSections;
 export type StatusSnapshot = z.infer<typeof statusSchema>;
 export type DiagnosisRecord = z.infer<typeof diagnosisSchema>;

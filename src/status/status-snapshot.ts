@@ -1,4 +1,5 @@
 import type { SupervisorState } from '../supervisor/supervisor-state.js';
+import type { CoreStatus } from './status-schema.js';
 
 export interface DaemonFacts {
   pid: number;
@@ -8,7 +9,7 @@ export interface DaemonFacts {
 }
 
 /** Packs the state into the status.json object: a pure function, as s6 packs its status file. */
-export function buildStatusSnapshot(state: SupervisorState, daemon: DaemonFacts, nowMs: number, diagnosis: unknown) {
+export function buildStatusSnapshot(state: SupervisorState, daemon: DaemonFacts, nowMs: number): CoreStatus {
   return {
     schemaVersion: 1 as const,
     mode: state.mode,
@@ -21,7 +22,7 @@ export function buildStatusSnapshot(state: SupervisorState, daemon: DaemonFacts,
       restarts: state.gateway.restarts,
       lastExit: state.gateway.lastExit,
     },
-    diagnosis: state.diagnosis === null ? null : diagnosis ?? state.diagnosis,
+    diagnosis: state.diagnosis,
     daemon,
   };
 }

@@ -27,4 +27,8 @@ export interface Diagnosis {
   evidence: string[];
   hint: string;
   lastExit: ExitRecord | null;
+  /** The gateway command as resolved when the diagnosis was written (added by the shell, which looks on disk). */
+  command?: { argv: string[]; resolvedPath: string | null; exists: boolean };
+  /** clawsupd's own config file checked again when the diagnosis was written. */
+  configCheck?: { ok: boolean; errors: string[] };
 }

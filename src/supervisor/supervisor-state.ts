@@ -34,6 +34,12 @@ export interface SupervisorState {
   timerSeq: number;
   /** Health as the probes last reported it; null until a probe has spoken for this gateway. */
   health: HealthVerdict | null;
+  /** The startup probe's verdict on the current gateway; without a startup probe a spawned gateway counts as started. */
+  isStarted: boolean;
+  /** Why each source (a probe, the skills) finds the node degraded, in the order the sources first spoke. */
+  degradations: Readonly<Record<string, readonly string[]>>;
+  /** A watched input changed while the gateway was not yet in diagnose: kept as the fix to try when diagnose begins. */
+  changedWhileFailingPath: string | null;
 }
 
 export interface HealthVerdict {
@@ -63,7 +69,13 @@ export type SupervisorEvent =
   | { type: 'release-requested'; atMs: number }
   | { type: 'hang-detected'; atMs: number; evidence: string[] }
   | { type: 'start-timed-out'; atMs: number; evidence?: string[] }
-  | { type: 'health-reported'; atMs: number; verdict: HealthVerdict };
+  | { type: 'health-reported'; atMs: number; verdict: HealthVerdict }
+  | { type: 'startup-reported'; atMs: number; isStarted: boolean }
+  | { type: 'degradation-reported'; atMs: number; source: string; reasons: readonly string[] }
+  /** A watched file changed on disk; `inputs-changed` follows once the shell has found it valid. */
+  | { type: 'input-touched'; atMs: number; path: string }
+  /** The diagnosis as written to diagnosis.json, with the facts the shell gathered (command, config check). */
+  | { type: 'diagnosis-recorded'; atMs: number; diagnosis: Diagnosis };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -73,6 +85,8 @@ export type SupervisorEffect =
   | { type: 'set-timer'; timer: TimerName; delayMs: number; seq: number }
   | { type: 'clear-timer'; timer: TimerName }
   | { type: 'write-diagnosis'; diagnosis: Diagnosis }
+  /** Reload the config if `path` is it; dispatch `inputs-changed` when the input is valid. */
+  | { type: 'validate-input'; path: string }
   | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; message: string }
   | { type: 'exit-daemon'; code: number };
 
@@ -96,5 +110,8 @@ export function createInitialState(nowMs: number): SupervisorState {
     isFreshAttempt: false,
     timerSeq: 0,
     health: null,
+    isStarted: false,
+    degradations: {},
+    changedWhileFailingPath: null,
   };
 }

@@ -52,6 +52,15 @@ export function transition(state: SupervisorState, event: SupervisorEvent, polic
       return stopForFailure(state, event.atMs, policy, 'start-timeout', event.evidence ?? []);
     case 'health-reported':
       return onHealth(state, event.verdict, event.atMs);
+    case 'startup-reported':
+      if (state.isStarted === event.isStarted) return unchanged(state);
+      return judgeHealth({ ...state, isStarted: event.isStarted }, event.atMs);
+    case 'degradation-reported':
+      return onDegradation(state, event.source, event.reasons, event.atMs);
+    case 'input-touched':
+      return onInputTouched(state, event.path);
+    case 'diagnosis-recorded':
+      return onDiagnosisRecorded(state, event.diagnosis);
   }
 }
 
@@ -77,8 +86,13 @@ function spawnGateway(state: SupervisorState, atMs: number): Transition {
 function onSpawned(state: SupervisorState, pid: number, atMs: number, policy: SupervisorPolicy): Transition {
   const restarts = state.gateway.lastExit === null ? state.gateway.restarts : state.gateway.restarts + 1;
   const gateway = { ...state.gateway, pid, startedAtMs: atMs, restarts };
-  const mode: Mode = policy.hasStartupProbe ? 'starting' : 'healthy';
-  const next = withMode({ ...state, gateway }, mode, atMs);
+  const isStarted = !policy.hasStartupProbe;
+  // What the sources already know (a stale skill) applies to the new gateway at once; a fresh attempt stays fresh
+  // until a probe has spoken.
+  const degradedReasons = Object.values(state.degradations).flat();
+  const mode: Mode = !isStarted ? 'starting' : degradedReasons.length > 0 ? 'degraded' : 'healthy';
+  const health = { isStarted, degradedReasons };
+  const next = withMode({ ...state, gateway, isStarted, health }, mode, atMs, isStarted ? degradedReasons : []);
   return { state: next, effects: [log('info', { gatewayPid: pid, restarts }, 'gateway started')] };
 }
 
@@ -118,6 +132,8 @@ function onGatewayEnded(state: SupervisorState, policy: SupervisorPolicy, facts:
     stopCause: null,
     stopEvidence: [],
     health: null,
+    // A gateway that ran stably since the change has had its chance with it.
+    changedWhileFailingPath: uptimeMs >= policy.stableAfterMs ? null : state.changedWhileFailingPath,
   };
   const exitLog = log(
     exitRecord.class === 'clean' || exitRecord.class === 'requested' ? 'info' : 'warn',
@@ -203,15 +219,42 @@ function enterDiagnose(state: SupervisorState, exit: ExitRecord, atMs: number, t
     failuresInWindow: state.failureTimesMs.length,
     lastExit: exit,
   };
-  const next = withMode({ ...state, diagnosis, isFreshAttempt: false }, 'diagnose', atMs, [exit.reason]);
-  return {
-    state: next,
-    effects: [
-      { type: 'clear-timer', timer: 'backoff' },
-      { type: 'write-diagnosis', diagnosis },
-      log('warn', { reason: exit.reason, class: exit.class, trigger, failuresInWindow: diagnosis.failuresInWindow, hint }, 'diagnose mode: gateway not restarted'),
-    ],
-  };
+  const pendingFix = state.changedWhileFailingPath;
+  const next = withMode({ ...state, diagnosis, isFreshAttempt: false, changedWhileFailingPath: null }, 'diagnose', atMs, [exit.reason]);
+  const effects: SupervisorEffect[] = [
+    { type: 'clear-timer', timer: 'backoff' },
+    { type: 'write-diagnosis', diagnosis },
+    log('warn', { reason: exit.reason, class: exit.class, trigger, failuresInWindow: diagnosis.failuresInWindow, hint }, 'diagnose mode: gateway not restarted'),
+  ];
+  // A fix made while the last attempts still failed gets its fresh attempt as soon as diagnose begins.
+  if (pendingFix !== null) effects.push({ type: 'validate-input', path: pendingFix });
+  return { state: next, effects };
+}
+
+function onInputTouched(state: SupervisorState, path: string): Transition {
+  if (state.mode === 'diagnose') return { state, effects: [{ type: 'validate-input', path }] };
+  if (state.changedWhileFailingPath === path) return unchanged(state);
+  return unchanged({ ...state, changedWhileFailingPath: path });
+}
+
+function onDiagnosisRecorded(state: SupervisorState, recorded: Diagnosis): Transition {
+  // Facts gathered for a diagnosis that has since ended (or been replaced) are dropped.
+  if (state.diagnosis === null || state.diagnosis.since !== recorded.since || state.diagnosis.reason !== recorded.reason) return unchanged(state);
+  return unchanged({ ...state, diagnosis: recorded });
+}
+
+function onDegradation(state: SupervisorState, source: string, reasons: readonly string[], atMs: number): Transition {
+  const previous = state.degradations[source] ?? [];
+  if (previous.length === reasons.length && previous.every((reason, i) => reason === reasons[i])) return unchanged(state);
+  const { [source]: _dropped, ...others } = state.degradations;
+  const degradations = reasons.length === 0 ? others : { ...others, [source]: [...reasons] };
+  return judgeHealth({ ...state, degradations }, atMs);
+}
+
+/** The health verdict from what the startup probe and every degradation source last said. */
+function judgeHealth(state: SupervisorState, atMs: number): Transition {
+  const degradedReasons = Object.values(state.degradations).flat();
+  return onHealth(state, { isStarted: state.isStarted, degradedReasons }, atMs);
 }
 
 function freshAttempt(state: SupervisorState, atMs: number, why: string): Transition {

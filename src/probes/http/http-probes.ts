@@ -118,6 +118,6 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   };
 }
 
-function toReport(ok: boolean, state: string, result: HttpProbeResult, atMs: number, consecutiveFailures: number, detail: string): ProbeReport {
+function toReport<State extends string>(ok: boolean, state: State, result: HttpProbeResult, atMs: number, consecutiveFailures: number, detail: string): ProbeReport<State> {
   return { ok, state, latencyMs: result.latencyMs, checkedAt: new Date(atMs).toISOString(), consecutiveFailures, detail };
 }
