@@ -2,13 +2,12 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, statSync, unlinkSync } from
 import { connect, type Server } from 'node:net';
 import { dirname } from 'node:path';
 import { ClawsupError } from '../errors.js';
+import { assertSafeFolder } from '../status/safe-folder.js';
 
 const OWNER_ONLY_SOCKET = 0o600;
 const GROUP_SOCKET = 0o660;
 const OWNER_ONLY_DIR = 0o700;
 const GROUP_DIR = 0o750;
-const WORLD_WRITABLE = 0o002;
-const STICKY = 0o1000;
 // The socket is created with no bits for group and others, before its mode is set: no window for another user.
 const SOCKET_UMASK = 0o177;
 const PROBE_TIMEOUT_MS = 2_000;
@@ -100,9 +99,8 @@ export function inodeOf(path: string): number | null {
 }
 
 function ensureSafeDir(dir: string, groupId: number | null): void {
-  let stat;
   try {
-    stat = statSync(dir);
+    statSync(dir);
   } catch {
     try {
       mkdirSync(dir, { recursive: true, mode: groupId === null ? OWNER_ONLY_DIR : GROUP_DIR });
@@ -112,14 +110,7 @@ function ensureSafeDir(dir: string, groupId: number | null): void {
     }
     return;
   }
-  if (!stat.isDirectory()) throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${dir}: the control socket's folder is not a folder`);
-  if ((stat.mode & WORLD_WRITABLE) !== 0 && (stat.mode & STICKY) === 0) {
-    throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${dir}: world-writable without the sticky bit, so anyone could replace the control socket; use another folder`);
-  }
-  const uid = process.getuid?.() ?? 0;
-  if (stat.uid !== uid && stat.uid !== 0) {
-    throw new ClawsupError('CLAWSUP_ERR_SOCKET', `${dir}: owned by uid ${stat.uid}, not by clawsupd's user (uid ${uid}) or root; its owner could replace the control socket`);
-  }
+  assertSafeFolder(dir, "the control socket's folder", 'replace the control socket', 'CLAWSUP_ERR_SOCKET');
 }
 
 /** The refusal both checks give when a live clawsupd answers: one wording, whichever check finds it. */

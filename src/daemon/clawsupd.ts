@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { refuseIfSocketAnswers } from '../control/control-socket-path.js';
-import { reapOrphanGateway } from '../gateway/gateway-record.js';
+import { keepGatewayFiles, reapOrphanGateway } from '../gateway/gateway-record.js';
 import { acquireInstanceLock, type InstanceLock, type LockState } from './instance-lock.js';
 import { createLogger, reopenLogFile, type Logger } from './logger.js';
 import { writePidFile } from './pid-file.js';
@@ -62,7 +62,11 @@ async function main(argv: string[]): Promise<number> {
       exitCodeOverride = ERROR_CATALOGUE.CLAWSUP_ERR_ALREADY_RUNNING.exitCode;
       supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'lock-taken' });
     };
-    const lockCheck = setInterval(createLockCheck(lock, log, onLockTaken), LOCK_CHECK_INTERVAL_MS);
+    const lockCheck = setInterval(
+      // The status dir's other records come back with the lock, so a clawsupd started after this one dies finds the gateway.
+      createLockCheck(lock, log, onLockTaken, () => keepGatewayFiles(config.status.dir, reaped.mark, supervisor.getStatus().gateway)),
+      LOCK_CHECK_INTERVAL_MS,
+    );
     lockCheck.unref();
     const detaches: Detach[] = [];
     const liveness = createLivenessBoard();
@@ -93,13 +97,20 @@ async function main(argv: string[]): Promise<number> {
 const LOCK_CHECK_INTERVAL_MS = 2_000;
 
 /** Logs what the lock check found, once per change rather than every interval. */
-function createLockCheck(lock: InstanceLock, log: Logger, onTaken: () => void): () => void {
+function createLockCheck(lock: InstanceLock, log: Logger, onTaken: () => void, onReclaimed: () => void): () => void {
   let lastState: LockState = 'held';
   return () => {
     const state = lock.reclaim();
     if (state === lastState) return;
     lastState = state === 'reclaimed' ? 'held' : state;
-    if (state === 'reclaimed') log.warn({ lockPath: lock.path }, 'instance lock was removed: claimed it again');
+    if (state === 'reclaimed') {
+      log.warn({ lockPath: lock.path }, 'instance lock was removed: claimed it again');
+      try {
+        onReclaimed();
+      } catch (error) {
+        log.error({ err: describeError(error), lockPath: lock.path }, 'cannot write the gateway mark and record again');
+      }
+    }
     else if (state === 'taken') {
       log.error({ lockPath: lock.path }, 'instance lock taken by another clawsupd: stopping this one');
       onTaken();

@@ -1,7 +1,9 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClawsupError } from '../errors.js';
 import { isSameProcess, readProcessStartTime } from '../gateway/process-identity.js';
+import { assertSafeFolder, checkFolder } from '../status/safe-folder.js';
 
 interface LockRecord {
   pid: number;
@@ -19,14 +21,16 @@ export interface InstanceLock {
 }
 
 const LOCK_FILE = 'clawsupd.lock';
+// A new file only, never through a link planted at the name.
+const CREATE_NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const STATUS_DIR_RISK = 'plant the records clawsupd trusts (the gateway pid it stops, the files it writes)';
 
 /** One clawsupd per status dir: an atomic hard link claims the lock; a lock whose holder is dead is taken over. */
 export function acquireInstanceLock(statusDir: string): InstanceLock {
   ensureDir(statusDir);
   const lockPath = join(statusDir, LOCK_FILE);
   const record: LockRecord = { pid: process.pid, startTime: readProcessStartTime(process.pid), startedAt: new Date().toISOString() };
-  const tempPath = `${lockPath}.${process.pid}.tmp`;
-  writeFileSync(tempPath, JSON.stringify(record));
+  const tempPath = writeTempLock(lockPath, record);
   try {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       if (tryLink(tempPath, lockPath)) return { path: lockPath, reclaim: () => reclaimLock(statusDir, lockPath, record), release: () => releaseLock(lockPath) };
@@ -45,12 +49,35 @@ export function acquireInstanceLock(statusDir: string): InstanceLock {
   }
 }
 
+/** Creates the status dir, and refuses one that anyone, or another user, could plant records in. */
 function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
   } catch (error) {
     throw new ClawsupError('CLAWSUP_ERR_STATUS_DIR', `${dir}: cannot create the status dir: ${(error as Error).message}`, { cause: error });
   }
+  assertSafeFolder(dir, 'status.dir', STATUS_DIR_RISK, 'CLAWSUP_ERR_STATUS_DIR');
+}
+
+/** The lock's content in a file of its own, under a name nobody can guess, to be hard-linked into place. */
+function writeTempLock(lockPath: string, record: LockRecord): string {
+  const tempPath = `${lockPath}.${randomBytes(8).toString('hex')}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(tempPath, CREATE_NEW_FILE, 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ClawsupError('CLAWSUP_ERR_STATUS_DIR', `${lockPath}: cannot create the lock file: ${code}`, { cause: error });
+  }
+  try {
+    writeSync(fd, JSON.stringify(record));
+  } catch (error) {
+    closeSync(fd);
+    safeUnlink(tempPath);
+    throw new ClawsupError('CLAWSUP_ERR_STATUS_DIR', `${lockPath}: cannot write the lock file: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+  }
+  closeSync(fd);
+  return tempPath;
 }
 
 function tryLink(tempPath: string, lockPath: string): boolean {
@@ -76,7 +103,7 @@ function readLock(lockPath: string): LockRecord | null {
 
 /** Moves a dead holder's lock aside; when two newcomers race, only one rename finds the file. */
 function takeOverStaleLock(lockPath: string): void {
-  const asidePath = `${lockPath}.stale.${process.pid}`;
+  const asidePath = `${lockPath}.stale.${randomBytes(8).toString('hex')}`;
   try {
     renameSync(lockPath, asidePath);
   } catch {
@@ -98,17 +125,19 @@ function reclaimLock(statusDir: string, lockPath: string, record: LockRecord): L
   const holder = readLock(lockPath);
   if (holder?.pid === process.pid) return 'held';
   if (holder && isSameProcess(holder.pid, holder.startTime)) return 'taken';
-  const tempPath = `${lockPath}.${process.pid}.tmp`;
+  let tempPath: string | null = null;
   try {
     mkdirSync(statusDir, { recursive: true, mode: 0o755 });
-    writeFileSync(tempPath, JSON.stringify(record));
+    // Someone else may have made the folder again meanwhile: never write into theirs.
+    if (!checkFolder(statusDir).ok) return 'unwritable';
+    tempPath = writeTempLock(lockPath, record);
     if (tryLink(tempPath, lockPath)) return 'reclaimed';
     takeOverStaleLock(lockPath);
     return tryLink(tempPath, lockPath) ? 'reclaimed' : 'taken';
   } catch {
     return 'unwritable';
   } finally {
-    safeUnlink(tempPath);
+    if (tempPath !== null) safeUnlink(tempPath);
   }
 }
 

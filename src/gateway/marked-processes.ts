@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../status/atomic-file.js';
+import { currentUid } from '../status/safe-folder.js';
 import { listProcPids, readProcStat } from './process-identity.js';
 
 /**
@@ -13,25 +14,57 @@ export const GATEWAY_MARKER_VARIABLE = 'CLAWSUP_GATEWAY_MARK';
 
 const MARK_FILE = 'gateway-mark';
 const MARK_PATTERN = /^[0-9a-f]{32}$/;
+// Whoever reads the mark can hide a process among the gateways, or find them: the owner only.
+const MARK_MODE = 0o600;
 
 /** The status dir's mark, made on first use and kept in the status dir so the next clawsupd finds the same gateways. */
 export function readOrCreateGatewayMark(statusDir: string): string {
   const path = join(statusDir, MARK_FILE);
-  try {
-    const mark = readFileSync(path, 'utf8').trim();
-    if (MARK_PATTERN.test(mark)) return mark;
-  } catch {
-    // Not made yet.
-  }
-  const mark = randomBytes(16).toString('hex');
-  writeFileAtomic(path, `${mark}\n`, { isDurable: true });
+  const found = readMarkFile(path);
+  if (found !== null && found.isOwnerOnly) return found.mark;
+  // A mark from before it was owner-only keeps its value (its gateways may still run) and loses the wider mode.
+  const mark = found?.mark ?? randomBytes(16).toString('hex');
+  writeMark(path, mark);
   return mark;
 }
 
 /** Puts the mark back if the status dir was removed under a running clawsupd. */
 export function keepGatewayMark(statusDir: string, mark: string): void {
   const path = join(statusDir, MARK_FILE);
-  if (!existsSync(path)) writeFileAtomic(path, `${mark}\n`, { isDurable: true });
+  if (!isPresent(path)) writeMark(path, mark);
+}
+
+function writeMark(path: string, mark: string): void {
+  writeFileAtomic(path, `${mark}\n`, { mode: MARK_MODE, isDurable: true });
+}
+
+/** The mark in the file, when it is a regular file of this user's (or root's), read without following a link. */
+function readMarkFile(path: string): { mark: string; isOwnerOnly: boolean } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || (stat.uid !== currentUid() && stat.uid !== 0)) return null;
+    const mark = readFileSync(fd, 'utf8').trim();
+    return MARK_PATTERN.test(mark) ? { mark, isOwnerOnly: (stat.mode & 0o077) === 0 } : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isPresent(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface MarkedProcess {

@@ -1,8 +1,11 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
-let tempCounter = 0;
+// A new file only, never through a link: a name planted in the folder fails the open instead of redirecting the write.
+const CREATE_NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const TEMP_NAME_RANDOM_BYTES = 8;
 
 export interface AtomicWriteOptions {
   mode?: number;
@@ -12,17 +15,25 @@ export interface AtomicWriteOptions {
    * ends anyway, and an fsync held the loop 8-16 ms on every restart. writeFileAtomicAsync always fsyncs, off the loop.
    */
   isDurable?: boolean;
+  /** Give the file to this group (and exactly `mode`, whatever the umask), so its members may read it. */
+  groupId?: number | null;
 }
 
-/** Writes a file so that no reader ever sees half of it: temp file, then rename. */
+/**
+ * Writes a file so that no reader ever sees half of it: a temp file with a random name, created new and never through
+ * a link, then renamed over the target (rename replaces a link at the target; it never writes through it).
+ */
 export function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions | number = {}): void {
-  const { mode = 0o644, isDurable = false } = typeof options === 'number' ? { mode: options } : options;
+  const { mode = 0o644, isDurable = false, groupId = null } = typeof options === 'number' ? { mode: options } : options;
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  tempCounter += 1;
-  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`);
-  const fd = openSync(tempPath, 'w', mode);
+  const tempPath = makeTempPath(path);
+  const fd = openSync(tempPath, CREATE_NEW_FILE, mode);
   try {
+    if (groupId !== null) {
+      fchownSync(fd, -1, groupId);
+      fchmodSync(fd, mode);
+    }
     writeSync(fd, content);
     if (isDurable) fsyncSync(fd);
   } catch (error) {
@@ -40,6 +51,10 @@ export function writeFileAtomic(path: string, content: string, options: AtomicWr
   if (isDurable) fsyncDirSync(dir);
 }
 
+function makeTempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(TEMP_NAME_RANDOM_BYTES).toString('hex')}.tmp`);
+}
+
 function fsyncDirSync(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
@@ -54,13 +69,17 @@ function fsyncDirSync(dir: string): void {
 }
 
 /** The same guarantees, with the fsyncs on libuv's thread pool so the daemon's loop never waits for the disk. */
-export async function writeFileAtomicAsync(path: string, content: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomicAsync(path: string, content: string, options: Omit<AtomicWriteOptions, 'isDurable'> | number = {}): Promise<void> {
+  const { mode = 0o644, groupId = null } = typeof options === 'number' ? { mode: options } : options;
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  tempCounter += 1;
-  const tempPath = join(dir, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`);
-  const file = await open(tempPath, 'w', mode);
+  const tempPath = makeTempPath(path);
+  const file: FileHandle = await open(tempPath, CREATE_NEW_FILE, mode);
   try {
+    if (groupId !== null) {
+      await file.chown(-1, groupId);
+      await file.chmod(mode);
+    }
     await file.writeFile(content);
     await file.sync();
   } catch (error) {
