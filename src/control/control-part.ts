@@ -4,7 +4,7 @@ import { createControlServer } from './control-server.js';
 import { claimSocketPath, inodeOf, listenOnSocket, releaseSocketPath } from './control-socket-path.js';
 import { resolveGroupId } from './group-id.js';
 import { writeSkillRecord } from '../skills/skill-files.js';
-import type { Attachment } from '../daemon/daemon-part.js';
+import type { DaemonPart } from '../daemon/daemon-part.js';
 import { checkConfigFile } from '../config/check-config-file.js';
 import { handleRequest, type ControlDeps } from './handle-request.js';
 import { parseRequestLine } from './parse-request.js';
@@ -13,7 +13,7 @@ import { DIAGNOSIS_FILE } from '../status/status-files.js';
 const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start']);
 
 /** The control socket: clawctl's way in. Owner-only unless `control.group` is set. */
-export const controlAttachment: Attachment = {
+export const controlPart: DaemonPart = {
   name: 'control',
   async attach({ supervisor, config, configPath, log }) {
     const controlLog = log.child({ component: 'control' });

@@ -10,7 +10,7 @@ import { createLivenessBoard } from './liveness-board.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError, ERROR_CATALOGUE, isClawsupError } from '../errors.js';
 import type { Detach } from './daemon-part.js';
-import { ATTACHMENTS } from './daemon-parts.js';
+import { DAEMON_PARTS } from './daemon-parts.js';
 import { createSupervisor } from './supervisor.js';
 import { CLAWSUP_VERSION } from '../version.js';
 
@@ -71,8 +71,8 @@ async function main(argv: string[]): Promise<number> {
     const detaches: Detach[] = [];
     const liveness = createLivenessBoard();
     try {
-      for (const attachment of ATTACHMENTS) {
-        detaches.push(await attachment.attach({ supervisor, config, configPath, log, env: process.env, liveness }));
+      for (const part of DAEMON_PARTS) {
+        detaches.push(await part.attach({ supervisor, config, configPath, log, env: process.env, liveness }));
       }
       process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));

@@ -15,7 +15,7 @@ export interface DaemonContext {
 }
 
 /** A part of the daemon beside the core loop (probes, control socket, systemd notify): attached before the gateway starts. */
-export interface Attachment {
+export interface DaemonPart {
   name: string;
   attach(context: DaemonContext): Promise<Detach> | Detach;
 }

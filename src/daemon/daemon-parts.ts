@@ -1,14 +1,16 @@
-import type { Attachment } from './daemon-part.js';
-import { controlAttachment } from '../control/control-part.js';
-import { probesAttachment } from '../probes/probes-part.js';
-import { skillsAttachment } from '../skills/skills-part.js';
-import { systemdNotifyAttachment } from '../systemd/systemd-notify-part.js';
+import type { DaemonPart } from './daemon-part.js';
+import { controlPart } from '../control/control-part.js';
+import { logRotationPart } from './log-rotation-part.js';
+import { probesPart } from '../probes/probes-part.js';
+import { skillsPart } from '../skills/skills-part.js';
+import { systemdNotifyPart } from '../systemd/systemd-notify-part.js';
 
 /** Everything clawsupd runs beside the core loop, attached in this order and detached in reverse. */
-export const ATTACHMENTS: readonly Attachment[] = [
+export const DAEMON_PARTS: readonly DaemonPart[] = [
   // First in, last out: systemd hears STOPPING=1 only after every other part has let go.
-  systemdNotifyAttachment,
-  controlAttachment,
-  skillsAttachment,
-  probesAttachment,
+  systemdNotifyPart,
+  controlPart,
+  skillsPart,
+  probesPart,
+  logRotationPart,
 ];

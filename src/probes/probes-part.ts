@@ -1,5 +1,5 @@
 import { findGatewayToken } from '../gateway/openclaw-token.js';
-import type { Attachment, DaemonContext, Detach } from '../daemon/daemon-part.js';
+import type { DaemonPart, DaemonContext, Detach } from '../daemon/daemon-part.js';
 import type { SupervisorState } from '../supervisor/supervisor-state.js';
 import type { LivenessHandle } from '../daemon/liveness-board.js';
 import type { Mode } from '../supervisor/modes.js';
@@ -14,7 +14,7 @@ const ROUND_SLACK_MS = 2_000;
 const DOWN_MODES: readonly Mode[] = ['degraded', 'backoff', 'diagnose'];
 
 /** Probes follow the gateway: a fresh start on each spawn, silence while it is down. */
-export const probesAttachment: Attachment = {
+export const probesPart: DaemonPart = {
   name: 'probes',
   attach(context: DaemonContext): Detach {
     const { supervisor, env } = context;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import nodeWatch from 'node-watch';
 import { readSkillFacts, skillsDirOf } from './skill-files.js';
-import type { Attachment } from '../daemon/daemon-part.js';
+import type { DaemonPart } from '../daemon/daemon-part.js';
 import { judgeSkills } from './skill-verdict.js';
 import { describeError } from '../describe-error.js';
 
@@ -16,7 +16,7 @@ const RESCAN_INTERVAL_MS = 60_000;
 const STALE_MARGIN_MS = 5;
 
 /** Watches status.dir/skills, shows every skill in status.json, and degrades the node for a stale or failing one. */
-export const skillsAttachment: Attachment = {
+export const skillsPart: DaemonPart = {
   name: 'skills',
   attach({ supervisor, config, log }) {
     const skillsLog = log.child({ component: 'skills' });

@@ -1,5 +1,5 @@
 import { createSdNotifier, type SdNotifier } from './sd-notify.js';
-import type { Attachment, DaemonContext, Detach } from '../daemon/daemon-part.js';
+import type { DaemonPart, DaemonContext, Detach } from '../daemon/daemon-part.js';
 import { INITIAL_NOTIFY_PHASE, planReloaded, planReloading, planStartExtension, planStateNotify, type NotifyPhase } from './notify-plan.js';
 
 export interface SystemdNotifyDeps {
@@ -19,7 +19,7 @@ const DEFAULT_DEPS: SystemdNotifyDeps = {
 };
 
 /** READY, STATUS, STOPPING, RELOADING, start-timeout extensions and watchdog pings for systemd. */
-export const systemdNotifyAttachment: Attachment = {
+export const systemdNotifyPart: DaemonPart = {
   name: 'systemd-notify',
   attach: (context) => attachSystemdNotify(context, DEFAULT_DEPS),
 };

@@ -4,8 +4,8 @@ import { REPO_ROOT } from '../lib/contenders.js';
 
 /** Whether the built clawsupd attaches HTTP probes (issue 3); the bench measures what the build has. */
 export async function hasProbes(): Promise<boolean> {
-  const { ATTACHMENTS } = (await import(pathToFileURL(join(REPO_ROOT, 'dist', 'attachments.js')).href)) as { ATTACHMENTS: Array<{ name: string }> };
-  return ATTACHMENTS.some((attachment) => /probe|health/i.test(attachment.name));
+  const { DAEMON_PARTS } = (await import(pathToFileURL(join(REPO_ROOT, 'dist', 'daemon', 'daemon-parts.js')).href)) as { DAEMON_PARTS: Array<{ name: string }> };
+  return DAEMON_PARTS.some((part) => /probe|health/i.test(part.name));
 }
 
 /** clawsup's health section probing `url` every second. */
