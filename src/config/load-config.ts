@@ -4,19 +4,25 @@ import JSON5 from 'json5';
 import { ClawsupError } from '../errors.js';
 import { expandPath } from './expand-path.js';
 import { formatConfigIssues } from './format-issues.js';
-import { locateJson5Paths } from './json5-locations.js';
+import { formatPath, locateJson5Paths } from './json5-locations.js';
 import { configSchema, type ClawsupConfig } from './schema.js';
 
 export interface LoadedConfig {
   config: ClawsupConfig;
   configPath: string;
+  /** "file:line:column" where a key's value is written (the file alone if it is not written): for errors found after loading. */
+  locate(keyPath: readonly (string | number)[]): string;
 }
 
 /** Reads, parses and validates a config file; throws a ClawsupError whose message names file, line, column and key. */
 export function loadConfig(path: string, homeDir?: string): LoadedConfig {
   const configPath = resolve(path);
   const text = readConfigText(configPath);
-  return { config: parseConfigText(text, configPath, homeDir), configPath };
+  const locate = (keyPath: readonly (string | number)[]): string => {
+    const where = locateJson5Paths(text).get(formatPath(keyPath));
+    return where ? `${configPath}:${where.line}:${where.column}` : configPath;
+  };
+  return { config: parseConfigText(text, configPath, homeDir), configPath, locate };
 }
 
 // JSON5 takes these invisible separators as line breaks, or warns on stderr about them inside strings.

@@ -33,13 +33,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!args.config) throw new ClawsupError('CLAWSUP_ERR_USAGE', 'missing --config FILE (see clawsupd --help)');
-  const { config, configPath } = loadConfig(args.config);
+  const { config, configPath, locate } = loadConfig(args.config);
   if (args.check) {
     process.stdout.write(`${configPath}: config is valid\n`);
     return 0;
   }
 
-  const log = createLogger({ level: config.log.level, ...(config.log.file === undefined ? {} : { destination: config.log.file }) });
+  // Opened here, before the lock and the gateway: a log file that cannot be opened is a config error.
+  const log = createLogger({ level: config.log.level, ...(config.log.file === undefined ? {} : { file: config.log.file, fileSetAt: locate(['log', 'file']) }) });
   // Until the supervisor runs there is nothing to reload, but a SIGHUP's default action would end the daemon.
   let onHangup = (): void => log.info({}, 'SIGHUP before start-up finished: nothing to reload yet');
   process.on('SIGHUP', () => onHangup());

@@ -1,35 +1,51 @@
+import { writeSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
+import { ClawsupError } from '../errors.js';
+import { createLogDestination, openLogFile, type LogDestination, type LogWriteState } from './log-destination.js';
 
-export type { Logger };
+export type { Logger, LogWriteState };
 
 // Secrets never reach the log, whatever component logs them.
 const REDACT_PATHS = ['token', '*.token', 'password', '*.password', 'env', '*.env', 'authorization', '*.authorization', 'headers.authorization'];
 
 export interface LoggerOptions {
   level: string;
-  /** A file descriptor or path; stdout by default. */
-  destination?: number | string;
+  /** Log to this file (appending) instead of stdout. */
+  file?: string;
+  /** Where `log.file` is set ("clawsup.json5:12:5"), for the error when the file cannot be opened. */
+  fileSetAt?: string;
 }
 
-const fileDestinations = new WeakMap<Logger, { reopen(): void }>();
+const destinations = new WeakMap<Logger, LogDestination>();
 
 /** After newsyslog or logrotate moved the log file away, write to a fresh one; a no-op when logging to stdout. */
 export function reopenLogFile(log: Logger): void {
-  fileDestinations.get(log)?.reopen();
+  destinations.get(log)?.reopen();
 }
 
-/** The daemon's one root logger: JSON lines, never blocking the loop on a slow reader of stdout. */
+/** Lines lost to write errors or a stalled reader, and the last error: for status.json. */
+export function readLogWriteState(log: Logger): LogWriteState {
+  return destinations.get(log)?.readState() ?? { droppedLines: 0, lastError: null, isFailing: false };
+}
+
+/**
+ * The daemon's one root logger: JSON lines, never blocking the loop on a slow reader of stdout. A log file that cannot
+ * be opened is a config error (thrown now, before anything is started); later write errors drop lines and say so once.
+ */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = pino.destination({
-    dest: options.destination ?? 1,
-    sync: false,
-    mkdir: typeof options.destination === 'string',
-    append: true,
-    minLength: 0,
-    // Past 16 MiB of unwritten log (a stalled journal), lines are dropped rather than memory grown.
-    maxLength: 16 * 1024 * 1024,
-  });
-  const log = pino(
+  const file = options.file ?? null;
+  const fd = file === null ? 1 : openOrRefuse(file, options.fileSetAt);
+  const where = file ?? 'stdout';
+  let log: Logger | null = null;
+  const destination = createLogDestination(
+    { fd, file },
+    {
+      onFailing: (error) => writeStderr(`clawsupd: log write failed on ${where} (${error}): dropping log lines until writes work again\n`),
+      onResumed: (droppedLines, lastError) => log?.warn({ droppedLines, lastError, logFile: where }, 'log lines were dropped: log writes work again'),
+      onReopenFailed: (error) => log?.error({ logFile: where, err: error }, 'cannot reopen the log file: still writing to the old one'),
+    },
+  );
+  log = pino(
     {
       level: options.level,
       base: { pid: process.pid },
@@ -39,6 +55,40 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
-  if (typeof options.destination === 'string') fileDestinations.set(log, destination);
+  // Whatever ends the process (an internal error included), the last lines get one synchronous try.
+  process.once('exit', () => destination.flushSync());
+  destinations.set(log, destination);
   return log;
+}
+
+function openOrRefuse(file: string, setAt: string | undefined): number {
+  try {
+    return openLogFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    const why = OPEN_ERRORS[code];
+    throw new ClawsupError(
+      'CLAWSUP_ERR_CONFIG_INVALID',
+      `${setAt ?? 'config'}: log.file: cannot open ${file} for appending: ${code}${why ? ` (${why})` : ''}`,
+      { cause: error },
+    );
+  }
+}
+
+const OPEN_ERRORS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied: the folder or file must be writable by the user clawsupd runs as',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+/** Straight to fd 2, errors ignored: stderr may sit on the same full disk, and a failing report must not crash us. */
+function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // Nowhere left to say it: status.json still shows the count.
+  }
 }
