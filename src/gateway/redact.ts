@@ -7,7 +7,7 @@ export const MIN_SECRET_CHARS = 6;
 
 /**
  * Known secrets as `redactSecrets` wants them: each once, with the forms a program prints them in (percent-encoded in
- * a URL, escaped in JSON), longest first, so no secret inside another leaves a tail.
+ * a URL or a form, escaped in JSON), longest first, so no secret inside another leaves a tail.
  */
 export function orderKnownSecrets(secrets: Iterable<string>): string[] {
   const forms = [...secrets].filter((secret) => secret.length >= MIN_SECRET_CHARS).flatMap(listPrintedForms);
@@ -18,7 +18,9 @@ function listPrintedForms(secret: string): string[] {
   const forms = [secret, JSON.stringify(secret).slice(1, -1)];
   try {
     const encoded = encodeURIComponent(secret);
-    forms.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+    // A form or a query string built by URLSearchParams writes a space as + and escapes a few more characters.
+    const formEncoded = new URLSearchParams({ v: secret }).toString().slice(2);
+    forms.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), formEncoded);
   } catch {
     // A lone surrogate has no percent-encoding: nothing prints it that way.
   }

@@ -91,6 +91,7 @@ describe('known secrets, however printed', () => {
   it.each([
     ['percent-encoded in a URL', 'p@ss/w0rd+x', 'callback https://example.invalid/cb?state=p%40ss%2Fw0rd%2Bx'],
     ['percent-encoded in lower case', 'p@ss/w0rd+x', 'state=p%40ss%2fw0rd%2bx'],
+    ['form-encoded', "my w0rd (it's)", 'POST body: user=alice&pass=my+w0rd+%28it%27s%29'],
     ['JSON-escaped', 'quote"back\\slash', 'config {"v":"quote\\"back\\\\slash"}'],
   ])('hides a known secret %s', (_label, secret, line) => {
     const redacted = redactSecrets(line, orderKnownSecrets([secret]));
