@@ -57,6 +57,10 @@ export function planInstall(facts: InstallFacts): InstallPlan {
   }
   const dirs = [layout.libDir, posix.dirname(layout.configFile), posix.dirname(layout.serviceFile), layout.logDir].filter((dir): dir is string => dir !== null);
   for (const dir of new Set(dirs)) actions.push({ type: 'mkdir', path: dir });
+  // A LaunchDaemon's clawsupd runs as runAs and creates its log.file there: a root-owned folder fails it at every launch.
+  if (layout.platform === 'darwin' && layout.scope === 'system' && layout.logDir !== null) {
+    actions.push({ type: 'run', argv: ['chown', `${facts.runAs}:staff`, layout.logDir], undo: [] });
+  }
   actions.push({ type: 'symlink', path: layout.nodeLink, target: facts.nodePath });
   actions.push({ type: 'symlink', path: layout.clawsupdLink, target: facts.clawsupdPath });
   if (!facts.hasConfig) actions.push({ type: 'write-file', path: layout.configFile, content: renderConfig(facts.templates.config, layout), mode: FILE_MODE });
