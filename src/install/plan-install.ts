@@ -68,8 +68,7 @@ export function planInstall(facts: InstallFacts): InstallPlan {
   actions.push({ type: 'write-file', path: layout.serviceFile, content: renderServiceFile(facts), mode: FILE_MODE });
   if (layout.newsyslogFile !== null && layout.logDir !== null) {
     const owner = layout.scope === 'user' ? `${facts.userName}:staff` : `${facts.runAs}:staff`;
-    const statusDir = posix.join(layout.scope === 'user' ? facts.home : facts.runAsHome, '.clawsup/status');
-    actions.push({ type: 'write-file', path: layout.newsyslogFile, content: renderNewsyslog(facts.templates.newsyslog, layout.logDir, statusDir, owner), mode: FILE_MODE });
+    actions.push({ type: 'write-file', path: layout.newsyslogFile, content: renderNewsyslog(facts.templates.newsyslog, layout.logDir, owner), mode: FILE_MODE });
     if (layout.scope === 'user') {
       actions.push({ type: 'note', text: `launchd never rotates logs: sudo cp '${layout.newsyslogFile}' /etc/newsyslog.d/clawsup.conf` });
     }

@@ -40,8 +40,9 @@ export function renderPlist(template: string, values: PlistValues): string {
   return filled.replace(/(<key>Label<\/key>\s*<string>[^<]*<\/string>)/, `$1\n  <key>UserName</key>\n  <string>${escapeXml(values.runAs)}</string>`);
 }
 
-export function renderNewsyslog(template: string, logDir: string, statusDir: string, owner: string): string {
-  return template.replaceAll('@LOG_DIR@', logDir).replaceAll('@STATUS_DIR@', statusDir).replaceAll('@OWNER@', owner);
+/** newsyslog's rules: no pid file and no signal (flag N), since the pid file would be the service user's to forge. */
+export function renderNewsyslog(template: string, logDir: string, owner: string): string {
+  return template.replaceAll('@LOG_DIR@', logDir).replaceAll('@OWNER@', owner);
 }
 
 /** clawsupd's environment file: the install-time PATH, so the gateway finds `openclaw` and its node. */

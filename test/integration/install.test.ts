@@ -148,7 +148,9 @@ describe('clawctl install and uninstall on the macOS layout', () => {
     expect(plist.EnvironmentVariables).toEqual({ PATH: '/opt/node24/bin:/usr/bin' });
     expect(plist.UserName).toBeUndefined();
     const newsyslog = read(setup, '/Users/ada/Library/Application Support/clawsup/newsyslog.conf');
-    expect(newsyslog).toMatch(/^\/Users\/ada\/Library\/Logs\/clawsup\/clawsupd\.log\s+ada:staff\s+640\s+\d+\s+\d+\s+\*\s+J\s+\/Users\/ada\/\.clawsup\/status\/clawsupd\.pid\s+1$/m);
+    // No pid file, no signal (N): root's newsyslog must not signal a pid read from a file ada can write.
+    expect(newsyslog).toMatch(/^\/Users\/ada\/Library\/Logs\/clawsup\/clawsupd\.log\s+ada:staff\s+640\s+\d+\s+\d+\s+\*\s+N$/m);
+    expect(newsyslog).not.toContain('clawsupd.pid');
     expect(read(setup, '/Users/ada/.config/clawsup/clawsup.json5')).toContain('log: { file: "/Users/ada/Library/Logs/clawsup/clawsupd.log" }');
     expect(setup.out.join('')).toContain('sudo cp');
     const uid = String(process.getuid?.() ?? 0);
