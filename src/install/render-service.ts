@@ -54,7 +54,7 @@ export function renderEnvFile(pathEnv: string): string {
 export function renderConfig(template: string, layout: InstallLayout): string {
   if (layout.logDir === null) return template;
   const end = template.lastIndexOf('}');
-  const logLine = `  // launchd never rotates stdout: clawsupd writes here and reopens the file on SIGHUP (newsyslog).\n  log: { file: ${JSON.stringify(`${layout.logDir}/clawsupd.log`)} },\n`;
+  const logLine = `  // launchd never rotates stdout: clawsupd writes here and reopens the file when newsyslog moves it.\n  log: { file: ${JSON.stringify(`${layout.logDir}/clawsupd.log`)} },\n`;
   return `${template.slice(0, end)}${logLine}${template.slice(end)}`;
 }
 
