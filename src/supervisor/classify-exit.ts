@@ -78,12 +78,33 @@ export function classifyExit(facts: ExitFacts): ExitVerdict {
   return { class: 'transient', reason: classifyCrashReason(tail), evidence: lastLines(tail) };
 }
 
+/** The spawn failed for lack of a resource of clawsupd's or the system's: retried with backoff, never counted toward diagnose. */
+export const SPAWN_RESOURCES_REASON = 'spawn-resources';
+
+// errno of a spawn that failed because clawsupd or the system ran short, not because of the gateway.
+const RESOURCE_ERRNOS: Readonly<Record<string, string>> = {
+  EMFILE: 'clawsupd has no file descriptor left (its RLIMIT_NOFILE)',
+  ENFILE: 'the system has no file descriptor left',
+  EAGAIN: 'no process could be made (RLIMIT_NPROC, pids.max or kernel.pid_max)',
+  ENOMEM: 'not enough memory to make a process',
+};
+
+/** True for an end that says nothing about the gateway: clawsupd could not start it for want of a resource. */
+export function isResourceShortage(exit: { reason: string }): boolean {
+  return exit.reason === SPAWN_RESOURCES_REASON;
+}
+
 function classifySpawnError(errno: string, tail: readonly string[]): ExitVerdict {
   if (errno === 'ENOENT') return { class: 'structural', reason: 'command-not-found', evidence: lastLines(tail) };
   if (errno === 'EACCES' || errno === 'EPERM') {
     return { class: 'structural', reason: 'permission-denied', evidence: lastLines(tail) };
   }
-  return { class: 'transient', reason: 'spawn-failed', evidence: lastLines(tail) };
+  const shortage = RESOURCE_ERRNOS[errno];
+  if (shortage !== undefined) {
+    const evidence = [`spawn failed: ${errno}: ${shortage}; not the gateway's failure`, ...lastLines(tail)].slice(0, EVIDENCE_LINE_LIMIT);
+    return { class: 'transient', reason: SPAWN_RESOURCES_REASON, evidence };
+  }
+  return { class: 'transient', reason: 'spawn-failed', evidence: [`spawn failed: ${errno}`, ...lastLines(tail)].slice(0, EVIDENCE_LINE_LIMIT) };
 }
 
 function findStructural(tail: readonly string[]): ExitVerdict | null {

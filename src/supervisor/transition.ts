@@ -1,4 +1,4 @@
-import { classifyExit } from './classify-exit.js';
+import { classifyExit, isResourceShortage } from './classify-exit.js';
 import { hintFor } from './diagnosis-hints.js';
 import type { DiagnoseTrigger, Diagnosis, ExitRecord, Mode } from './modes.js';
 import { computeRestartDelayMs, pruneFailureTimes } from './restart-policy.js';
@@ -175,7 +175,9 @@ function isFailure(exit: ExitRecord): boolean {
 function countFailure(state: SupervisorState, exit: ExitRecord, atMs: number, policy: SupervisorPolicy): SupervisorState {
   const wasStable = exit.uptimeMs >= policy.stableAfterMs;
   const consecutiveFailures = (wasStable ? 0 : state.consecutiveFailures) + 1;
-  const failureTimesMs = [...pruneFailureTimes(state.failureTimesMs, atMs, policy.failureWindowMs), atMs];
+  const pruned = pruneFailureTimes(state.failureTimesMs, atMs, policy.failureWindowMs);
+  // clawsupd short of descriptors or processes is not the gateway failing: backed off, never counted toward diagnose.
+  const failureTimesMs = isResourceShortage(exit) ? pruned : [...pruned, atMs];
   return { ...state, consecutiveFailures, failureTimesMs };
 }
 
@@ -185,7 +187,7 @@ function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, polic
   const { consecutiveFailures, failureTimesMs } = counted;
 
   if (exit.class === 'structural') return enterDiagnose(counted, exit, atMs, 'structural');
-  if (state.isFreshAttempt && !wasStable) return enterDiagnose(counted, exit, atMs, 'fresh-attempt-failed');
+  if (state.isFreshAttempt && !wasStable && !isResourceShortage(exit)) return enterDiagnose(counted, exit, atMs, 'fresh-attempt-failed');
   if (failureTimesMs.length >= policy.failureLimit) return enterDiagnose(counted, exit, atMs, 'failure-limit');
 
   const delayMs = computeRestartDelayMs(consecutiveFailures, policy);

@@ -48,6 +48,11 @@ describe('classifyExit', () => {
     ['CJS module not found', { code: 1, outputTail: MODULE_NOT_FOUND_CJS }, 'structural', 'module-not-found'],
     ['spawn ENOENT', { code: null, spawnErrorCode: 'ENOENT', outputTail: ['gateway command "openclaw" not found on PATH'] }, 'structural', 'command-not-found'],
     ['spawn EACCES', { code: null, spawnErrorCode: 'EACCES' }, 'structural', 'permission-denied'],
+    ['spawn EMFILE: clawsupd out of descriptors', { code: null, spawnErrorCode: 'EMFILE', outputTail: ['/usr/bin/openclaw: spawn /usr/bin/openclaw EMFILE'] }, 'transient', 'spawn-resources'],
+    ['spawn ENFILE: the system out of descriptors', { code: null, spawnErrorCode: 'ENFILE' }, 'transient', 'spawn-resources'],
+    ['spawn EAGAIN: no process could be made', { code: null, spawnErrorCode: 'EAGAIN' }, 'transient', 'spawn-resources'],
+    ['spawn ENOMEM', { code: null, spawnErrorCode: 'ENOMEM' }, 'transient', 'spawn-resources'],
+    ['spawn E2BIG (an environment too large)', { code: null, spawnErrorCode: 'E2BIG' }, 'transient', 'spawn-failed'],
     ['EACCES at run time', { code: 1, outputTail: ["Error: EACCES: permission denied, open '/root/.openclaw/openclaw.json'"] }, 'structural', 'permission-denied'],
     ['Node too old', { code: 1, outputTail: ['openclaw requires Node >=24.16 <25 || >=26.1 (found v20.20.2)'] }, 'structural', 'unsupported-runtime'],
     ['lock held by another gateway', { code: 1, outputTail: ['gateway already running (pid 4242)'] }, 'structural', 'duplicate-gateway'],
@@ -68,6 +73,15 @@ describe('classifyExit', () => {
     const verdict = classifyExit({ ...base, ...facts });
     expect(verdict.class).toBe(expectedClass);
     expect(verdict.reason).toBe(expectedReason);
+  });
+
+  it.each([
+    ['EMFILE', "spawn failed: EMFILE: clawsupd has no file descriptor left (its RLIMIT_NOFILE); not the gateway's failure"],
+    ['EAGAIN', "spawn failed: EAGAIN: no process could be made (RLIMIT_NPROC, pids.max or kernel.pid_max); not the gateway's failure"],
+    ['E2BIG', 'spawn failed: E2BIG'],
+  ])('names the errno of a failed spawn (%s) first in the evidence', (errno, first) => {
+    const verdict = classifyExit({ ...base, code: null, spawnErrorCode: errno, outputTail: [`/usr/bin/openclaw: spawn /usr/bin/openclaw ${errno}`] });
+    expect(verdict.evidence).toEqual([first, `/usr/bin/openclaw: spawn /usr/bin/openclaw ${errno}`]);
   });
 
   it('calls a SIGKILL transient even when the output once mentioned EACCES', () => {
