@@ -14,6 +14,8 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_SKILL_NAME: { exitCode: 65, summary: 'a skill name that is not 1-64 characters of a-z 0-9 . _ - starting with a letter or digit' },
   CLAWSUP_ERR_SKILL_FILE: { exitCode: 73, summary: 'a skill status file cannot be written' },
   CLAWSUP_ERR_DUPLICATE_GATEWAY: { exitCode: 73, summary: 'install refused: an OpenClaw gateway service is already installed' },
+  CLAWSUP_ERR_INSTALL_UNTRUSTED: { exitCode: 77, summary: 'install refused: a binary the service would run can be replaced by a user other than root or the run-as user' },
+  CLAWSUP_ERR_UNKNOWN_USER: { exitCode: 67, summary: 'install refused: the --run-as user does not exist (install does not create users)' },
   CLAWSUP_ERR_INSTALL: { exitCode: 74, summary: 'install or uninstall could not finish a step (the message names it)' },
   CLAWSUP_ERR_NOT_INSTALLED: { exitCode: 66, summary: 'uninstall found no install manifest for that scope' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },

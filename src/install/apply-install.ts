@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import type { InstallManifest, ManifestEntry } from './install-manifest.js';
 import type { InstallAction } from './plan-install.js';
 import type { UninstallAction } from './plan-uninstall.js';
@@ -37,6 +37,7 @@ export async function applyInstall(actions: readonly InstallAction[], options: A
           break;
         case 'write-file':
           writeFileAtomic(path, action.content, { mode: action.mode, isDurable: true });
+          if (action.group !== undefined) chownSync(path, -1, action.group);
           entries.push({ type: 'file', path: action.path, sha256: hashText(action.content) });
           break;
         case 'run': {

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveLayout, type Platform, type Scope } from './layout.js';
 import type { InstallFacts, InstallTemplates } from './plan-install.js';
 import { underRoot } from './install-root.js';
+import { readPathChain } from './read-path-chain.js';
 import { scanOpenclawServices } from './scan-services.js';
 
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
@@ -24,6 +26,9 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
   const layout = resolveLayout(platform, scope, home);
   // Under sudo, the system service runs as the user who asked, not as root.
   const runAs = request.runAs ?? env.SUDO_USER ?? userName;
+  const nodePath = realpathSync(process.execPath);
+  const clawsupdPath = realpathSync(fileURLToPath(new URL('dist/daemon/clawsupd.js', PACKAGE_ROOT)));
+  const pathEnv = cleanPath(env.PATH);
   return {
     layout,
     uid: process.getuid?.() ?? 0,
@@ -31,9 +36,15 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
     home,
     runAs,
     runAsHome: runAs === userName ? home : findHome(root, runAs, platform),
-    nodePath: realpathSync(process.execPath),
-    clawsupdPath: realpathSync(fileURLToPath(new URL('dist/daemon/clawsupd.js', PACKAGE_ROOT))),
-    pathEnv: cleanPath(env.PATH),
+    runAsUser: findUser(root, runAs),
+    nodePath,
+    clawsupdPath,
+    pathEnv,
+    pathChains: {
+      node: readPathChain(nodePath),
+      clawsupd: readPathChain(clawsupdPath),
+      pathEntries: pathEnv.split(':').map((entry) => ({ entry, chain: readPathChain(entry) })),
+    },
     templates: readTemplates(),
     hasConfig: existsSync(underRoot(root, layout.configFile)),
     hasEnvFile: layout.envFile !== null && existsSync(underRoot(root, layout.envFile)),
@@ -66,6 +77,31 @@ export function readUserName(env: NodeJS.ProcessEnv): string {
 function cleanPath(path: string | undefined): string {
   const entries = (path ?? '').split(':').filter((entry) => entry.startsWith('/'));
   return [...new Set(entries.length > 0 ? entries : ['/usr/local/bin', '/usr/bin', '/bin'])].join(':');
+}
+
+/** The user's ids from the passwd file under the install root, else from `id` (macOS keeps users in Directory Services). */
+function findUser(root: string, user: string): { uid: number; gid: number } | null {
+  const fields = readPasswdEntry(root, user);
+  if (fields !== null) return { uid: Number(fields[2]), gid: Number(fields[3]) };
+  try {
+    const id = (flag: string): number => Number(execFileSync('id', [flag, '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const ids = { uid: id('-u'), gid: id('-g') };
+    return Number.isInteger(ids.uid) && Number.isInteger(ids.gid) ? ids : null;
+  } catch {
+    return null;
+  }
+}
+
+function readPasswdEntry(root: string, user: string): string[] | null {
+  try {
+    for (const line of readFileSync(underRoot(root, '/etc/passwd'), 'utf8').split('\n')) {
+      const fields = line.split(':');
+      if (fields[0] === user && fields.length >= 7 && /^\d+$/.test(fields[2] ?? '') && /^\d+$/.test(fields[3] ?? '')) return fields;
+    }
+  } catch {
+    // No passwd file under this root.
+  }
+  return null;
 }
 
 function findHome(root: string, user: string, platform: Platform): string {

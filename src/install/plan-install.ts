@@ -1,11 +1,13 @@
 import { posix } from './posix-path.js';
 import type { InstallLayout } from './layout.js';
+import { judgePathTrust, type PathNode, type TrustedOwners } from './path-trust.js';
 import { describeDuplicateFix, planDisableService, type OpenclawService } from './openclaw-services.js';
 import { renderConfig, renderEnvFile, renderNewsyslog, renderPlist, renderSystemUnit } from './render-service.js';
 
 export type InstallAction =
   | { type: 'mkdir'; path: string }
-  | { type: 'write-file'; path: string; content: string; mode: number }
+  /** `group`: the file's group, so the run-as user can read a root-owned file (-1 leaves it). */
+  | { type: 'write-file'; path: string; content: string; mode: number; group?: number }
   | { type: 'symlink'; path: string; target: string }
   /** `undo` is what uninstall runs to take this back. */
   | { type: 'run'; argv: string[]; undo: string[][] }
@@ -28,6 +30,10 @@ export interface InstallFacts {
   /** The user a system service runs as, and that user's home (where ~/.clawsup/status resolves). */
   runAs: string;
   runAsHome: string;
+  /** The run-as user as the system knows it; null when there is no such user. */
+  runAsUser: { uid: number; gid: number } | null;
+  /** Who owns each component of what a system service will run (node, clawsupd, each PATH entry). */
+  pathChains: { node: PathNode[]; clawsupd: PathNode[]; pathEntries: Array<{ entry: string; chain: PathNode[] }> };
   /** Real paths at install time: the stable links point here. */
   nodePath: string;
   clawsupdPath: string;
@@ -41,16 +47,23 @@ export interface InstallFacts {
   shouldReplaceExisting: boolean;
 }
 
-export type InstallPlan = { ok: true; actions: InstallAction[] } | { ok: false; refusals: string[] };
+export type InstallRefusal = 'duplicate-gateway' | 'untrusted-path' | 'unknown-user';
+
+export type InstallPlan = { ok: true; actions: InstallAction[] } | { ok: false; refusal: InstallRefusal; refusals: string[] };
 
 const FILE_MODE = 0o644;
+// The env file and the config may hold the gateway token.
+const SECRET_FILE_MODE = 0o600;
+const SHARED_SECRET_FILE_MODE = 0o640;
 
 export function planInstall(facts: InstallFacts): InstallPlan {
   const { layout } = facts;
   if (facts.openclawServices.length > 0 && !facts.shouldReplaceExisting) {
-    return { ok: false, refusals: facts.openclawServices.map((service) => describeDuplicateFix(service, facts.uid)) };
+    return { ok: false, refusal: 'duplicate-gateway', refusals: facts.openclawServices.map((service) => describeDuplicateFix(service, facts.uid)) };
   }
-  const actions: InstallAction[] = [];
+  const trust = checkSystemTrust(facts);
+  if (trust.refusal !== null) return { ok: false, refusal: trust.refusal, refusals: trust.refusals };
+  const actions: InstallAction[] = [...trust.notes];
   for (const service of facts.openclawServices) {
     const { disable, undo } = planDisableService(service, facts.uid);
     disable.forEach((argv, i) => actions.push({ type: 'run', argv, undo: i === 0 ? undo : [] }));
@@ -63,8 +76,9 @@ export function planInstall(facts: InstallFacts): InstallPlan {
   }
   actions.push({ type: 'symlink', path: layout.nodeLink, target: facts.nodePath });
   actions.push({ type: 'symlink', path: layout.clawsupdLink, target: facts.clawsupdPath });
-  if (!facts.hasConfig) actions.push({ type: 'write-file', path: layout.configFile, content: renderConfig(facts.templates.config, layout), mode: FILE_MODE });
-  if (layout.envFile !== null && !facts.hasEnvFile) actions.push({ type: 'write-file', path: layout.envFile, content: renderEnvFile(facts.pathEnv), mode: FILE_MODE });
+  if (!facts.hasConfig) actions.push({ type: 'write-file', path: layout.configFile, content: renderConfig(facts.templates.config, layout), ...configFileAccess(facts) });
+  // systemd reads the EnvironmentFile as root: nobody else needs it.
+  if (layout.envFile !== null && !facts.hasEnvFile) actions.push({ type: 'write-file', path: layout.envFile, content: renderEnvFile(trust.pathEnv), mode: SECRET_FILE_MODE });
   actions.push({ type: 'write-file', path: layout.serviceFile, content: renderServiceFile(facts), mode: FILE_MODE });
   if (layout.newsyslogFile !== null && layout.logDir !== null) {
     const owner = layout.scope === 'user' ? `${facts.userName}:staff` : `${facts.runAs}:staff`;
@@ -77,10 +91,54 @@ export function planInstall(facts: InstallFacts): InstallPlan {
   return { ok: true, actions };
 }
 
+interface SystemTrust {
+  refusal: InstallRefusal | null;
+  refusals: string[];
+  notes: InstallAction[];
+  /** The PATH the service gets: the installer's, less what someone other than root or the run-as user could replace. */
+  pathEnv: string;
+}
+
+/** A system service runs as root or as `runAs`: what it runs must be replaceable by nobody else. */
+function checkSystemTrust(facts: InstallFacts): SystemTrust {
+  if (facts.layout.scope === 'user') return { refusal: null, refusals: [], notes: [], pathEnv: facts.pathEnv };
+  if (facts.runAsUser === null) {
+    const refusals = [`--run-as ${facts.runAs}: no such user on this system; create the user first (install does not create users)`];
+    return { refusal: 'unknown-user', refusals, notes: [], pathEnv: facts.pathEnv };
+  }
+  const owners: TrustedOwners = { uids: [0, facts.runAsUser.uid], gids: [0, facts.runAsUser.gid] };
+  const refusals: string[] = [];
+  const links = [
+    { what: 'node', chain: facts.pathChains.node, target: facts.nodePath },
+    { what: 'clawsupd', chain: facts.pathChains.clawsupd, target: facts.clawsupdPath },
+  ];
+  for (const { what, chain, target } of links) {
+    const verdict = judgePathTrust(chain, owners);
+    if (!verdict.isTrusted) {
+      refusals.push(`refusing to link ${what} ${target}: ${verdict.why}, not root or ${facts.runAs}, who could replace what the service runs; install it where root owns it, or run the service as its owner (--run-as)`);
+    }
+  }
+  const notes: InstallAction[] = [];
+  const kept: string[] = [];
+  for (const { entry, chain } of facts.pathChains.pathEntries) {
+    const verdict = judgePathTrust(chain, owners);
+    if (verdict.isTrusted) kept.push(entry);
+    else notes.push({ type: 'note', text: `left ${entry} out of the service's PATH: ${verdict.why}, not root or ${facts.runAs}` });
+  }
+  return { refusal: refusals.length > 0 ? 'untrusted-path' : null, refusals, notes, pathEnv: kept.length > 0 ? kept.join(':') : '/usr/local/bin:/usr/bin:/bin' };
+}
+
+/** A system config is root's, readable by the run-as user's group when the daemon runs as someone else. */
+function configFileAccess(facts: InstallFacts): { mode: number; group?: number } {
+  const user = facts.runAsUser;
+  if (facts.layout.scope === 'system' && user !== null && user.uid !== 0) return { mode: SHARED_SECRET_FILE_MODE, group: user.gid };
+  return { mode: SECRET_FILE_MODE };
+}
+
 function renderServiceFile(facts: InstallFacts): string {
   const { layout, templates } = facts;
   if (layout.platform === 'darwin') {
-    return renderPlist(templates.plist, { layout, pathEnv: facts.pathEnv, runAs: layout.scope === 'system' ? facts.runAs : null });
+    return renderPlist(templates.plist, { layout, pathEnv: checkSystemTrust(facts).pathEnv, runAs: layout.scope === 'system' ? facts.runAs : null });
   }
   if (layout.scope === 'user') return templates.userUnit;
   return renderSystemUnit(templates.systemUnit, { libDir: layout.libDir, configFile: layout.configFile, envFile: layout.envFile ?? '' }, facts.runAs);

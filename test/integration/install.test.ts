@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClawctlContext } from '../../src/cli/command.js';
 import { runInstall } from '../../src/cli/commands/install.js';
 import { runUninstall } from '../../src/cli/commands/uninstall.js';
 import type { CommandRunner } from '../../src/install/command-runner.js';
-import { CLAWSUPD } from '../helpers/daemon.js';
+import { CLAWCTL, CLAWSUPD } from '../helpers/daemon.js';
 import { parsePlist } from '../helpers/plist.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -26,6 +27,9 @@ function setUp(home: string): Setup {
   temps.push(temp);
   const root = temp.path;
   mkdirSync(join(root, home), { recursive: true });
+  // The users a system install may run as: install looks them up and never creates them.
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\nada:x:1000:1000::/home/ada:/bin/bash\nclaw:x:1001:1001::/home/claw:/bin/bash\n');
   const ran: string[][] = [];
   const out: string[] = [];
   const runner: CommandRunner = async (argv) => {
@@ -195,5 +199,62 @@ describe('the shipped plist template', () => {
   it('the checker rejects a malformed one', () => {
     expect(() => parsePlist('<plist><dict><key>Label</key></dict></plist>')).toThrow(/expected a value/);
     expect(() => parsePlist('<plist><dict><key>A</key><string>x</dict></plist>')).toThrow();
+  });
+});
+
+describe('clawctl install trusts only what root or the run-as user owns', () => {
+  const hostile: Array<{ remove(): void }> = [];
+  afterEach(() => hostile.splice(0).forEach((temp) => temp.remove()));
+
+  /** A folder owned by nobody (uid 65534), as another user's home would be. */
+  function foreignFolder(): string {
+    const temp = makeTempDir('cs-foreign-');
+    hostile.push(temp);
+    chmodSync(temp.path, 0o755);
+    chownSync(temp.path, 65534, 65534);
+    return temp.path;
+  }
+
+  it('refuses a system service that would run a node another user can replace, and says whose it is', () => {
+    const setup = setUp('/root');
+    const folder = foreignFolder();
+    const node = join(folder, 'node');
+    copyFileSync(process.execPath, node);
+    chownSync(node, 65534, 65534);
+    const result = spawnSync(node, [CLAWCTL, 'install', '--system', '--platform', 'linux', '--run-as', 'root'], {
+      env: { ...setup.deps.env, HOME: '/root', USER: 'root', NODE_EXTRA_CA_CERTS: '' },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toContain(`refusing to link node ${node}: ${folder} is owned by uid 65534, not root or root`);
+    expect(result.status).toBe(77);
+    expect(existsSync(join(setup.root, '/usr/local/lib/clawsup'))).toBe(false);
+  });
+
+  it("leaves PATH entries another user can write out of the service's environment, and says so", async () => {
+    const setup = setUp('/root');
+    const folder = foreignFolder();
+    const env = { ...setup.deps.env, PATH: `${folder}:/usr/bin` };
+    expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'root'], setup.context, { ...setup.deps, env })).toBe(0);
+    expect(read(setup, '/etc/clawsup/clawsupd.env')).toContain('PATH=/usr/bin\n');
+    expect(setup.out.join('')).toContain(`left ${folder} out of the service's PATH: ${folder} is owned by uid 65534`);
+  });
+
+  it('writes the env file 0600 and the config 0640 to the run-as group, since both may hold the gateway token', async () => {
+    const setup = setUp('/home/ada');
+    expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
+    const envFile = statSync(join(setup.root, '/etc/clawsup/clawsupd.env'));
+    const config = statSync(join(setup.root, '/etc/clawsup/clawsup.json5'));
+    expect(envFile.mode & 0o777).toBe(0o600);
+    expect(config.mode & 0o777).toBe(0o640);
+    expect(config.gid).toBe(1001);
+  });
+
+  it('refuses to run a system service as a user that does not exist', async () => {
+    const setup = setUp('/home/ada');
+    await expect(runInstall(['--system', '--platform', 'linux', '--run-as', 'nosuchuser'], setup.context, setup.deps)).rejects.toMatchObject({
+      code: 'CLAWSUP_ERR_UNKNOWN_USER',
+      message: expect.stringContaining('--run-as nosuchuser: no such user on this system'),
+    });
+    expect(existsSync(join(setup.root, '/etc/systemd/system/clawsupd.service'))).toBe(false);
   });
 });

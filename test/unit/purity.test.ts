@@ -35,6 +35,7 @@ const PURE_MODULES = [
   'src/install/install-manifest.ts',
   'src/install/layout.ts',
   'src/install/openclaw-services.ts',
+  'src/install/path-trust.ts',
   'src/install/plan-install.ts',
   'src/install/plan-uninstall.ts',
   'src/install/posix-path.ts',

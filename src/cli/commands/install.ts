@@ -3,9 +3,9 @@ import { applyInstall, readManifest, writeManifest } from '../../install/apply-i
 import { runCommand, type CommandRunner } from '../../install/command-runner.js';
 import { gatherInstallFacts } from '../../install/install-facts.js';
 import { readInstallRoot, underRoot } from '../../install/install-root.js';
-import { ClawsupError } from '../../errors.js';
+import { ClawsupError, type ErrorCode } from '../../errors.js';
 import { manifestSchema, mergeManifestEntries } from '../../install/install-manifest.js';
-import { describeInstallAction, planInstall } from '../../install/plan-install.js';
+import { describeInstallAction, planInstall, type InstallRefusal } from '../../install/plan-install.js';
 import type { ClawctlCommand, ClawctlContext } from '../command.js';
 import { defaultScope, parseServiceCommandArgs } from './install-options.js';
 
@@ -37,9 +37,7 @@ export async function runInstall(args: string[], context: ClawctlContext, deps: 
     shouldReplaceExisting: options.shouldReplaceExisting,
   });
   const plan = planInstall(facts);
-  if (!plan.ok) {
-    throw new ClawsupError('CLAWSUP_ERR_DUPLICATE_GATEWAY', `refusing to install: an OpenClaw gateway service is already installed\n  ${plan.refusals.join('\n  ')}`);
-  }
+  if (!plan.ok) throw refusalError(plan.refusal, plan.refusals);
   if (options.isDryRun) {
     for (const action of plan.actions) context.stdout(`${describeInstallAction(action)}\n`);
     return 0;
@@ -58,4 +56,15 @@ export async function runInstall(args: string[], context: ClawctlContext, deps: 
   }
   context.stdout(`installed ${layout.serviceName} (${layout.serviceFile}); config ${layout.configFile}; \`clawctl doctor\` checks the node\n`);
   return 0;
+}
+
+const REFUSALS: Record<InstallRefusal, { code: ErrorCode; summary: string }> = {
+  'duplicate-gateway': { code: 'CLAWSUP_ERR_DUPLICATE_GATEWAY', summary: 'an OpenClaw gateway service is already installed' },
+  'untrusted-path': { code: 'CLAWSUP_ERR_INSTALL_UNTRUSTED', summary: 'the service would run what another user can replace' },
+  'unknown-user': { code: 'CLAWSUP_ERR_UNKNOWN_USER', summary: 'no such user' },
+};
+
+function refusalError(refusal: InstallRefusal, details: readonly string[]): ClawsupError {
+  const { code, summary } = REFUSALS[refusal];
+  return new ClawsupError(code, `refusing to install: ${summary}\n  ${details.join('\n  ')}`);
 }
