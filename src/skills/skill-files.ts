@@ -1,10 +1,11 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { skillNamePattern } from '../config/schema.js';
 import type { SkillFacts } from './skill-verdict.js';
 import { ClawsupError } from '../errors.js';
 import { skillRecordSchema, type SkillRecord } from './skill-record.js';
 import { writeJsonAtomic } from '../status/atomic-file.js';
+import { checkFolder, describeFolderProblem } from '../status/safe-folder.js';
 
 const SKILLS_DIR = 'skills';
 const SKILL_FILE = /^(.+)\.json$/;
@@ -34,14 +35,36 @@ export function skillFilePath(statusDir: string, name: string): string {
   return path;
 }
 
+/** Serialised as every skill file is, so a record written by another process (see skill-recording) reads the same. */
+export function encodeSkillRecord(record: SkillRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+/**
+ * Writes the skill's file, only into a status dir and skills folder of this user's (or root's) that nobody else may
+ * plant names in: another user's folder is theirs to write (clawctl asks the daemon, or writes as that user).
+ */
 export function writeSkillRecord(statusDir: string, record: SkillRecord): void {
   const path = skillFilePath(statusDir, record.name);
+  assertWritableFolder(statusDir, 'status.dir');
+  try {
+    mkdirSync(skillsDirOf(statusDir), { recursive: true, mode: 0o755 });
+  } catch (error) {
+    throw new ClawsupError('CLAWSUP_ERR_SKILL_FILE', `${skillsDirOf(statusDir)}: cannot create the skills folder: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+  }
+  assertWritableFolder(skillsDirOf(statusDir), 'the skills folder');
   try {
     writeJsonAtomic(path, record, { isDurable: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ClawsupError('CLAWSUP_ERR_SKILL_FILE', `${path}: cannot write the skill status file: ${code}`, { cause: error });
   }
+}
+
+function assertWritableFolder(dir: string, label: string): void {
+  const check = checkFolder(dir);
+  if (check.ok || check.problem === 'missing') return;
+  throw new ClawsupError('CLAWSUP_ERR_SKILL_FILE', `cannot write the skill status file: ${describeFolderProblem(dir, label, 'make this write land elsewhere', check)}`);
 }
 
 export function readSkillRecord(statusDir: string, name: string): SkillRecord | null {
