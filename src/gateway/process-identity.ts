@@ -64,6 +64,8 @@ export function isSameProcess(pid: number, startTime: string | null): boolean {
  * ours to signal (EPERM, e.g. a setuid helper the gateway started), which must not crash the daemon.
  */
 export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  // kill(-0) would signal clawsupd's own group and kill(-(-1)) pid 1: a bad pgid signals nothing.
+  if (!Number.isSafeInteger(pgid) || pgid <= 1) return false;
   try {
     process.kill(-pgid, signal);
     return true;
