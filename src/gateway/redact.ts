@@ -47,9 +47,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{30,}/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
   /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  // A URL's user and password, up to the last @ before the host (a password may hold an unescaped @); a scheme is
-  // short, and bounding it keeps a long dotted line from costing a scan per dot.
-  /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#"'<>\\]+(?=@)/gi,
+  // A URL's user and password, up to the last @ before the host (a password may hold an unescaped @). The scheme is
+  // bounded, not anchored to a word: a URL glued to a word still hides its password, and a long line costs one scan.
+  /([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#"'<>\\]+(?=@)/gi,
   new RegExp(String.raw`(${SECRET_KEY}${QUOTE}\s*[:=]\s*${QUOTE}(?:(?:Basic|Bearer|Digest|Token)\s+)?)${SECRET_VALUE}`, 'gi'),
   // A field named just "key": quoted, or key=, so that "Unrecognized key: port" stays readable.
   new RegExp(String.raw`((?:\\?["']key\\?["']\s*[:=]|\bkey=)\s*${QUOTE})${SECRET_VALUE}`, 'gi'),

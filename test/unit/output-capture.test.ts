@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOutputCapture, type OutputCaptureOptions } from '../../src/gateway/output-capture.js';
 import { findSecretSpans, redactSecrets } from '../../src/gateway/redact.js';
+import { createRandom } from '../helpers/seeded-random.js';
 
 function makeCapture(overrides: Partial<OutputCaptureOptions> = {}) {
   const logged: string[] = [];
@@ -101,5 +102,50 @@ describe('gateway output capture', () => {
       'stderr:-----END RSA PRIVATE KEY-----',
       'stderr:after the key',
     ]);
+  });
+
+  // Replay a failure with CLAWSUP_FUZZ_SEED.
+  const seed = Number(process.env.CLAWSUP_FUZZ_SEED ?? Date.now() % 2 ** 31);
+  it(`hides secrets placed around the 16 KiB cut of whitespace-poor lines in random chunks (seed ${seed})`, () => {
+    const random = createRandom(seed);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const known = 'gwtok-0123456789abcdefghijklmnop';
+    // Each shape: what is printed, and the part of it that must never show.
+    const shapes: ReadonlyArray<readonly [string, string]> = [
+      [known, known],
+      ['xoxb-1234567890-QwErTyUiOpAsDf', '1234567890-QwErTyUiOpAsDf'],
+      ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA=='],
+      ['postgres://admin:pw5ecretPW5ECRET@db:5432', 'admin:pw5ecretPW5ECRET'],
+      ['"password": "correct horse battery staple"', 'correct horse battery staple'],
+      ['aws_secret_access_key=wJalrXUtnFEMIK7MDENGbPxRfiCY', 'wJalrXUtnFEMIK7MDENGbPxRfiCY'],
+    ];
+    let spaceRate = 0;
+    const filler = (length: number): string =>
+      Array.from({ length }, () => (random() < spaceRate ? ' ' : pick(['a', 'b', 'Z', '0', '9', '.', '/', '-', 'q']))).join('');
+    for (let round = 0; round < 40; round += 1) {
+      // None, a few, or many spaces near the limit: the cut falls inside a run, at a space inside a secret, or between.
+      spaceRate = pick([0, 0.001, 0.02]);
+      const placed = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(shapes));
+      let line = filler(16 * 1024 - 60 + Math.floor(random() * 40));
+      for (const [printed] of placed) line += ` ${printed} ${filler(Math.floor(random() * 30))}`;
+      line += filler(Math.floor(random() * 9_000));
+      const { capture, logged } = makeCapture({
+        maxTailChars: 256 * 1024,
+        linesPerWindow: 1_000,
+        redact: (text) => redactSecrets(text, [known]),
+        findSecretSpans: (text) => findSecretSpans(text, [known]),
+      });
+      const bytes = Buffer.from(`${line}\n`);
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(random() * 12_000);
+        capture.push('stdout', bytes.subarray(at, at + size));
+        at += size;
+      }
+      capture.finish();
+      const shown = logged.join('\n');
+      for (const [, hidden] of placed) {
+        for (let at = 0; at + 8 <= hidden.length; at += 4) expect(shown, `round ${round}`).not.toContain(hidden.slice(at, at + 8));
+      }
+    }
   });
 });

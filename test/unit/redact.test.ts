@@ -23,6 +23,7 @@ describe('redactSecrets', () => {
     ['a database URL with credentials', 'connecting to postgres://admin:pw5ecret@db.internal:5432/app', 'pw5ecret'],
     ['a URL whose user name is a token', 'cloning https://3f1c9a7b2e8d4f60a1b2c3d4e5f60718@git.example.com/repo.git', '3f1c9a7b2e8d'],
     ['a URL with an @ in its password', 'redis://default:p@ssw0rd@cache:6379', 'ssw0rd'],
+    ['a URL glued to a long word', `${'x'.repeat(40)}postgres://admin:pw5ecret@db.internal/app`, 'pw5ecret'],
     ['a URL password in a probe detail', 'GET http://probe:hunter9x@127.0.0.1:18789/healthz: ECONNREFUSED', 'hunter9x'],
     ['an AWS secret key', 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI'],
     ['an AWS secret key in an env dump', 'AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"', 'wJalrXUtnFEMI'],
