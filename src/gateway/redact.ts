@@ -29,7 +29,7 @@ function listPrintedForms(secret: string): string[] {
 
 // The names a key=value or "key": "value" pair may end with when its value is a credential.
 const SECRET_KEY =
-  String.raw`(?:token|secret|passw(?:or)?d|passphrase|credentials?|(?:api|access|secret|private|signing|encryption|client|master|session)[_-]?key|apikey|authorization|auth)`;
+  String.raw`(?:token|secret|passw(?:or)?d|passphrase|credentials?|(?:api|access|secret|private|signing|encryption|client|master)[_-]?key|apikey|authorization|auth)`;
 // A value: quoted it runs to its closing quote (spaces and all), bare to the next delimiter.
 const SECRET_VALUE = String.raw`(?:(?<=")(?:[^"\\\r\n]|\\[^"\r\n]){4,}|(?<=')[^'\r\n]{4,}|[^\s"',;&}]{4,})`;
 // An optional quote, escaped when the JSON sits inside another JSON string.

@@ -59,6 +59,7 @@ describe('redactSecrets', () => {
     ['a hash', 'sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
     ['a certificate header', '-----BEGIN CERTIFICATE-----'],
     ['a Basic word', 'Basic setup complete'],
+    ["OpenClaw's session keys", 'agent run started sessionKey=agent:main:slack:channel:c0123 runId=9f2c'],
   ])('leaves %s readable', (_label, line) => {
     expect(redactSecrets(line)).toBe(line);
   });
