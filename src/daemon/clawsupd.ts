@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { refuseIfSocketAnswers } from '../control/control-socket-path.js';
 import { keepGatewayFiles, reapOrphanGateway } from '../gateway/gateway-record.js';
 import { acquireInstanceLock, type InstanceLock, type LockState } from './instance-lock.js';
+import { findLockReadError } from './lock-read-error.js';
 import { createLogger, reopenLogFile, type Logger } from './logger.js';
 import { writePidFile } from './pid-file.js';
 import { loadConfig } from '../config/load-config.js';
@@ -100,7 +101,13 @@ const LOCK_CHECK_INTERVAL_MS = 2_000;
 /** Logs what the lock check found, once per change rather than every interval. */
 function createLockCheck(lock: InstanceLock, log: Logger, onTaken: () => void, onReclaimed: () => void): () => void {
   let lastState: LockState = 'held';
+  let lastReadError: string | null = null;
   return () => {
+    // A lock that exists but cannot be opened (EMFILE) says nothing about who holds it: look again next time.
+    const readError = findLockReadError(lock.path);
+    if (readError !== lastReadError && readError !== null) log.warn({ lockPath: lock.path, errno: readError }, 'cannot read the instance lock: checking again later');
+    lastReadError = readError;
+    if (readError !== null) return;
     const state = lock.reclaim();
     if (state === lastState) return;
     lastState = state === 'reclaimed' ? 'held' : state;
