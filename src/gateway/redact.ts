@@ -29,7 +29,9 @@ function listPrintedForms(secret: string): string[] {
 
 // The names a key=value or "key": "value" pair may end with when its value is a credential.
 const SECRET_KEY =
-  String.raw`(?:token|secret|passw(?:or)?d|passphrase|credentials?|(?:api|access|secret|private|signing|encryption|client|master)[_-]?key|apikey|authorization|auth)`;
+  String.raw`(?:token|secret|passw(?:or)?d|passphrase|credentials?|(?:api|access|secret|private|signing|encryption|client|master)[_-]?key|apikey|authorization)`;
+// A bare auth pair needs = or a spaced colon: auth:anthropic:default is a capability id, not a credential.
+const AUTH_KEY = String.raw`auth(?:\\?["']\s*[:=]|\s*=|\s*:(?=\s))`;
 // A value: quoted it runs to its closing quote (spaces and all), bare to the next delimiter.
 const SECRET_VALUE = String.raw`(?:(?<=")(?:[^"\\\r\n]|\\[^"\r\n]){4,}|(?<=')[^'\r\n]{4,}|[^\s"',;&}]{4,})`;
 // An optional quote, escaped when the JSON sits inside another JSON string.
@@ -50,7 +52,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // A URL's user and password, up to the last @ before the host (a password may hold an unescaped @). The scheme is
   // bounded, not anchored to a word: a URL glued to a word still hides its password, and a long line costs one scan.
   /([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#"'<>\\]+(?=@)/gi,
-  new RegExp(String.raw`(${SECRET_KEY}${QUOTE}\s*[:=]\s*${QUOTE}(?:(?:Basic|Bearer|Digest|Token)\s+)?)${SECRET_VALUE}`, 'gi'),
+  new RegExp(String.raw`((?:${SECRET_KEY}${QUOTE}\s*[:=]|${AUTH_KEY})\s*${QUOTE}(?:(?:Basic|Bearer|Digest|Token)\s+)?)${SECRET_VALUE}`, 'gi'),
   // A field named just "key": quoted, or key=, so that "Unrecognized key: port" stays readable.
   new RegExp(String.raw`((?:\\?["']key\\?["']\s*[:=]|\bkey=)\s*${QUOTE})${SECRET_VALUE}`, 'gi'),
   // A cookie header holds nothing but session secrets: all of it goes, to the end of the line or the quote.

@@ -39,6 +39,10 @@ describe('redactSecrets', () => {
     ['a cookie in a headers object', "headers: { cookie: 'connect.sid=abcdef123456', host: 'x' }", 'abcdef123456'],
     ['a private key on one line', '{"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n"}', 'MIIEvQIBADAN'],
     ['a private key with no end', 'key: -----BEGIN RSA PRIVATE KEY----- MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM', 'MIIEpAIBAAKC'],
+    ['an auth pair', 'auth=s3cr3tvalue9', 's3cr3tvalue9'],
+    ['a spaced auth pair', 'auth: s3cr3tvalue9', 's3cr3tvalue9'],
+    ['an auth field', '{"auth":"s3cr3tvalue9"}', 's3cr3tvalue9'],
+    ['an oauth pair', 'oauth=s3cr3tvalue9', 's3cr3tvalue9'],
     ['a JWT', 'session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'dozjgNryP4J3'],
   ])('hides %s', (_label, line, hidden) => {
     const redacted = redactSecrets(line);
@@ -59,6 +63,7 @@ describe('redactSecrets', () => {
     ['a hash', 'sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
     ['a certificate header', '-----BEGIN CERTIFICATE-----'],
     ['a Basic word', 'Basic setup complete'],
+    ['a capability id', 'capability-lost:auth:anthropic:default (profile expired)'],
     ["OpenClaw's session keys", 'agent run started sessionKey=agent:main:slack:channel:c0123 runId=9f2c'],
   ])('leaves %s readable', (_label, line) => {
     expect(redactSecrets(line)).toBe(line);
