@@ -101,6 +101,19 @@ describe.skipIf(!isRoot)('a status dir another user can write in (root against u
     expect(isAlive(victimPid)).toBe(true);
   });
 
+  it('clawsupd refuses a status.dir that is another user\'s link, even to a folder of root\'s', () => {
+    const rootsFolder = join(temp.path, 'root-only');
+    mkdirSync(rootsFolder, { mode: 0o700 });
+    const statusDir = join(temp.path, 'status');
+    symlinkSync(rootsFolder, statusDir);
+    asNobody(statusDir);
+
+    const result = runDaemonToExit(statusDir);
+    expect(result.status).toBe(73);
+    expect(result.stderr).toContain(`${statusDir}: status.dir is a symlink owned by uid ${NOBODY}`);
+    expect(readdirSync(rootsFolder)).toEqual([]);
+  });
+
   it('in a sticky world-writable status dir of root\'s, a record another user planted signals nothing, even with the right start time', async () => {
     const victimPid = await startRootVictim();
     const statusDir = join(temp.path, 'status');
