@@ -5,7 +5,7 @@ import { COMMANDS } from '../../src/cli/commands/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import { CONTROL_ERROR_CODES, CONTROL_METHODS } from '../../src/control/protocol.js';
 import { ERROR_CATALOGUE } from '../../src/errors.js';
-import { diagnosisSchema, statusSchema } from '../../src/status/status-schema.js';
+import { diagnosisSchema, probesSchema, statusSchema } from '../../src/status/status-schema.js';
 import { readCode, readCodeBlocks, readSection, readTable } from '../helpers/markdown.js';
 import { listMissingKeys, listSchemaKeys } from '../helpers/schema-keys.js';
 
@@ -99,6 +99,19 @@ describe('the status.json example in the README', () => {
   it('is a status.json the schema accepts, showing every field', () => {
     expect(statusSchema.safeParse(statusExample).error?.issues ?? []).toEqual([]);
     expect(listMissingKeys(statusSchema, statusExample), 'status.json fields missing from the README example').toEqual([]);
+  });
+
+  const probeRows = readTable(readSection(readme, 'status.json'), ['probe', 'states']);
+  const documentedStates = new Map(probeRows.map((row) => [readCode(row.cells.probe ?? ''), [...(row.cells.states ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]!)]));
+
+  it('has a row of states for every probe, and only those', () => {
+    expect([...documentedStates.keys()].sort(), 'probes in the README states table against probesSchema').toEqual(Object.keys(probesSchema.shape).sort());
+  });
+
+  it.each(Object.entries(probesSchema.shape).map(([name, probe]) => [name, [...probe.shape.state.options]] as const))('lists every state of the %s probe, and only those', (name, states) => {
+    const documented = documentedStates.get(name) ?? [];
+    expect(difference(states, documented), `${name} states in src/status/status-schema.ts missing from the README`).toEqual([]);
+    expect(difference(documented, states), `${name} states in the README that the schema does not have`).toEqual([]);
   });
 
   it('shows a diagnosis the schema accepts, with every field', () => {
