@@ -17,6 +17,7 @@ export interface LoggerOptions {
 }
 
 const destinations = new WeakMap<Logger, LogDestination>();
+const stateListeners = new WeakMap<Logger, Set<() => void>>();
 
 /** After newsyslog or logrotate moved the log file away, write to a fresh one; a no-op when logging to stdout. */
 export function reopenLogFile(log: Logger): void {
@@ -28,6 +29,13 @@ export function readLogWriteState(log: Logger): LogWriteState {
   return destinations.get(log)?.readState() ?? { droppedLines: 0, lastError: null, isFailing: false };
 }
 
+/** Calls `listener` when lines start being dropped and when writes work again (to mark status.json changed). */
+export function watchLogWriteState(log: Logger, listener: () => void): () => void {
+  const listeners = stateListeners.get(log);
+  listeners?.add(listener);
+  return () => listeners?.delete(listener);
+}
+
 /**
  * The daemon's one root logger: JSON lines, never blocking the loop on a slow reader of stdout. A log file that cannot
  * be opened is a config error (thrown now, before anything is started); later write errors drop lines and say so once.
@@ -37,11 +45,20 @@ export function createLogger(options: LoggerOptions): Logger {
   const fd = file === null ? 1 : openOrRefuse(file, options.fileSetAt);
   const where = file ?? 'stdout';
   let log: Logger | null = null;
+  const listeners = new Set<() => void>();
+  // Later, not inside the write: a listener may log.
+  const notify = (): void => queueMicrotask(() => listeners.forEach((listener) => listener()));
   const destination = createLogDestination(
     { fd, file },
     {
-      onFailing: (error) => writeStderr(`clawsupd: log write failed on ${where} (${error}): dropping log lines until writes work again\n`),
-      onResumed: (droppedLines, lastError) => log?.warn({ droppedLines, lastError, logFile: where }, 'log lines were dropped: log writes work again'),
+      onFailing: (error) => {
+        writeStderr(`clawsupd: log write failed on ${where} (${error}): dropping log lines until writes work again\n`);
+        notify();
+      },
+      onResumed: (droppedLines, lastError) => {
+        log?.warn({ droppedLines, lastError, logFile: where }, 'log lines were dropped: log writes work again');
+        notify();
+      },
       onReopenFailed: (error) => log?.error({ logFile: where, err: error }, 'cannot reopen the log file: still writing to the old one'),
     },
   );
@@ -58,6 +75,7 @@ export function createLogger(options: LoggerOptions): Logger {
   // Whatever ends the process (an internal error included), the last lines get one synchronous try.
   process.once('exit', () => destination.flushSync());
   destinations.set(log, destination);
+  stateListeners.set(log, listeners);
   return log;
 }
 

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogDestination } from '../../src/daemon/log-destination.js';
+import { createLogger, readLogWriteState, watchLogWriteState } from '../../src/daemon/logger.js';
 import { REPO_ROOT } from '../helpers/daemon.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -84,6 +85,27 @@ describe('the log destination on a working file', () => {
     destination.write('{"still":"here"}\n');
     await flushed(destination);
     expect(readFileSync(file, 'utf8')).toBe('{"still":"here"}\n');
+  });
+});
+
+describe.skipIf(!hasDevFull)('the root logger on a full device', () => {
+  it('exposes what it dropped for status.json, and tells a watcher when it starts failing', async () => {
+    const log = createLogger({ level: 'info', file: '/dev/full' });
+    let changes = 0;
+    const unwatch = watchLogWriteState(log, () => (changes += 1));
+    log.info({ i: 1 }, 'lost');
+    log.info({ i: 2 }, 'lost');
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
+    await waitFor('the watcher told', () => changes === 1, 5_000);
+    expect(readLogWriteState(log)).toEqual({ droppedLines: 2, lastError: expect.stringMatching(/^ENOSPC: /), isFailing: true });
+    unwatch();
+  });
+
+  it('refuses a file it cannot open as a config error naming log.file and where it is set', () => {
+    writeFileSync(join(temp.path, 'a-file'), '');
+    expect(() => createLogger({ level: 'info', file: join(temp.path, 'a-file', 'x.log'), fileSetAt: '/etc/clawsup/clawsup.json5:7:11' })).toThrow(
+      expect.objectContaining({ code: 'CLAWSUP_ERR_CONFIG_INVALID', message: expect.stringMatching(/^\/etc\/clawsup\/clawsup\.json5:7:11: log\.file: cannot open .* for appending: ENOTDIR/) }),
+    );
   });
 });
 
