@@ -44,7 +44,7 @@ export const probesPart: DaemonPart = {
       slack.stop();
     }
 
-    function startSession(spawnedAtMs: number): void {
+    function startSession(gatewayPid: number, spawnedAtMs: number): void {
       stopSession();
       refreshToken();
       slack.reset();
@@ -63,7 +63,7 @@ export const probesPart: DaemonPart = {
         roundLiveness?.beat(Date.now());
         slack.refresh(isStarted);
       };
-      session = startHttpProbes({ supervisor, board, log, spawnedAtMs, getToken, onRound });
+      session = startHttpProbes({ supervisor, board, log, spawnedAtMs, gatewayPid, onRound });
     }
 
     function onStateChange(state: SupervisorState, previous: SupervisorState): void {
@@ -80,7 +80,7 @@ export const probesPart: DaemonPart = {
       if (state.gateway.pid === previous.gateway.pid) return;
       const { pid, startedAtMs } = state.gateway;
       // What a session reports is queued by the supervisor behind the change that started it.
-      if (pid !== null && startedAtMs !== null) return startSession(startedAtMs);
+      if (pid !== null && startedAtMs !== null) return startSession(pid, startedAtMs);
       stopSession();
       board.resetAll('down');
       supervisor.setDegradation('ready', []);

@@ -32,6 +32,8 @@ const PURE_MODULES = [
   'src/gateway/output-budget.ts',
   'src/gateway/output-tail.ts',
   'src/gateway/redact.ts',
+  'src/gateway/socket-owner/proc-net-tcp.ts',
+  'src/gateway/socket-owner/socket-owner.ts',
   'src/install/install-manifest.ts',
   'src/install/layout.ts',
   'src/install/openclaw-services.ts',

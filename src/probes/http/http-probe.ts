@@ -1,6 +1,8 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as requestHttps } from 'node:https';
-import type { HttpProbeResult } from '../probe-report.js';
+import type { Socket } from 'node:net';
+import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
+import type { ProbeAnswer } from './probe-verdict.js';
 import { redactSecrets } from '../../gateway/redact.js';
 
 // A health answer is a few hundred bytes: anything past this is not parsed.
@@ -11,21 +13,25 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 4 });
 
 export interface HttpProbeOptions {
   timeoutMs: number;
-  /** Sent as a bearer token (the gateway's /readyz gives full detail to it); never logged. */
-  token?: string | null;
+  /**
+   * Who serves this connection: called once it is connected and before the request is written to it (a kept-alive
+   * socket again at each reuse; the caller caches). A holder means another process: nothing is sent, the socket is
+   * dropped. No credentials ever go on these probes: the gateway gives /readyz in full to a loopback caller.
+   */
+  checkPeer?: (socket: Socket) => PortHolder | null;
 }
 
 /**
  * One GET with a hard deadline over connect, headers and body; every failure comes back as `error`, never thrown.
  * node:http rather than undici: the probes run for the daemon's whole life, and undici alone adds ~15 MB of RSS.
  */
-export function probeHttp(url: string, options: HttpProbeOptions): Promise<HttpProbeResult> {
+export function probeHttp(url: string, options: HttpProbeOptions): Promise<ProbeAnswer> {
   const startedAt = performance.now();
   const elapsedMs = (): number => Math.round(performance.now() - startedAt);
   return new Promise((resolve) => {
     let isSettled = false;
     let timer: NodeJS.Timeout | undefined;
-    const settle = (result: Omit<HttpProbeResult, 'latencyMs'>): void => {
+    const settle = (result: Omit<ProbeAnswer, 'latencyMs'>): void => {
       if (isSettled) return;
       isSettled = true;
       clearTimeout(timer);
@@ -34,10 +40,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<HttpP
     const fail = (why: string): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`) });
     let outgoing: ReturnType<typeof request>;
     try {
-      const headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
-      outgoing = url.startsWith('https:')
-        ? requestHttps(url, { method: 'GET', agent: httpsAgent, headers })
-        : request(url, { method: 'GET', agent, headers });
+      outgoing = url.startsWith('https:') ? requestHttps(url, { method: 'GET', agent: httpsAgent }) : request(url, { method: 'GET', agent });
     } catch (error) {
       return fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     }
@@ -61,7 +64,30 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<HttpP
       response.once('end', () => settle({ statusCode: response.statusCode ?? null, body: parseJson(Buffer.concat(chunks).toString('utf8')), error: null }));
       response.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
     });
-    outgoing.end();
+    const { checkPeer } = options;
+    if (checkPeer === undefined) {
+      outgoing.end();
+      return;
+    }
+    // node:http writes the request at end(): holding end() until the peer is known keeps every byte from an impostor.
+    outgoing.once('socket', (socket: Socket) => {
+      const check = (): void => {
+        if (isSettled) return;
+        let heldBy: PortHolder | null;
+        try {
+          heldBy = checkPeer(socket);
+        } catch (error) {
+          fail(`cannot tell who serves the connection: ${(error as Error).message}`);
+          outgoing.destroy();
+          return;
+        }
+        if (heldBy === null) return void outgoing.end();
+        settle({ statusCode: null, body: null, error: null, heldBy });
+        outgoing.destroy();
+      };
+      if (socket.remotePort === undefined) socket.once('connect', check);
+      else check();
+    });
   });
 }
 

@@ -1,9 +1,12 @@
+import type { Socket } from 'node:net';
 import { probeHttp } from './http-probe.js';
+import { findConnectionOwner } from '../../gateway/socket-owner/read-socket-owner.js';
+import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
 import type { Logger } from '../../daemon/logger.js';
 import type { ClawsupConfig } from '../../config/schema.js';
-import type { HttpProbeResult, ProbeReport } from '../probe-report.js';
+import type { ProbeReport } from '../probe-report.js';
 import { resolveProbeUrls } from './probe-urls.js';
-import { judgeLiveness, judgeReadiness, judgeStartup } from './probe-verdict.js';
+import { judgeLiveness, judgeReadiness, judgeStartup, type ProbeAnswer } from './probe-verdict.js';
 import { describeError } from '../../describe-error.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
 import type { ProbeBoard } from '../probe-board.js';
@@ -13,7 +16,8 @@ export interface HttpProbeDeps {
   board: ProbeBoard;
   log: Logger;
   spawnedAtMs: number;
-  getToken(): string | null;
+  /** The gateway's pid, which is its process group's id: only a listener of that group is the gateway. */
+  gatewayPid: number;
   /** Called after every round, so time-based verdicts (Slack staleness) are judged as often as liveness. */
   onRound(isStarted: boolean): void;
 }
@@ -30,6 +34,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   let isStarted = false;
   let hasGivenUp = false;
   let failures: string[] = [];
+  const checkPeer = createPeerCheck(deps.gatewayPid, log);
 
   const health = (): ClawsupConfig['health'] => supervisor.getConfig().health;
 
@@ -37,11 +42,11 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     const roundStartedAt = Date.now();
     const config = health();
     const urls = resolveProbeUrls(config);
-    const token = deps.getToken();
+    const options = { timeoutMs: config.timeoutMs, checkPeer };
     const [live, startup, ready] = await Promise.all([
-      probeHttp(urls.healthUrl, { timeoutMs: config.timeoutMs }),
-      isStarted ? null : probeHttp(urls.startupUrl, { timeoutMs: config.timeoutMs }),
-      isStarted ? probeHttp(urls.readyUrl, { timeoutMs: config.timeoutMs, token }) : null,
+      probeHttp(urls.healthUrl, options),
+      isStarted ? null : probeHttp(urls.startupUrl, options),
+      isStarted ? probeHttp(urls.readyUrl, options) : null,
     ]);
     if (isStopped) return;
     const atMs = Date.now();
@@ -53,7 +58,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     timer = setTimeout(startRound, Math.max(0, config.intervalMs - (Date.now() - roundStartedAt)));
   }
 
-  function onLiveness(result: HttpProbeResult, atMs: number, config: ClawsupConfig['health']): boolean {
+  function onLiveness(result: ProbeAnswer, atMs: number, config: ClawsupConfig['health']): boolean {
     const previous = board.get('health');
     const verdict = judgeLiveness({
       result,
@@ -75,7 +80,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     return verdict.isOk;
   }
 
-  function onStartup(result: HttpProbeResult, isLive: boolean, atMs: number, config: ClawsupConfig['health']): void {
+  function onStartup(result: ProbeAnswer, isLive: boolean, atMs: number, config: ClawsupConfig['health']): void {
     const verdict = judgeStartup({ result, isLive, atMs, spawnedAtMs, startTimeoutMs: config.startTimeoutMs });
     board.set('startup', toReport(verdict.state === 'started', verdict.state, result, atMs, verdict.state === 'started' ? 0 : board.get('startup').consecutiveFailures + 1, verdict.detail));
     if (verdict.state === 'started') {
@@ -90,7 +95,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     }
   }
 
-  function onReadiness(result: HttpProbeResult, atMs: number): void {
+  function onReadiness(result: ProbeAnswer, atMs: number): void {
     const verdict = judgeReadiness(result);
     const previous = board.get('ready');
     board.set('ready', toReport(verdict.isOk, verdict.state, result, atMs, verdict.isOk ? 0 : previous.consecutiveFailures + 1, verdict.detail));
@@ -118,6 +123,31 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   };
 }
 
-function toReport<State extends string>(ok: boolean, state: State, result: HttpProbeResult, atMs: number, consecutiveFailures: number, detail: string): ProbeReport<State> {
+/**
+ * Checks each connection once (a kept-alive one is trusted at reuse): served by the gateway's group, or by nobody
+ * this host can name (a health URL on another host, or no /proc), it is used; served by another process, it is not.
+ */
+function createPeerCheck(gatewayPid: number, log: Logger): (socket: Socket) => PortHolder | null {
+  const verified = new WeakSet<Socket>();
+  let lastHolderPid: number | null | undefined;
+  return (socket) => {
+    if (verified.has(socket)) return null;
+    const owner = findConnectionOwner(
+      { localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 },
+      gatewayPid,
+    );
+    if (owner.owner === 'other') {
+      if (owner.holder.pid !== lastHolderPid) log.warn({ holderPid: owner.holder.pid, holderCommand: owner.holder.command, endpoint: owner.holder.endpoint, gatewayPid }, 'gateway port held by another process');
+      lastHolderPid = owner.holder.pid;
+      return owner.holder;
+    }
+    if (owner.owner === 'unknown') log.debug({ why: owner.why }, 'cannot tell who serves the gateway port');
+    lastHolderPid = undefined;
+    verified.add(socket);
+    return null;
+  };
+}
+
+function toReport<State extends string>(ok: boolean, state: State, result: ProbeAnswer, atMs: number, consecutiveFailures: number, detail: string): ProbeReport<State> {
   return { ok, state, latencyMs: result.latencyMs, checkedAt: new Date(atMs).toISOString(), consecutiveFailures, detail };
 }

@@ -1,7 +1,13 @@
 import type { HttpProbeResult } from '../probe-report.js';
+import { describePortHolder, formatPortHeldReason, type PortHolder } from '../../gateway/socket-owner/socket-owner.js';
+
+/** An answer, and who gave it: `heldBy` is set when the connection was served by a process not of the gateway's group. */
+export interface ProbeAnswer extends HttpProbeResult {
+  heldBy?: PortHolder | null;
+}
 
 export interface LivenessFacts {
-  result: HttpProbeResult;
+  result: ProbeAnswer;
   atMs: number;
   spawnedAtMs: number;
   isStarted: boolean;
@@ -15,25 +21,28 @@ export interface LivenessVerdict {
   /** Failures that count toward a hang: those inside the start-up grace of a gateway not yet started do not. */
   consecutiveFailures: number;
   isHung: boolean;
-  state: 'live' | 'failing' | 'grace' | 'hung';
+  state: 'live' | 'failing' | 'grace' | 'hung' | 'port-held-by-another-process';
   detail: string;
 }
 
 /** Liveness: `failureThreshold` counted failures in a row mean the gateway is hung although its process lives. */
 export function judgeLiveness(facts: LivenessFacts): LivenessVerdict {
   const { result } = facts;
-  if (isSuccess(result)) return { isOk: true, consecutiveFailures: 0, isHung: false, state: 'live', detail: `HTTP ${result.statusCode}` };
-  const detail = describeFailure(result);
+  const heldBy = result.heldBy ?? null;
+  if (heldBy === null && isSuccess(result)) return { isOk: true, consecutiveFailures: 0, isHung: false, state: 'live', detail: `HTTP ${result.statusCode}` };
+  // Another process on the gateway's port is no answer from the gateway: it fails, and counts, as a refusal would.
+  const detail = heldBy === null ? describeFailure(result) : describePortHolder(heldBy);
   // Before /startupz says started, a gateway may not listen yet: the grace keeps a slow boot from counting as a hang.
   const isInGrace = !facts.isStarted && facts.atMs - facts.spawnedAtMs < facts.startupGraceMs;
-  if (isInGrace) return { isOk: false, consecutiveFailures: 0, isHung: false, state: 'grace', detail };
+  if (isInGrace) return { isOk: false, consecutiveFailures: 0, isHung: false, state: heldBy === null ? 'grace' : 'port-held-by-another-process', detail };
   const consecutiveFailures = facts.consecutiveFailures + 1;
   const isHung = consecutiveFailures >= facts.failureThreshold;
-  return { isOk: false, consecutiveFailures, isHung, state: isHung ? 'hung' : 'failing', detail };
+  const state = isHung ? 'hung' : heldBy === null ? 'failing' : 'port-held-by-another-process';
+  return { isOk: false, consecutiveFailures, isHung, state, detail };
 }
 
 export interface StartupFacts {
-  result: HttpProbeResult;
+  result: ProbeAnswer;
   /** Whether liveness passed in the same round: a gateway without /startupz (404) counts as started once live. */
   isLive: boolean;
   atMs: number;
@@ -49,7 +58,14 @@ export interface StartupVerdict {
 /** Startup: `starting` until /startupz says started; no start within `startTimeoutMs` is a failure. */
 export function judgeStartup(facts: StartupFacts): StartupVerdict {
   const { result } = facts;
+  const heldBy = result.heldBy ?? null;
   const status = readField(result.body, 'status');
+  if (heldBy !== null) {
+    // Whatever another process says, the gateway has not started.
+    const detail = describePortHolder(heldBy);
+    if (facts.atMs - facts.spawnedAtMs >= facts.startTimeoutMs) return { state: 'timed-out', detail: `not started within ${facts.startTimeoutMs} ms (${detail})` };
+    return { state: 'starting', detail };
+  }
   if (isSuccess(result) && (status === 'started' || status === undefined)) return { state: 'started', detail: `HTTP ${result.statusCode}` };
   if (result.statusCode === 404 && facts.isLive) return { state: 'started', detail: 'no /startupz (404): started once live' };
   const detail = result.error === null ? `HTTP ${result.statusCode}${typeof status === 'string' ? ` ${status}` : ''}` : result.error;
@@ -61,7 +77,7 @@ export function judgeStartup(facts: StartupFacts): StartupVerdict {
 
 export interface ReadinessVerdict {
   isOk: boolean;
-  state: 'ready' | 'not-ready' | 'unreachable';
+  state: 'ready' | 'not-ready' | 'unreachable' | 'port-held-by-another-process';
   reasons: string[];
   detail: string;
 }
@@ -70,7 +86,9 @@ export interface ReadinessVerdict {
 const GATEWAY_PARTS = ['gateway-draining', 'state-database', 'plugin-reload', 'startup-sidecars'];
 
 /** Readiness: failing and suppressed channels and a degraded event loop make the node degraded (never a restart). */
-export function judgeReadiness(result: HttpProbeResult): ReadinessVerdict {
+export function judgeReadiness(result: ProbeAnswer): ReadinessVerdict {
+  const heldBy = result.heldBy ?? null;
+  if (heldBy !== null) return { isOk: false, state: 'port-held-by-another-process', reasons: [formatPortHeldReason(heldBy)], detail: describePortHolder(heldBy) };
   if (result.error !== null || !isObject(result.body)) {
     return { isOk: false, state: 'unreachable', reasons: [], detail: result.error ?? `HTTP ${result.statusCode}: no JSON body` };
   }

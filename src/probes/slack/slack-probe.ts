@@ -1,4 +1,6 @@
 import { callGatewayRpc } from './gateway-rpc.js';
+import { canSeeSocketOwners } from '../../gateway/socket-owner/read-socket-owner.js';
+import { createGatewayPeerCheck } from './verify-gateway-peer.js';
 import type { Logger } from '../../daemon/logger.js';
 import { resolveProbeUrls } from '../http/probe-urls.js';
 import { applySlackLine, applySlackRpc, applySlackRpcError, createSlackObservation, type SlackObservation } from './slack-observation.js';
@@ -31,6 +33,11 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
   let lastPollAtMs = Number.NEGATIVE_INFINITY;
   let poll: AbortController | null = null;
   let generation = 0;
+  // The token goes only to a peer proven to be the gateway; where that cannot be proven (no /proc), never.
+  const canVerifyPeer = canSeeSocketOwners();
+  if (!canVerifyPeer) log.info({ platform: process.platform }, 'channels.status not polled: this platform cannot show who serves the gateway port');
+  const hasUsableToken = (): boolean => canVerifyPeer && deps.getToken() !== null;
+  const verifyPeer = createGatewayPeerCheck(() => supervisor.getState().gateway.pid);
 
   function judge(atMs: number): void {
     const config = supervisor.getConfig().slack;
@@ -38,7 +45,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
       nowMs: atMs,
       maxDisconnectsPerHour: config.maxDisconnectsPerHour,
       staleAfterMs: config.staleAfterMs,
-      hasToken: deps.getToken() !== null,
+      hasToken: hasUsableToken(),
     });
     const previous = board.get('slack');
     if (verdict.state !== previous.state) log.info({ probe: 'slack', state: verdict.state, detail: verdict.detail }, 'slack state changed');
@@ -67,6 +74,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
         timeoutMs: config.slack.rpcTimeoutMs,
         signal: poll.signal,
         clientVersion: CLAWSUP_VERSION,
+        beforeSendingToken: verifyPeer,
       });
       if (thisGeneration !== generation) return;
       observation = applySlackRpc(observation, readSlackRpcFacts(payload), Date.now());
@@ -99,7 +107,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
       const atMs = Date.now();
       const token = deps.getToken();
       // The RPC refuses connects until the gateway has started; a poll still running is not doubled.
-      const isPollDue = isGatewayStarted && token !== null && poll === null && atMs - lastPollAtMs >= supervisor.getConfig().slack.rpcIntervalMs;
+      const isPollDue = isGatewayStarted && token !== null && canVerifyPeer && poll === null && atMs - lastPollAtMs >= supervisor.getConfig().slack.rpcIntervalMs;
       if (!isPollDue) return judge(atMs);
       lastPollAtMs = atMs;
       void pollRpc(token, atMs);

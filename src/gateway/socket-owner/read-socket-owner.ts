@@ -1,0 +1,129 @@
+/**
+ * Who serves a connection, read from Linux's /proc: the socket table (/proc/net/tcp, tcp6) and the socket links of
+ * the gateway's process group (/proc/PID/fd). The gateway is spawned detached, so its pid is its group's id and
+ * its workers share it. Anywhere without /proc every answer is `unknown`.
+ */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { listProcPids, readProcStat } from '../process-identity.js';
+import { redactSecrets } from '../redact.js';
+import { parseProcNetTcp, type TcpSocketEntry } from './proc-net-tcp.js';
+import {
+  findOwnConnections,
+  findServerSideInodes,
+  judgeServerSide,
+  listListenPorts,
+  parseSocketLink,
+  type PortHolder,
+  type SocketOwner,
+  type TcpConnection,
+} from './socket-owner.js';
+
+// A command line is evidence, not a log: a few hundred characters name the program.
+const MAX_COMMAND_CHARS = 300;
+
+/** Whether this platform lets clawsupd see who serves a connection (Linux, with /proc mounted). */
+export function canSeeSocketOwners(): boolean {
+  return process.platform === 'linux' && readSocketTable() !== null;
+}
+
+/** Who serves this connection (call it once connected, before anything secret is written to it). */
+export function findConnectionOwner(connection: TcpConnection, gatewayPgid: number): SocketOwner {
+  const entries = readSocketTable();
+  if (entries === null) return { owner: 'unknown', why: 'no /proc/net/tcp on this host' };
+  const serverInodes = findServerSideInodes(entries, connection);
+  const verdict = judgeServerSide(serverInodes, readGroupSocketInodes(gatewayPgid));
+  if (verdict.owner !== 'other') return verdict;
+  return { owner: 'other', holder: findHolder(verdict.inode, `${connection.remoteAddress}:${connection.remotePort}`, entries, connection.remotePort) };
+}
+
+/**
+ * For a client whose socket this process cannot reach (the WebSocket RPC): every connection of this process to
+ * `host:port` must be served by the gateway's group; the one in use is among them.
+ */
+export function findOwnConnectionsOwner(target: { host: string; port: number }, gatewayPgid: number): SocketOwner {
+  const entries = readSocketTable();
+  if (entries === null) return { owner: 'unknown', why: 'no /proc/net/tcp on this host' };
+  const isLiteral = /^[\d.]+$|:/.test(target.host);
+  const own = findOwnConnections(entries, readProcessSocketInodes('self'), { address: isLiteral ? target.host : null, port: target.port });
+  if (own.length === 0) return { owner: 'unknown', why: `no connection of clawsupd to ${target.host}:${target.port} found` };
+  const gatewayInodes = readGroupSocketInodes(gatewayPgid);
+  for (const entry of own) {
+    const connection = { localAddress: entry.local.address, localPort: entry.local.port, remoteAddress: entry.remote.address, remotePort: entry.remote.port };
+    const verdict = judgeServerSide(findServerSideInodes(entries, connection), gatewayInodes);
+    if (verdict.owner === 'unknown') return verdict;
+    if (verdict.owner === 'other') return { owner: 'other', holder: findHolder(verdict.inode, `${target.host}:${target.port}`, entries, target.port) };
+  }
+  return { owner: 'gateway' };
+}
+
+/** The TCP ports the gateway's process group listens on; null where /proc cannot tell. */
+export function listGatewayListenPorts(gatewayPgid: number): number[] | null {
+  const entries = readSocketTable();
+  return entries === null ? null : listListenPorts(entries, readGroupSocketInodes(gatewayPgid));
+}
+
+function readSocketTable(): TcpSocketEntry[] | null {
+  if (process.platform !== 'linux') return null;
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].map((path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      // No tcp6 on a host without IPv6.
+      return null;
+    }
+  });
+  if (tables.every((text) => text === null)) return null;
+  return tables.flatMap((text) => (text === null ? [] : parseProcNetTcp(text)));
+}
+
+function readGroupSocketInodes(pgid: number): Set<number> {
+  const inodes = new Set<number>();
+  for (const pid of listProcPids()) {
+    if (readProcStat(pid)?.pgid !== pgid) continue;
+    for (const inode of readProcessSocketInodes(pid)) inodes.add(inode);
+  }
+  return inodes;
+}
+
+function readProcessSocketInodes(pid: number | 'self'): Set<number> {
+  const inodes = new Set<number>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    // Gone, or not ours to read.
+    return inodes;
+  }
+  for (const fd of fds) {
+    try {
+      const inode = parseSocketLink(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (inode !== null) inodes.add(inode);
+    } catch {
+      // Closed while we looked.
+    }
+  }
+  return inodes;
+}
+
+/** The process holding a foreign socket: its own inode, else (a queued connection) the port's listener. */
+function findHolder(inode: number, endpoint: string, entries: readonly TcpSocketEntry[], port: number): PortHolder {
+  const listenerInodes = entries.filter((entry) => entry.state === 'LISTEN' && entry.local.port === port).map((entry) => entry.inode);
+  const wanted = new Set([inode, ...listenerInodes].filter((candidate) => candidate !== 0));
+  for (const pid of listProcPids()) {
+    if (pid === process.pid) continue;
+    for (const held of readProcessSocketInodes(pid)) {
+      if (wanted.has(held)) return { endpoint, pid, command: readCommand(pid) };
+    }
+  }
+  return { endpoint, pid: null, command: null };
+}
+
+function readCommand(pid: number): string | null {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((part) => part.length > 0).join(' ');
+    const command = argv.length > 0 ? argv : readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    return command.length === 0 ? null : redactSecrets(command.slice(0, MAX_COMMAND_CHARS));
+  } catch {
+    return null;
+  }
+}
