@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import JSON5 from 'json5';
 import { ClawsupError } from '../errors.js';
 import { expandPath } from './expand-path.js';
+import { isHomeRelative, readConfigScope, systemPathsFor, type ConfigScope } from './path-defaults.js';
 import { formatConfigIssues } from './format-issues.js';
 import { formatPath, locateJson5Paths } from './json5-locations.js';
 import { configSchema, type ClawsupConfig } from './schema.js';
@@ -14,21 +15,29 @@ export interface LoadedConfig {
   locate(keyPath: readonly (string | number)[]): string;
 }
 
-/** Reads, parses and validates a config file; throws a ClawsupError whose message names file, line, column and key. */
-export function loadConfig(path: string, homeDir?: string): LoadedConfig {
+/**
+ * Reads, parses and validates a config file; throws a ClawsupError whose message names file, line, column and key.
+ * `scope` defaults to what the file's place and CLAWSUP_SCOPE say (see readConfigScope).
+ */
+export function loadConfig(path: string, homeDir?: string, scope?: ConfigScope): LoadedConfig {
   const configPath = resolve(path);
   const text = readConfigText(configPath);
   const locate = (keyPath: readonly (string | number)[]): string => {
     const where = locateJson5Paths(text).get(formatPath(keyPath));
     return where ? `${configPath}:${where.line}:${where.column}` : configPath;
   };
-  return { config: parseConfigText(text, configPath, homeDir), configPath, locate };
+  return { config: parseConfigText(text, configPath, homeDir, scope), configPath, locate };
 }
 
 // JSON5 takes these invisible separators as line breaks, or warns on stderr about them inside strings.
 const INVISIBLE_SEPARATOR = /[\u2028\u2029]/;
 
-export function parseConfigText(text: string, configPath: string, homeDir?: string): ClawsupConfig {
+export function parseConfigText(
+  text: string,
+  configPath: string,
+  homeDir?: string,
+  scope: ConfigScope = readConfigScope(configPath, process.env.CLAWSUP_SCOPE),
+): ClawsupConfig {
   const separator = INVISIBLE_SEPARATOR.exec(text);
   if (separator) {
     const before = text.slice(0, separator.index);
@@ -51,7 +60,48 @@ export function parseConfigText(text: string, configPath: string, homeDir?: stri
     const lines = formatConfigIssues(result.error.issues, configPath, locateJson5Paths(text), raw);
     throw new ClawsupError('CLAWSUP_ERR_CONFIG_INVALID', lines.join('\n'));
   }
-  return resolveConfigPaths(result.data, dirname(configPath), homeDir);
+  if (scope === 'user') return resolveConfigPaths(result.data, dirname(configPath), homeDir);
+  const homePaths = listHomePaths(raw as Record<string, unknown>);
+  if (homePaths.length > 0) {
+    const locations = locateJson5Paths(text);
+    const lines = homePaths.map(({ keyPath, value }) => {
+      const where = locations.get(formatPath(keyPath));
+      const prefix = where ? `${configPath}:${where.line}:${where.column}` : configPath;
+      return `${prefix}: ${formatPath(keyPath)}: a system config may not use ~/, found ${JSON.stringify(value)} (~ is the home of whoever reads the file: root for sudo clawctl, the service's user for clawsupd); write an absolute path`;
+    });
+    throw new ClawsupError('CLAWSUP_ERR_CONFIG_INVALID', lines.join('\n'));
+  }
+  return resolveConfigPaths(withSystemDefaults(result.data, raw as Record<string, unknown>), dirname(configPath), homeDir);
+}
+
+const PATH_KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['gateway', 'cwd'],
+  ['gateway', 'openclawConfigPath'],
+  ['control', 'socket'],
+  ['status', 'dir'],
+  ['log', 'file'],
+];
+
+function readWritten(raw: Record<string, unknown>, section: string, key: string): unknown {
+  const value = raw[section];
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function listHomePaths(raw: Record<string, unknown>): Array<{ keyPath: string[]; value: string }> {
+  return PATH_KEYS.flatMap(([section, key]) => {
+    const value = readWritten(raw, section, key);
+    return typeof value === 'string' && isHomeRelative(value) ? [{ keyPath: [section, key], value }] : [];
+  });
+}
+
+/** A system config that leaves the socket or status dir out gets the system paths, not the schema's ~/ ones. */
+function withSystemDefaults(config: ClawsupConfig, raw: Record<string, unknown>): ClawsupConfig {
+  const system = systemPathsFor(process.platform);
+  return {
+    ...config,
+    control: { ...config.control, socket: readWritten(raw, 'control', 'socket') === undefined ? system.controlSocket : config.control.socket },
+    status: { ...config.status, dir: readWritten(raw, 'status', 'dir') === undefined ? system.statusDir : config.status.dir },
+  };
 }
 
 function readConfigText(configPath: string): string {

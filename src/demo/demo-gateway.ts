@@ -14,7 +14,9 @@ const { values } = parseArgs({
   },
 });
 
-const port = Number(values.port ?? process.env.OPENCLAW_GATEWAY_PORT ?? 18789);
+// Not OpenClaw's 18789 (nor its derived ports up to 18899): the demo must never collide with a node's real gateway.
+const DEMO_PORT = 28789;
+const port = Number(values.port ?? DEMO_PORT);
 const startupMs = Number(values['startup-ms']);
 const startedAtMs = Date.now();
 let phase: 'starting' | 'started' | 'draining' = 'starting';
@@ -50,7 +52,8 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
 const server = createServer(answer);
 server.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {
-    console.error(`another gateway instance is already listening on ws://${values.host}:${port}`);
+    // Said so that clawsupd's diagnosis points at the demo, never at the program that holds the port (a real gateway?).
+    console.error(`clawsup DEMO gateway: port ${port} on ${values.host} is taken by another program; move the demo, not that program: give the demo another --port (and health.url) in packaging/config/demo.json5`);
   } else {
     console.error(`demo gateway: ${error.message}`);
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR, systemPathsFor } from '../config/path-defaults.js';
 import { posix } from './posix-path.js';
 
 export type Platform = 'linux' | 'darwin';
@@ -26,6 +27,11 @@ export interface InstallLayout {
   /** launchd only: the newsyslog rules for those logs. */
   newsyslogFile: string | null;
   manifestFile: string;
+  /** Where clawsupd keeps status.json and listens (a user install's `~/` paths, resolved for display). */
+  statusDir: string;
+  controlSocket: string;
+  /** launchd system only: the folder of both, made by install and given to the run-as user (no StateDirectory= there). */
+  stateRoot: string | null;
 }
 
 export function resolveLayout(platform: Platform, scope: Scope, home: string): InstallLayout {
@@ -42,6 +48,7 @@ export function resolveLayout(platform: Platform, scope: Scope, home: string): I
     clawsupdLink: join(libDir, 'clawsupd.js'),
     configFile: join(configDir, 'clawsup.json5'),
     manifestFile: join(libDir, 'install-manifest.json'),
+    ...resolveStatePaths(platform, scope, home),
   };
   if (platform === 'linux') {
     return {
@@ -62,4 +69,13 @@ export function resolveLayout(platform: Platform, scope: Scope, home: string): I
     // /etc/newsyslog.d is root's: a user install leaves the rules beside its links for a `sudo cp`.
     newsyslogFile: isUser ? join(libDir, 'newsyslog.conf') : '/etc/newsyslog.d/clawsup.conf',
   };
+}
+
+function resolveStatePaths(platform: Platform, scope: Scope, home: string): Pick<InstallLayout, 'statusDir' | 'controlSocket' | 'stateRoot'> {
+  if (scope === 'user') {
+    const underHome = (path: string): string => posix.join(home, path.slice(2));
+    return { statusDir: underHome(DEFAULT_STATUS_DIR), controlSocket: underHome(DEFAULT_CONTROL_SOCKET), stateRoot: null };
+  }
+  const system = systemPathsFor(platform);
+  return { statusDir: system.statusDir, controlSocket: system.controlSocket, stateRoot: platform === 'darwin' ? posix.dirname(system.statusDir) : null };
 }

@@ -7,7 +7,7 @@ import { renderConfig, renderEnvFile, renderNewsyslog, renderPlist, renderSystem
 export type InstallAction =
   | { type: 'mkdir'; path: string }
   /** `group`: the file's group, so the run-as user can read a root-owned file (-1 leaves it). */
-  | { type: 'write-file'; path: string; content: string; mode: number; group?: number }
+  | { type: 'write-file'; path: string; content: string; mode: number; group?: number; detail?: string }
   | { type: 'symlink'; path: string; target: string }
   /** `undo` is what uninstall runs to take this back. */
   | { type: 'run'; argv: string[]; undo: string[][] }
@@ -63,23 +63,32 @@ export function planInstall(facts: InstallFacts): InstallPlan {
   }
   const trust = checkSystemTrust(facts);
   if (trust.refusal !== null) return { ok: false, refusal: trust.refusal, refusals: trust.refusals };
-  const actions: InstallAction[] = [...trust.notes];
+  const actions: InstallAction[] = [...trust.notes, ...warnTempLinks(facts)];
   for (const service of facts.openclawServices) {
     const { disable, undo } = planDisableService(service, facts.uid);
     disable.forEach((argv, i) => actions.push({ type: 'run', argv, undo: i === 0 ? undo : [] }));
   }
-  const dirs = [layout.libDir, posix.dirname(layout.configFile), posix.dirname(layout.serviceFile), layout.logDir].filter((dir): dir is string => dir !== null);
+  const dirs = [layout.libDir, posix.dirname(layout.configFile), posix.dirname(layout.serviceFile), layout.logDir, layout.stateRoot].filter((dir): dir is string => dir !== null);
   for (const dir of new Set(dirs)) actions.push({ type: 'mkdir', path: dir });
-  // A LaunchDaemon's clawsupd runs as runAs and creates its log.file there: a root-owned folder fails it at every launch.
-  if (layout.platform === 'darwin' && layout.scope === 'system' && layout.logDir !== null) {
-    actions.push({ type: 'run', argv: ['chown', `${facts.runAs}:staff`, layout.logDir], undo: [] });
+  // A LaunchDaemon's clawsupd runs as runAs and creates its log.file, status dir and socket there: root-owned folders fail it.
+  if (layout.platform === 'darwin' && layout.scope === 'system') {
+    for (const dir of [layout.logDir, layout.stateRoot]) {
+      if (dir !== null) actions.push({ type: 'run', argv: ['chown', `${facts.runAs}:staff`, dir], undo: [] });
+    }
   }
   actions.push({ type: 'symlink', path: layout.nodeLink, target: facts.nodePath });
   actions.push({ type: 'symlink', path: layout.clawsupdLink, target: facts.clawsupdPath });
-  if (!facts.hasConfig) actions.push({ type: 'write-file', path: layout.configFile, content: renderConfig(facts.templates.config, layout), ...configFileAccess(facts) });
+  if (!facts.hasConfig) {
+    const access = configFileAccess(facts);
+    const detail = `${formatMode(access.mode)}${access.group === undefined ? '' : ` group ${access.group}`}; status.dir ${layout.statusDir}, control.socket ${layout.controlSocket}`;
+    actions.push({ type: 'write-file', path: layout.configFile, content: renderConfig(facts.templates.config, layout, facts.runAsHome), ...access, detail });
+  } else if (layout.scope === 'system') {
+    const check = `sudo clawctl --config ${layout.configFile} config check`;
+    actions.push({ type: 'note', text: `kept the existing ${layout.configFile}; a system config may not use ~/ (\`${check}\` names any such line)` });
+  }
   // systemd reads the EnvironmentFile as root: nobody else needs it.
   if (layout.envFile !== null && !facts.hasEnvFile) actions.push({ type: 'write-file', path: layout.envFile, content: renderEnvFile(trust.pathEnv), mode: SECRET_FILE_MODE });
-  actions.push({ type: 'write-file', path: layout.serviceFile, content: renderServiceFile(facts), mode: FILE_MODE });
+  actions.push({ type: 'write-file', path: layout.serviceFile, content: renderServiceFile(facts), mode: FILE_MODE, detail: describeService(facts) });
   if (layout.newsyslogFile !== null && layout.logDir !== null) {
     const owner = layout.scope === 'user' ? `${facts.userName}:staff` : `${facts.runAs}:staff`;
     actions.push({ type: 'write-file', path: layout.newsyslogFile, content: renderNewsyslog(facts.templates.newsyslog, layout.logDir, owner), mode: FILE_MODE });
@@ -144,6 +153,35 @@ function renderServiceFile(facts: InstallFacts): string {
   return renderSystemUnit(templates.systemUnit, { libDir: layout.libDir, configFile: layout.configFile, envFile: layout.envFile ?? '' }, facts.runAs);
 }
 
+// A link into one of these folders breaks when the checkout there is cleaned (tmpfiles, a reboot, macOS's purge).
+const TEMP_FOLDERS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/private/tmp/', '/var/folders/', '/private/var/folders/'];
+
+function warnTempLinks(facts: InstallFacts): InstallAction[] {
+  const links = [
+    { what: 'clawsupd.js', target: facts.clawsupdPath },
+    { what: 'node', target: facts.nodePath },
+  ];
+  return links.flatMap(({ what, target }) => {
+    const folder = TEMP_FOLDERS.find((prefix) => target.startsWith(prefix));
+    if (folder === undefined) return [];
+    const text = `warning: ${what} would be linked into ${target}, under the temp folder ${folder}: the service stops working when that is cleaned; install from a tarball (npm pack; npm install -g ./clawsup-VERSION.tgz) and run that clawctl install`;
+    return [{ type: 'note' as const, text }];
+  });
+}
+
+/** What the service runs as and where it keeps its state, for --dry-run and the install report. */
+function describeService(facts: InstallFacts): string {
+  const { layout } = facts;
+  const where = `status dir ${layout.statusDir}, control socket ${layout.controlSocket}`;
+  if (layout.scope === 'user') return `runs as ${facts.userName}; ${where}`;
+  if (layout.platform === 'darwin') return `UserName=${facts.runAs}; ${where}`;
+  return `User=${facts.runAs}; ${where} (StateDirectory=clawsup, RuntimeDirectory=clawsup)`;
+}
+
+function formatMode(mode: number): string {
+  return `mode 0${mode.toString(8)}`;
+}
+
 function planEnable(facts: InstallFacts): InstallAction[] {
   const { layout } = facts;
   if (layout.platform === 'darwin') {
@@ -168,7 +206,7 @@ export function describeInstallAction(action: InstallAction): string {
     case 'mkdir':
       return `create directory ${action.path}`;
     case 'write-file':
-      return `write ${action.path}`;
+      return action.detail === undefined ? `write ${action.path}` : `write ${action.path} (${action.detail})`;
     case 'symlink':
       return `link ${action.path} -> ${action.target}`;
     case 'run':

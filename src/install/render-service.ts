@@ -1,3 +1,4 @@
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from '../config/path-defaults.js';
 import type { InstallLayout } from './layout.js';
 
 /** The default paths written in units/clawsupd.service, which an install may move. */
@@ -50,11 +51,30 @@ export function renderEnvFile(pathEnv: string): string {
   return `# The environment of clawsupd and of the gateway it starts. Written by clawctl install; edit freely.\nPATH=${pathEnv}\n`;
 }
 
-/** The production config; under launchd clawsupd logs to a file newsyslog can rotate. */
-export function renderConfig(template: string, layout: InstallLayout): string {
-  if (layout.logDir === null) return template;
+/**
+ * The production config; under launchd clawsupd logs to a file newsyslog can rotate. A system config gets the system
+ * socket and status dir, and the run-as user's home in place of every other `~/` (which a system config may not use).
+ */
+export function renderConfig(template: string, layout: InstallLayout, runAsHome: string): string {
+  const scoped = layout.scope === 'system' ? replaceHomePaths(template, layout, runAsHome) : template;
+  return layout.logDir === null ? scoped : addLogFile(scoped, layout.logDir);
+}
+
+const SYSTEM_PATH_KEYS: Record<string, (layout: InstallLayout) => string> = {
+  [DEFAULT_CONTROL_SOCKET]: (layout) => layout.controlSocket,
+  [DEFAULT_STATUS_DIR]: (layout) => layout.statusDir,
+};
+
+function replaceHomePaths(template: string, layout: InstallLayout, runAsHome: string): string {
+  return template.replace(/(['"])(~\/[^'"]*)\1/g, (_quoted, _quote: string, path: string) => {
+    const systemPath = SYSTEM_PATH_KEYS[path];
+    return JSON.stringify(systemPath !== undefined ? systemPath(layout) : `${runAsHome.replace(/\/+$/, '')}/${path.slice(2)}`);
+  });
+}
+
+function addLogFile(template: string, logDir: string): string {
   const end = template.lastIndexOf('}');
-  const logLine = `  // launchd never rotates stdout: clawsupd writes here and reopens the file when newsyslog moves it.\n  log: { file: ${JSON.stringify(`${layout.logDir}/clawsupd.log`)} },\n`;
+  const logLine = `  // launchd never rotates stdout: clawsupd writes here and reopens the file when newsyslog moves it.\n  log: { file: ${JSON.stringify(`${logDir}/clawsupd.log`)} },\n`;
   return `${template.slice(0, end)}${logLine}${template.slice(end)}`;
 }
 

@@ -6,6 +6,7 @@ import type { ClawctlContext } from '../../src/cli/command.js';
 import { runInstall } from '../../src/cli/commands/install.js';
 import { runUninstall } from '../../src/cli/commands/uninstall.js';
 import type { CommandRunner } from '../../src/install/command-runner.js';
+import { parseConfigText } from '../../src/config/load-config.js';
 import { CLAWCTL, CLAWSUPD } from '../helpers/daemon.js';
 import { parsePlist } from '../helpers/plist.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -91,6 +92,27 @@ describe('clawctl install and uninstall on the Linux layout', () => {
     expect(existsSync(join(setup.root, '/etc/systemd/system/clawsupd.service'))).toBe(false);
     expect(existsSync(join(setup.root, '/usr/local/lib/clawsup'))).toBe(false);
     expect(setup.out.join('')).toContain('kept /etc/clawsup/clawsup.json5');
+  });
+
+  it('--system writes a config with system paths (no ~/, whose home would be root under sudo) that clawsupd loads as a system config', async () => {
+    const setup = setUp('/root');
+    expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
+    const text = read(setup, '/etc/clawsup/clawsup.json5');
+    expect(text).not.toMatch(/['"]~\//);
+    const config = parseConfigText(text, '/etc/clawsup/clawsup.json5', '/root');
+    expect(config.control.socket).toBe('/run/clawsup/clawsupd.sock');
+    expect(config.status.dir).toBe('/var/lib/clawsup');
+    expect(config.gateway.openclawConfigPath).toBe('/home/claw/.openclaw/openclaw.json');
+    const unit = read(setup, '/etc/systemd/system/clawsupd.service').split('\n');
+    expect(unit).toEqual(expect.arrayContaining(['StateDirectory=clawsup', 'RuntimeDirectory=clawsup', 'Environment=CLAWSUP_SCOPE=system']));
+  });
+
+  it('--system --dry-run shows User=, the status dir and the socket', async () => {
+    const setup = setUp('/root');
+    expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'claw', '--dry-run'], setup.context, setup.deps)).toBe(0);
+    const out = setup.out.join('');
+    expect(out).toContain('write /etc/systemd/system/clawsupd.service (User=claw; status dir /var/lib/clawsup, control socket /run/clawsup/clawsupd.sock');
+    expect(out).toContain('write /etc/clawsup/clawsup.json5 (mode 0640 group 1001; status.dir /var/lib/clawsup, control.socket /run/clawsup/clawsupd.sock)');
   });
 
   it('refuses beside an openclaw-gateway unit, naming it and the fix; --replace-existing disables it and uninstall restores it', async () => {

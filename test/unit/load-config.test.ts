@@ -22,13 +22,14 @@ describe('parseConfigText', () => {
   });
 
   it('expands ~/ and resolves relative paths from the config folder', () => {
+    // A user config: one in /etc/clawsup is a system config, where ~/ is refused (system-paths.test.ts).
     const config = parseConfigText(
       "{ gateway: { command: ['x'], cwd: 'work' }, status: { dir: '~/.clawsup/status' }, control: { socket: '/run/c.sock' } }",
-      FILE,
+      '/home/op/.config/clawsup/clawsup.json5',
       '/home/op',
     );
     expect(config.status.dir).toBe('/home/op/.clawsup/status');
-    expect(config.gateway.cwd).toBe('/etc/clawsup/work');
+    expect(config.gateway.cwd).toBe('/home/op/.config/clawsup/work');
     expect(config.control.socket).toBe('/run/c.sock');
   });
 
