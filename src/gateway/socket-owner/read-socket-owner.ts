@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { listProcPids, readProcStat } from '../process-identity.js';
 import { redactSecrets } from '../redact.js';
-import { parseProcNetTcp, type TcpSocketEntry } from './proc-net-tcp.js';
+import { normalizeAddress, parseProcNetTcp, type TcpSocketEntry } from './proc-net-tcp.js';
 import {
   findOwnConnections,
   findServerSideInodes,
@@ -28,9 +28,20 @@ export function canSeeSocketOwners(): boolean {
 
 /** Who serves this connection (call it once connected, before anything secret is written to it). */
 export function findConnectionOwner(connection: TcpConnection, gatewayPgid: number): SocketOwner {
-  const entries = readSocketTable();
+  if (process.platform !== 'linux') return { owner: 'unknown', why: 'no /proc/net/tcp on this host' };
+  // Each table costs the kernel a walk of its sockets: an IPv4 connection is served from tcp, or from tcp6 by a
+  // dual-stack listener (v4-mapped); an IPv6 one from tcp6 only.
+  const isIpv4 = normalizeAddress(connection.remoteAddress)?.includes('.') === true;
+  let entries: TcpSocketEntry[] | null = null;
+  let serverInodes: number[] | null = null;
+  for (const path of isIpv4 ? [TCP4_TABLE, TCP6_TABLE] : [TCP6_TABLE]) {
+    const table = readTable(path);
+    if (table === null) continue;
+    entries = table;
+    serverInodes = findServerSideInodes(table, connection);
+    if (serverInodes !== null) break;
+  }
   if (entries === null) return { owner: 'unknown', why: 'no /proc/net/tcp on this host' };
-  const serverInodes = findServerSideInodes(entries, connection);
   const verdict = judgeServerSide(serverInodes, readGroupSocketInodes(gatewayPgid));
   if (verdict.owner !== 'other') return verdict;
   return { owner: 'other', holder: findHolder(verdict.inode, `${connection.remoteAddress}:${connection.remotePort}`, entries, connection.remotePort) };
@@ -62,18 +73,23 @@ export function listGatewayListenPorts(gatewayPgid: number): number[] | null {
   return entries === null ? null : listListenPorts(entries, readGroupSocketInodes(gatewayPgid));
 }
 
+const TCP4_TABLE = '/proc/net/tcp';
+const TCP6_TABLE = '/proc/net/tcp6';
+
 function readSocketTable(): TcpSocketEntry[] | null {
   if (process.platform !== 'linux') return null;
-  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].map((path) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      // No tcp6 on a host without IPv6.
-      return null;
-    }
-  });
-  if (tables.every((text) => text === null)) return null;
-  return tables.flatMap((text) => (text === null ? [] : parseProcNetTcp(text)));
+  const tables = [readTable(TCP4_TABLE), readTable(TCP6_TABLE)];
+  if (tables.every((table) => table === null)) return null;
+  return tables.flatMap((table) => table ?? []);
+}
+
+function readTable(path: string): TcpSocketEntry[] | null {
+  try {
+    return parseProcNetTcp(readFileSync(path, 'utf8'));
+  } catch {
+    // No tcp6 on a host without IPv6; no /proc at all elsewhere.
+    return null;
+  }
 }
 
 function readGroupSocketInodes(pgid: number): Set<number> {
@@ -105,17 +121,18 @@ function readProcessSocketInodes(pid: number | 'self'): Set<number> {
   return inodes;
 }
 
+// The last holder found: while an impostor stays, each probe round finds it again without reading every fd of the host.
+let lastHolderPid: number | null = null;
+
 /** The process holding a foreign socket: its own inode, else (a queued connection) the port's listener. */
 function findHolder(inode: number, endpoint: string, entries: readonly TcpSocketEntry[], port: number): PortHolder {
   const listenerInodes = entries.filter((entry) => entry.state === 'LISTEN' && entry.local.port === port).map((entry) => entry.inode);
   const wanted = new Set([inode, ...listenerInodes].filter((candidate) => candidate !== 0));
-  for (const pid of listProcPids()) {
-    if (pid === process.pid) continue;
-    for (const held of readProcessSocketInodes(pid)) {
-      if (wanted.has(held)) return { endpoint, pid, command: readCommand(pid) };
-    }
-  }
-  return { endpoint, pid: null, command: null };
+  const holds = (pid: number): boolean => [...readProcessSocketInodes(pid)].some((held) => wanted.has(held));
+  const candidates = lastHolderPid === null ? listProcPids() : [lastHolderPid, ...listProcPids()];
+  const pid = candidates.find((candidate) => candidate !== process.pid && holds(candidate)) ?? null;
+  lastHolderPid = pid;
+  return { endpoint, pid, command: pid === null ? null : readCommand(pid) };
 }
 
 function readCommand(pid: number): string | null {
