@@ -100,7 +100,8 @@ describe.skipIf(!isLinux)('a listener on the gateway port that is not the gatewa
     killGroup(impostor.pid);
     const healthy = await daemon.waitForStatus('healthy once the gateway has its port', (s) => s.mode === 'healthy' && s.probes.health.state === 'live' && s.probes.ready.state === 'ready', 30_000);
     expect(healthy.reasons).toEqual([]);
-    expect(healthy.probes.slack.state).toBe('not-configured');
+    // With a token and no Slack lines, not-configured comes only from channels.status: the RPC passed its peer check.
+    await daemon.waitForStatus('channels.status answered by the gateway', (s) => s.probes.slack.state === 'not-configured' && s.probes.slack.detail === 'the gateway has no Slack account configured');
     expect(listGatewayListenPorts(healthy.gateway.pid)).toEqual([port]);
     expect(impostor.rawRecord()).not.toContain(TOKEN);
   });
@@ -109,13 +110,19 @@ describe.skipIf(!isLinux)('a listener on the gateway port that is not the gatewa
 describe.skipIf(!isLinux)('the RPC peer check (beforeSendingToken)', () => {
   it('sends the token to the gateway, and not to another process on the port it dials', async () => {
     const gatewayPort = await freePort();
-    const gateway = await startFixture(join(FIXTURES, 'fake-gateway.mjs'), ['--port', String(gatewayPort), '--startup-ms', '0'], /fake gateway listening/, { env: { OPENCLAW_GATEWAY_TOKEN: TOKEN } });
     const impostorPort = await freePort();
     const impostor = await startImpostor(impostorPort);
+    const gateway = await startFixture(join(FIXTURES, 'fake-gateway.mjs'), ['--port', String(gatewayPort), '--startup-ms', '0'], /fake gateway listening/, { env: { OPENCLAW_GATEWAY_TOKEN: TOKEN } });
     const check = createGatewayPeerCheck(() => gateway.pid);
 
     const toGateway = await callGatewayRpc({ url: `ws://127.0.0.1:${gatewayPort}`, token: TOKEN, method: 'channels.status', timeoutMs: 5_000, beforeSendingToken: check });
     expect(toGateway).toMatchObject({ channels: {} });
+    // No gateway to compare with: nobody can be proven to be it, so the token stays home.
+    const noGateway = callGatewayRpc({ url: `ws://127.0.0.1:${gatewayPort}`, token: TOKEN, method: 'channels.status', timeoutMs: 5_000, beforeSendingToken: createGatewayPeerCheck(() => null) });
+    await expect(noGateway).rejects.toMatchObject({ kind: 'peer', message: expect.stringContaining('no gateway is running') });
+    // Another group's pid: the real gateway is not that process, so it does not get the token either.
+    const wrongGroup = callGatewayRpc({ url: `ws://127.0.0.1:${gatewayPort}`, token: TOKEN, method: 'channels.status', timeoutMs: 5_000, beforeSendingToken: createGatewayPeerCheck(() => impostor.pid) });
+    await expect(wrongGroup).rejects.toMatchObject({ kind: 'peer', message: expect.stringContaining(`is served by pid ${gateway.pid}`) });
 
     const toImpostor = callGatewayRpc({ url: `ws://127.0.0.1:${impostorPort}`, token: TOKEN, method: 'channels.status', timeoutMs: 5_000, beforeSendingToken: check });
     const error = await toImpostor.then(() => null, (rejected: unknown) => rejected);
