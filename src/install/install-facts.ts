@@ -7,6 +7,7 @@ import type { InstallFacts, InstallTemplates } from './plan-install.js';
 import { underRoot } from './install-root.js';
 import { readPathChain } from './read-path-chain.js';
 import { scanOpenclawServices } from './scan-services.js';
+import { loadDgramSocket } from '../systemd/notify-senders.js';
 
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
 
@@ -51,6 +52,7 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
     isLingering: existsSync(underRoot(root, `/var/lib/systemd/linger/${userName}`)),
     openclawServices: scanOpenclawServices(platform, home, root),
     shouldReplaceExisting: request.shouldReplaceExisting,
+    notifyAccess: loadDgramSocket().socketClass === null ? 'all' : 'main',
   };
 }
 

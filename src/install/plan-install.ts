@@ -2,7 +2,7 @@ import { posix } from './posix-path.js';
 import type { InstallLayout } from './layout.js';
 import { judgePathTrust, type PathNode, type TrustedOwners } from './path-trust.js';
 import { describeDuplicateFix, planDisableService, type OpenclawService } from './openclaw-services.js';
-import { renderConfig, renderEnvFile, renderNewsyslog, renderPlist, renderSystemUnit } from './render-service.js';
+import { renderConfig, renderEnvFile, renderNewsyslog, renderPlist, renderSystemUnit, renderUserUnit, type NotifyAccess } from './render-service.js';
 
 export type InstallAction =
   | { type: 'mkdir'; path: string }
@@ -45,6 +45,8 @@ export interface InstallFacts {
   isLingering: boolean;
   openclawServices: readonly OpenclawService[];
   shouldReplaceExisting: boolean;
+  /** `main` when clawsupd can send sd_notify from its own process here (node-unix-socket loads); `main` if not said. */
+  notifyAccess?: NotifyAccess;
 }
 
 export type InstallRefusal = 'duplicate-gateway' | 'untrusted-path' | 'unknown-user';
@@ -149,8 +151,8 @@ function renderServiceFile(facts: InstallFacts): string {
   if (layout.platform === 'darwin') {
     return renderPlist(templates.plist, { layout, pathEnv: checkSystemTrust(facts).pathEnv, runAs: layout.scope === 'system' ? facts.runAs : null });
   }
-  if (layout.scope === 'user') return templates.userUnit;
-  return renderSystemUnit(templates.systemUnit, { libDir: layout.libDir, configFile: layout.configFile, envFile: layout.envFile ?? '' }, facts.runAs);
+  if (layout.scope === 'user') return renderUserUnit(templates.userUnit, facts.notifyAccess);
+  return renderSystemUnit(templates.systemUnit, { libDir: layout.libDir, configFile: layout.configFile, envFile: layout.envFile ?? '' }, facts.runAs, facts.notifyAccess);
 }
 
 // A link into one of these folders breaks when the checkout there is cleaned (tmpfiles, a reboot, macOS's purge).

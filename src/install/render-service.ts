@@ -14,13 +14,30 @@ export interface UnitPaths {
   envFile: string;
 }
 
-/** The system unit with its paths and User= filled in; the user unit needs nothing (it says %h). */
-export function renderSystemUnit(template: string, paths: UnitPaths, runAs: string): string {
-  return template
+/**
+ * Who may send sd_notify messages. `main` (the units' own) when clawsupd can send them from its own process
+ * (node-unix-socket has a binary for this machine); `all` otherwise, since then a `systemd-notify` child sends them.
+ */
+export type NotifyAccess = 'main' | 'all';
+
+// The NotifyAccess= line with the comment lines right above it (which say why).
+const NOTIFY_ACCESS_LINE = /(?:^#.*\n)*^NotifyAccess=.*$/m;
+const NOTIFY_ACCESS_ALL = `# No node-unix-socket binary for this machine at install: clawsupd's systemd-notify child sends, so any process in
+# the unit may send READY/WATCHDOG. Reinstall on a machine the addon supports to get NotifyAccess=main.
+NotifyAccess=all`;
+
+/** The system unit with its paths, User= and NotifyAccess= filled in. */
+export function renderSystemUnit(template: string, paths: UnitPaths, runAs: string, notifyAccess: NotifyAccess = 'main'): string {
+  return renderUserUnit(template, notifyAccess)
     .replaceAll(SYSTEM_UNIT_DEFAULTS.configFile, paths.configFile)
     .replaceAll(SYSTEM_UNIT_DEFAULTS.envFile, paths.envFile)
     .replaceAll(SYSTEM_UNIT_DEFAULTS.libDir, paths.libDir)
     .replace(/^User=.*$/m, `User=${runAs}`);
+}
+
+/** The user unit says %h for its paths: only NotifyAccess= may change. */
+export function renderUserUnit(template: string, notifyAccess: NotifyAccess = 'main'): string {
+  return notifyAccess === 'main' ? template : template.replace(NOTIFY_ACCESS_LINE, NOTIFY_ACCESS_ALL);
 }
 
 export interface PlistValues {

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { NotifyFields } from './notify-plan.js';
 import { enqueueNotify, formatNotifyArgs } from './notify-queue.js';
 import type { Logger } from '../daemon/logger.js';
+import { createDatagramSender, createProgramSender, loadDgramSocket, type NotifySender } from './notify-senders.js';
 
 /** clawsupd's one way to talk to systemd (sd_notify). Without NOTIFY_SOCKET it does nothing and never fails. */
 export interface SdNotifier {
@@ -17,16 +17,17 @@ export interface SdNotifierOptions {
   log: Logger;
   /** A send still running after this is killed, so the daemon never waits on systemd. */
   sendTimeoutMs: number;
-  /** The program and leading arguments that send one message; `systemd-notify` unless a test swaps it. */
+  /** Send through this program and leading arguments (a test's stand-in for `systemd-notify`) instead of a datagram. */
   command?: readonly string[];
 }
 
-const DEFAULT_COMMAND = ['systemd-notify'];
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
- * Node's dgram has no Unix datagram sockets, so each message is one `systemd-notify` run (unit: NotifyAccess=all).
- * systemd 252's systemd-notify waits until systemd has read the message, which also keeps it attributable to our unit.
+ * Each message goes out as one datagram from clawsupd's own process (node-unix-socket: Node's dgram has no Unix
+ * datagram sockets), so the units say NotifyAccess=main. Where that addon has no binary, or NOTIFY_SOCKET is abstract
+ * (`@...`, which it cannot address), `systemd-notify` sends instead: systemd then sees a child as the sender and
+ * drops it under NotifyAccess=main, which is said once at start with the fix.
  */
 export function createSdNotifier(options: SdNotifierOptions): SdNotifier {
   const socketPath = options.env.NOTIFY_SOCKET;
@@ -34,8 +35,7 @@ export function createSdNotifier(options: SdNotifierOptions): SdNotifier {
     return { isEnabled: false, send: () => undefined, drain: () => Promise.resolve() };
   }
   const log = options.log.child({ component: 'sd-notify' });
-  const [program = 'systemd-notify', ...leadingArgs] = options.command ?? DEFAULT_COMMAND;
-  const env = { NOTIFY_SOCKET: socketPath, PATH: options.env.PATH ?? FALLBACK_PATH };
+  const sender = chooseSender(options, socketPath, log);
   let queue: NotifyFields[] = [];
   let isInFlight = false;
   let isFailing = false;
@@ -51,23 +51,11 @@ export function createSdNotifier(options: SdNotifierOptions): SdNotifier {
     queue = rest;
     isInFlight = true;
     const args = formatNotifyArgs(batch);
-    let stderr = '';
-    const child = spawn(program, [...leadingArgs, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const killTimer = setTimeout(() => child.kill('SIGKILL'), options.sendTimeoutMs);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-500);
-    });
-    let isSettled = false;
-    const settle = (failure: string | null): void => {
-      if (isSettled) return;
-      isSettled = true;
-      clearTimeout(killTimer);
+    sender.send(args, (failure) => {
       isInFlight = false;
       reportOutcome(failure, args);
       pump();
-    };
-    child.once('error', (error) => settle(error.message));
-    child.once('exit', (code, signal) => settle(code === 0 ? null : `exit ${code ?? signal}: ${stderr.trim()}`));
+    });
   }
 
   // One line when sending starts failing and one when it recovers: a missing binary must not flood the log.
@@ -89,4 +77,16 @@ export function createSdNotifier(options: SdNotifierOptions): SdNotifier {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
+}
+
+function chooseSender(options: SdNotifierOptions, socketPath: string, log: Logger): NotifySender {
+  const programEnv = { NOTIFY_SOCKET: socketPath, PATH: options.env.PATH ?? FALLBACK_PATH };
+  if (options.command !== undefined) return createProgramSender(options.command, programEnv, options.sendTimeoutMs);
+  const { socketClass, why } = loadDgramSocket();
+  if (socketClass !== null && !socketPath.startsWith('@')) return createDatagramSender(socketClass, socketPath, options.sendTimeoutMs);
+  log.error(
+    { notifySocket: socketPath, why: why ?? 'an abstract NOTIFY_SOCKET' },
+    'cannot send sd_notify from clawsupd itself: systemd-notify sends instead, and the unit needs NotifyAccess=all for it (a drop-in)',
+  );
+  return createProgramSender(['systemd-notify'], programEnv, options.sendTimeoutMs);
 }

@@ -81,7 +81,8 @@ describe.skipIf(!support.ok)('units/clawsupd.service under systemd 252 as PID 1'
     rmSync(paths.hold);
     const active = await ns.waitFor(UNIT, (p) => p['ActiveState'] === 'active', WAIT_MS, PROPS);
     expect(active['StatusText']).toBe('healthy');
-    expect(readFileSync(paths.log, 'utf8')).toContain('told systemd clawsupd is ready');
+    // The datagram can reach systemd before the log line reaches the file: wait for the line, not for the order.
+    await waitForCount(() => (readFileSync(paths.log, 'utf8').includes('told systemd clawsupd is ready') ? 1 : 0), 1);
   }, TEST_TIMEOUT_MS);
 
   it('stays activating, StatusText starting, while a slow gateway boots; active once its startup probe passes', async () => {
@@ -136,6 +137,42 @@ describe.skipIf(!support.ok)('units/clawsupd.service under systemd 252 as PID 1'
     expect((await show())['ActiveState']).toBe('inactive');
     await waitForCount(() => [gatewayPid ?? 0, ...workers].filter((pid) => existsSync(`/proc/${pid}`)).length, 0);
     expect(findGatewayPids(marker)).toEqual([]);
+  }, TEST_TIMEOUT_MS);
+
+  it('another process in the unit cannot make it ready: NotifyAccess=main drops its READY=1', async () => {
+    const impostorMarker = join(temp.path, 'impostor-ready');
+    const port = await freePort();
+    // Nothing listens on the port: clawsupd's startup probe waits, so clawsupd itself sends no READY=1.
+    writeConfig([process.execPath, join(FIXTURES, 'notify-impostor.mjs'), impostorMarker], {
+      enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 200,
+    });
+    expect((await ns.systemctl('start', '--no-block', UNIT)).code).toBe(0);
+    await waitForCount(() => (existsSync(impostorMarker) ? 1 : 0), 1);
+    expect(readFileSync(impostorMarker, 'utf8')).toBe('0');
+    // systemd read the impostor's message and said why it dropped it: the unit is still clawsupd's to make ready.
+    await waitForCount(() => (readFileSync(paths.systemdLog, 'utf8').includes('but reception only permitted for main PID') ? 1 : 0), 1);
+    const props = await show();
+    expect(props['ActiveState']).toBe('activating');
+    expect(props['StatusText']).toBe('starting');
+    await ns.systemctl('stop', UNIT);
+    rmSync(impostorMarker);
+  }, TEST_TIMEOUT_MS);
+
+  it("another process's WATCHDOG=1 pings do not keep a stopped clawsupd alive", async () => {
+    const impostorMarker = join(temp.path, 'impostor-watchdog');
+    writeConfig([process.execPath, join(FIXTURES, 'notify-impostor.mjs'), impostorMarker]);
+    const logBefore = readFileSync(paths.systemdLog, 'utf8').length;
+    await ns.systemctl('start', UNIT);
+    const active = await ns.waitFor(UNIT, (p) => p['ActiveState'] === 'active' && p['StatusText'] === 'healthy', WAIT_MS, PROPS);
+    await waitForCount(() => (existsSync(impostorMarker) ? 1 : 0), 1);
+    expect((await ns.exec('kill', ['-STOP', active['MainPID'] ?? ''])).code).toBe(0);
+    // The impostor pings every 200 ms all along (WatchdogSec=2 in the test drop-in): only clawsupd's pings count.
+    const newLog = (): string => readFileSync(paths.systemdLog, 'utf8').slice(logBefore);
+    await waitForCount(() => (newLog().includes("clawsupd.service: Failed with result 'watchdog'") ? 1 : 0), 1);
+    expect(newLog()).toContain('clawsupd.service: Watchdog timeout');
+    await ns.waitFor(UNIT, (p) => p['ActiveState'] === 'active' && p['MainPID'] !== active['MainPID'], WAIT_MS, PROPS);
+    await ns.systemctl('stop', UNIT);
+    rmSync(impostorMarker, { force: true });
   }, TEST_TIMEOUT_MS);
 
   it('an invalid clawsupd config (exit 78) is not restarted', async () => {
