@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
-import { defaultControlPaths, readControlPaths } from '../config/read-control-paths.js';
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
+import { SYSTEM_CONFIG_FILE, systemPathsFor } from '../config/path-defaults.js';
+import { defaultControlPaths, readControlPaths, systemControlPaths } from '../config/read-control-paths.js';
+import { chooseControlSource } from './choose-control-source.js';
 import type { ClawctlContext } from './command.js';
-import { defaultConfigPath } from './default-config-path.js';
+import { userConfigPath } from './default-config-path.js';
 
 export interface ControlTarget {
   socketPath: string;
@@ -16,7 +18,10 @@ export interface ControlTarget {
 // The demo's config, as `npm start` runs it from a checkout: worth naming when clawctl runs from one.
 const DEMO_CONFIG = 'packaging/config/demo.json5';
 
-/** --socket wins for the socket; the config (given, or the default one) says where the status files are. */
+/**
+ * --socket wins for the socket; the config (given, or the default one) says where the status files are. With no
+ * config to read (none, or a system one this user may not read) the system daemon's socket is tried before the user's.
+ */
 export async function resolveControlTarget(context: ClawctlContext): Promise<ControlTarget> {
   if (context.configPath !== undefined) {
     const paths = await readControlPaths(context.configPath);
@@ -24,13 +29,49 @@ export async function resolveControlTarget(context: ClawctlContext): Promise<Con
     return { socketPath: paths.socketPath, statusDir: paths.statusDir, source: `control.socket of ${paths.configPath}`, isDefault: false };
   }
   if (context.socketPath !== undefined) return { socketPath: context.socketPath, statusDir: null, source: '--socket', isDefault: false };
-  const configPath = defaultConfigPath();
-  if (existsSync(configPath)) {
-    const paths = await readControlPaths(configPath);
+  const configPath = userConfigPath();
+  const systemSocket = systemPathsFor(process.platform).controlSocket;
+  const source = chooseControlSource({
+    envConfig: process.env.CLAWSUP_CONFIG,
+    userConfig: configPath,
+    hasUserConfig: existsSync(configPath),
+    systemConfig: SYSTEM_CONFIG_FILE,
+    canReadSystemConfig: canRead(SYSTEM_CONFIG_FILE),
+    hasSystemSocket: isSocket(systemSocket),
+  });
+  if (source.type === 'config') {
+    const paths = await readControlPaths(source.path);
     return { socketPath: paths.socketPath, statusDir: paths.statusDir, source: `control.socket of the default config ${paths.configPath}`, isDefault: true };
   }
-  const paths = defaultControlPaths(configPath);
-  return { socketPath: paths.socketPath, statusDir: paths.statusDir, source: `the built-in default (there is no config at ${configPath})`, isDefault: true };
+  if (source.type === 'system-defaults') {
+    const paths = systemControlPaths(SYSTEM_CONFIG_FILE);
+    const why = existsSync(SYSTEM_CONFIG_FILE) ? `${SYSTEM_CONFIG_FILE} is not readable by this user` : `there is no config at ${configPath} or ${SYSTEM_CONFIG_FILE}`;
+    return { socketPath: paths.socketPath, statusDir: paths.statusDir, source: `the system daemon's built-in socket (${why})`, isDefault: true };
+  }
+  const paths = defaultControlPaths(source.configPath);
+  return {
+    socketPath: paths.socketPath,
+    statusDir: paths.statusDir,
+    source: `the built-in default (no config at ${configPath}, ${existsSync(SYSTEM_CONFIG_FILE) ? `${SYSTEM_CONFIG_FILE} not readable by this user` : `none at ${SYSTEM_CONFIG_FILE}`}, no system daemon at ${systemSocket})`,
+    isDefault: true,
+  };
+}
+
+function canRead(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
 }
 
 /** Where clawctl looked, and how to point it elsewhere: the line after "no clawsupd is listening". */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTemplates } from '../../src/install/install-facts.js';
 import { renderSystemUnit } from '../../src/install/render-service.js';
-import { CLAWSUPD, FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
+import { CLAWCTL, CLAWSUPD, FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { bootSystemd, canBootSystemd, type SystemdNamespace } from '../helpers/systemd-namespace.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -66,6 +66,7 @@ describe.skipIf(!support.ok)('units/clawsupd.service under systemd 252 as PID 1'
     );
     const unit = renderSystemUnit(readTemplates().systemUnit, { libDir: lib, configFile: paths.config, envFile: paths.env }, 'root');
     ns = await bootSystemd({ unitDir, units: { [UNIT]: unit }, logFile: paths.systemdLog });
+    await hideHostVarLib(ns);
   }, 60_000);
 
   afterAll(async () => {
@@ -211,6 +212,76 @@ async function waitForCount(count: () => number, expected: number): Promise<void
   const deadlineMs = Date.now() + WAIT_MS;
   while (count() !== expected) {
     if (Date.now() > deadlineMs) throw new Error(`expected ${expected}, found ${count()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** StateDirectory= makes /var/lib/clawsup as PID 1 sees it: a tmpfs over /var/lib keeps that off the host. */
+async function hideHostVarLib(ns: SystemdNamespace): Promise<void> {
+  const mounted = await ns.exec('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', '/var/lib']);
+  if (mounted.code !== 0) throw new Error(`cannot mount a tmpfs over /var/lib in the namespace: ${mounted.stderr}`);
+}
+
+describe.skipIf(!support.ok)('a system install under systemd 252: system paths, found by clawctl without flags', () => {
+  let ns: SystemdNamespace;
+  let temp: { path: string; remove(): void };
+  const marker = `clawsup-system-paths-gateway-${process.pid}`;
+
+  beforeAll(async () => {
+    temp = makeTempDir('cs-sys-');
+    // The service runs as nobody, as `install --system --run-as gmk` would run it as gmk: it must read all of this.
+    chmodSync(temp.path, 0o755);
+    const lib = join(temp.path, 'lib');
+    const etc = join(temp.path, 'etc');
+    mkdirSync(lib, { mode: 0o755 });
+    mkdirSync(etc, { mode: 0o755 });
+    symlinkSync(process.execPath, join(lib, 'node'));
+    symlinkSync(CLAWSUPD, join(lib, 'clawsupd.js'));
+    writeFileSync(join(etc, 'clawsupd.env'), 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+    // No control.socket, no status.dir: the system unit's CLAWSUP_SCOPE=system gives /run/clawsup and /var/lib/clawsup.
+    const config = { gateway: { command: [process.execPath, join(FIXTURES, 'forever.mjs'), '--worker', marker], stopTimeoutMs: 5_000 }, health: { enabled: false } };
+    writeFileSync(join(etc, 'clawsup.json5'), JSON.stringify(config, null, 2), { mode: 0o644 });
+    const unitDir = join(temp.path, 'units');
+    mkdirSync(join(unitDir, `${UNIT}.d`), { recursive: true });
+    const log = join(temp.path, 'clawsupd.log');
+    writeFileSync(join(unitDir, `${UNIT}.d`, 'test.conf'), `[Service]\nRestartSec=1s\nStandardOutput=append:${log}\nStandardError=append:${log}\n`);
+    const unit = renderSystemUnit(readTemplates().systemUnit, { libDir: lib, configFile: join(etc, 'clawsup.json5'), envFile: join(etc, 'clawsupd.env') }, 'nobody');
+    ns = await bootSystemd({ unitDir, units: { [UNIT]: unit }, logFile: join(temp.path, 'systemd.log') });
+    await hideHostVarLib(ns);
+  }, 60_000);
+
+  afterAll(async () => {
+    await ns?.shutdown();
+    temp?.remove();
+  }, 60_000);
+
+  it("gets /var/lib/clawsup and /run/clawsup, owned by the run-as user, and root's `clawctl status` finds the daemon with no flags", async () => {
+    expect((await ns.systemctl('start', '--no-block', UNIT)).code).toBe(0);
+    const isSocket = async (): Promise<boolean> => (await ns.exec('test', ['-S', '/run/clawsup/clawsupd.sock'])).code === 0;
+    await waitForAsync(isSocket, 'the control socket at /run/clawsup/clawsupd.sock');
+    await waitForAsync(async () => (await ns.exec('test', ['-f', '/var/lib/clawsup/status.json'])).code === 0, 'status.json in /var/lib/clawsup');
+    const owners = await ns.exec('stat', ['-c', '%n %U', '/var/lib/clawsup', '/run/clawsup', '/var/lib/clawsup/status.json']);
+    expect(owners.stdout.trim().split('\n')).toEqual(['/var/lib/clawsup nobody', '/run/clawsup nobody', '/var/lib/clawsup/status.json nobody']);
+    // An empty HOME: root has no config of its own, and nothing tells clawctl where the daemon is.
+    const home = join(temp.path, 'root-home');
+    mkdirSync(home);
+    const status = await ns.exec('env', [`HOME=${home}`, process.execPath, CLAWCTL, 'status']);
+    expect(status.stdout + status.stderr).not.toContain('/root/.clawsup');
+    expect([0, 1]).toContain(status.code);
+    expect(status.stdout).toMatch(/healthy|starting/);
+    // A stop removes the runtime folder (RuntimeDirectoryPreserve=restart keeps it only across restarts).
+    expect((await ns.systemctl('restart', UNIT)).code).toBe(0);
+    await waitForAsync(isSocket, 'the control socket after a restart');
+    expect((await ns.systemctl('stop', UNIT)).code).toBe(0);
+    expect((await ns.exec('test', ['-e', '/run/clawsup'])).code).not.toBe(0);
+    expect(findGatewayPids(marker)).toEqual([]);
+  }, TEST_TIMEOUT_MS);
+});
+
+async function waitForAsync(isDone: () => Promise<boolean>, what: string): Promise<void> {
+  const deadlineMs = Date.now() + WAIT_MS;
+  while (!(await isDone())) {
+    if (Date.now() > deadlineMs) throw new Error(`${what}: not there within ${WAIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
