@@ -14,17 +14,20 @@ const DEBOUNCE_MS = 250;
 // Files whose folder does not exist yet cannot be watched by the kernel: look at them this often instead.
 const POLL_INTERVAL_MS = 5_000;
 
-/** Tells when a watched file really changed (content, replacement, appearance or removal). */
-export function createInputWatcher(onChange: (path: string) => void): InputWatcher {
+/**
+ * Tells when a watched file really changed (content, replacement, appearance or removal), and when: its mtime, or now
+ * for a removal.
+ */
+export function createInputWatcher(onChange: (path: string, changedAtMs: number) => void): InputWatcher {
   const fingerprints = new Map<string, string>();
   const watchers = new Map<string, ReturnType<typeof watch>>();
   const debounceTimers = new Map<string, NodeJS.Timeout>();
 
   const check = (path: string): void => {
     const current = fingerprintOf(path);
-    if (fingerprints.get(path) === current) return;
-    fingerprints.set(path, current);
-    onChange(path);
+    if (fingerprints.get(path) === current.key) return;
+    fingerprints.set(path, current.key);
+    onChange(path, current.mtimeMs ?? Date.now());
   };
   const checkSoon = (path: string): void => {
     clearTimeout(debounceTimers.get(path));
@@ -45,7 +48,7 @@ export function createInputWatcher(onChange: (path: string) => void): InputWatch
       const wanted = new Set(paths);
       // Paths watched already keep their fingerprint: a change seen but not yet checked must not be lost.
       for (const path of [...fingerprints.keys()]) if (!wanted.has(path)) fingerprints.delete(path);
-      for (const path of wanted) if (!fingerprints.has(path)) fingerprints.set(path, fingerprintOf(path));
+      for (const path of wanted) if (!fingerprints.has(path)) fingerprints.set(path, fingerprintOf(path).key);
       const wantedDirs = new Set([...wanted].map((path) => dirname(path)));
       for (const [dir, watcher] of watchers) {
         if (wantedDirs.has(dir)) continue;
@@ -75,11 +78,11 @@ export function createInputWatcher(onChange: (path: string) => void): InputWatch
   };
 }
 
-function fingerprintOf(path: string): string {
+function fingerprintOf(path: string): { key: string; mtimeMs: number | null } {
   try {
     const stat = statSync(path);
-    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    return { key: `${stat.ino}:${stat.size}:${stat.mtimeMs}`, mtimeMs: stat.mtimeMs };
   } catch {
-    return 'missing';
+    return { key: 'missing', mtimeMs: null };
   }
 }

@@ -30,7 +30,7 @@ export interface SupervisorDeps {
   loadConfig(configPath: string): ClawsupConfig;
   readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[];
   createStatusWriter(statusDir: string, takeSnapshot: () => unknown, onError: (error: NodeJS.ErrnoException) => void, routineIntervalMs: number): StatusWriter;
-  createInputWatcher(onChange: (path: string) => void): InputWatcher;
+  createInputWatcher(onChange: (path: string, changedAtMs: number) => void): InputWatcher;
   readOrCreateGatewayMark(statusDir: string): string;
   keepGatewayMark(statusDir: string, mark: string): void;
   recordGateway(statusDir: string, pid: number, argv: string[]): void;

@@ -287,7 +287,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     run(): Promise<number> {
-      watcher = deps.createInputWatcher((path) => dispatch({ type: 'input-touched', atMs: deps.nowMs(), path }));
+      watcher = deps.createInputWatcher((path, changedAtMs) => dispatch({ type: 'input-touched', atMs: deps.nowMs(), path, changedAtMs }));
       dispatch({ type: 'daemon-started', atMs: deps.nowMs() });
       return finished;
     },

@@ -38,8 +38,14 @@ export interface SupervisorState {
   isStarted: boolean;
   /** Why each source (a probe, the skills) finds the node degraded, in the order the sources first spoke. */
   degradations: Readonly<Record<string, readonly string[]>>;
-  /** A watched input changed while the gateway was not yet in diagnose: kept as the fix to try when diagnose begins. */
-  changedWhileFailingPath: string | null;
+  /** A watched input changed while the gateway was not yet in diagnose: the fix to try when diagnose begins, if it came after the failures began. */
+  changedWhileFailing: InputChange | null;
+}
+
+/** A watched file and when it changed (its mtime). */
+export interface InputChange {
+  path: string;
+  changedAtMs: number;
 }
 
 export interface HealthVerdict {
@@ -73,7 +79,7 @@ export type SupervisorEvent =
   | { type: 'startup-reported'; atMs: number; isStarted: boolean }
   | { type: 'degradation-reported'; atMs: number; source: string; reasons: readonly string[] }
   /** A watched file changed on disk; `inputs-changed` follows once the shell has found it valid. */
-  | { type: 'input-touched'; atMs: number; path: string }
+  | { type: 'input-touched'; atMs: number; path: string; changedAtMs: number }
   /** The diagnosis as written to diagnosis.json, with the facts the shell gathered (command, config check). */
   | { type: 'diagnosis-recorded'; atMs: number; diagnosis: Diagnosis };
 
@@ -112,6 +118,6 @@ export function createInitialState(nowMs: number): SupervisorState {
     health: null,
     isStarted: false,
     degradations: {},
-    changedWhileFailingPath: null,
+    changedWhileFailing: null,
   };
 }

@@ -3,6 +3,7 @@ import { hintFor } from './diagnosis-hints.js';
 import type { DiagnoseTrigger, Diagnosis, ExitRecord, Mode } from './modes.js';
 import { computeRestartDelayMs, pruneFailureTimes } from './restart-policy.js';
 import type {
+  InputChange,
   LogLevel,
   SupervisorEffect,
   SupervisorEvent,
@@ -58,7 +59,7 @@ export function transition(state: SupervisorState, event: SupervisorEvent, polic
     case 'degradation-reported':
       return onDegradation(state, event.source, event.reasons, event.atMs);
     case 'input-touched':
-      return onInputTouched(state, event.path);
+      return onInputTouched(state, { path: event.path, changedAtMs: event.changedAtMs });
     case 'diagnosis-recorded':
       return onDiagnosisRecorded(state, event.diagnosis);
   }
@@ -133,7 +134,7 @@ function onGatewayEnded(state: SupervisorState, policy: SupervisorPolicy, facts:
     stopEvidence: [],
     health: null,
     // A gateway that ran stably since the change has had its chance with it.
-    changedWhileFailingPath: uptimeMs >= policy.stableAfterMs ? null : state.changedWhileFailingPath,
+    changedWhileFailing: uptimeMs >= policy.stableAfterMs ? null : state.changedWhileFailing,
   };
   const exitLog = log(
     exitRecord.class === 'clean' || exitRecord.class === 'requested' ? 'info' : 'warn',
@@ -221,8 +222,10 @@ function enterDiagnose(state: SupervisorState, exit: ExitRecord, atMs: number, t
     failuresInWindow: state.failureTimesMs.length,
     lastExit: exit,
   };
-  const pendingFix = state.changedWhileFailingPath;
-  const next = withMode({ ...state, diagnosis, isFreshAttempt: false, changedWhileFailingPath: null }, 'diagnose', atMs, [exit.reason]);
+  const pending = state.changedWhileFailing;
+  // Only a change made after the failures began is a fix: the edit that broke a healthy gateway is not.
+  const pendingFix = pending !== null && pending.changedAtMs > firstFailureOfStreakMs(state) ? pending.path : null;
+  const next = withMode({ ...state, diagnosis, isFreshAttempt: false, changedWhileFailing: null }, 'diagnose', atMs, [exit.reason]);
   const effects: SupervisorEffect[] = [
     { type: 'clear-timer', timer: 'backoff' },
     { type: 'write-diagnosis', diagnosis },
@@ -233,10 +236,20 @@ function enterDiagnose(state: SupervisorState, exit: ExitRecord, atMs: number, t
   return { state: next, effects };
 }
 
-function onInputTouched(state: SupervisorState, path: string): Transition {
-  if (state.mode === 'diagnose') return { state, effects: [{ type: 'validate-input', path }] };
-  if (state.changedWhileFailingPath === path) return unchanged(state);
-  return unchanged({ ...state, changedWhileFailingPath: path });
+function onInputTouched(state: SupervisorState, change: InputChange): Transition {
+  if (state.mode === 'diagnose') {
+    // A change from before the failures began (seen late by the watcher) is the edit that broke it, not a fix.
+    if (change.changedAtMs <= firstFailureOfStreakMs(state)) return unchanged(state);
+    return { state, effects: [{ type: 'validate-input', path: change.path }] };
+  }
+  return unchanged({ ...state, changedWhileFailing: change });
+}
+
+/** When the current run of failures began (failures since the last stable run, within the window). */
+function firstFailureOfStreakMs(state: SupervisorState): number {
+  const { failureTimesMs, consecutiveFailures } = state;
+  if (failureTimesMs.length === 0) return Number.POSITIVE_INFINITY;
+  return failureTimesMs[Math.max(0, failureTimesMs.length - consecutiveFailures)] ?? Number.POSITIVE_INFINITY;
 }
 
 function onDiagnosisRecorded(state: SupervisorState, recorded: Diagnosis): Transition {

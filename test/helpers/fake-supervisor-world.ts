@@ -24,7 +24,7 @@ export function createFakeWorld(configInput: Record<string, unknown> = {}) {
   const writtenDiagnoses: unknown[] = [];
   const statusWrites: unknown[] = [];
   const logs: Array<Record<string, unknown>> = [];
-  let onInputChange: (path: string) => void = () => undefined;
+  let onInputChange: (path: string, changedAtMs: number) => void = () => undefined;
   let takeSnapshot: () => unknown = () => null;
   const config = parseConfig(configInput);
   const world = {
@@ -50,7 +50,8 @@ export function createFakeWorld(configInput: Record<string, unknown> = {}) {
       nowMs = until;
     },
     pendingTimers: () => timers.filter((t) => !t.isCleared).length,
-    touchInput: (path: string) => onInputChange(path),
+    /** The watcher saw `path` change; its mtime is now unless given. */
+    touchInput: (path: string, changedAtMs = nowMs) => onInputChange(path, changedAtMs),
     lastSpawn(): FakeSpawn {
       const spawn = spawns.at(-1);
       if (spawn === undefined) throw new Error('no gateway was spawned');

@@ -57,6 +57,7 @@ describe('the supervisor shell: a fix made while the last attempts still fail', 
     const { world, supervisor } = start();
     world.gatewayUp();
     world.gatewayExits(1);
+    world.advance(10);
     world.configOnDisk = parseConfig({ gateway: { command: ['openclaw-fixed', 'gateway'] } });
     world.touchInput(CONFIG_PATH);
     const spawnsBefore = world.spawns.length;
@@ -83,13 +84,32 @@ describe('the supervisor shell: a fix made while the last attempts still fail', 
     expect(world.spawns.length).toBe(spawns + 1);
   });
 
+  it('does not spend the fresh attempt on the edit that broke a healthy gateway, even when the watcher sees it late', () => {
+    const { world, supervisor } = start();
+    world.gatewayUp();
+    world.advance(120_000);
+    const editedAtMs = world.now();
+    world.configOnDisk = parseConfig({ gateway: { command: ['opencalw', 'gateway'] } });
+    supervisor.reloadConfig();
+    world.advance(300);
+    supervisor.dispatch({ type: 'restart-requested', atMs: world.now() });
+    world.gatewayExits(null, 'SIGTERM');
+    world.lastSpawn().callbacks.onSpawnFailed('ENOENT', 'opencalw: command not found on PATH');
+    expect(supervisor.getState().mode).toBe('diagnose');
+    const spawns = world.spawns.length;
+    world.advance(2);
+    world.touchInput(CONFIG_PATH, editedAtMs);
+    expect(supervisor.getState().mode).toBe('diagnose');
+    expect(world.spawns.length).toBe(spawns);
+  });
+
   it('forgets a change once a gateway has run stably since it', () => {
     const { world, supervisor } = start();
     world.touchInput('/home/op/.openclaw/openclaw.json');
     world.gatewayUp();
     world.advance(120_000);
     world.gatewayExits(1);
-    expect(supervisor.getState().changedWhileFailingPath).toBeNull();
+    expect(supervisor.getState().changedWhileFailing).toBeNull();
   });
 });
 

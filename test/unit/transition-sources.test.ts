@@ -47,7 +47,7 @@ describe('transition: health from its sources', () => {
 });
 
 describe('transition: a watched input that changed', () => {
-  const touched = (path: string, atMs = 5): SupervisorEvent => ({ type: 'input-touched', atMs, path });
+  const touched = (path: string, atMs = 5, changedAtMs = atMs): SupervisorEvent => ({ type: 'input-touched', atMs, path, changedAtMs });
   const intoDiagnose = [crash(10), { type: 'timer-fired', atMs: 1_010, timer: 'backoff', seq: 1 }, { type: 'gateway-spawned', atMs: 1_011, pid: 8 }, crash(1_020),
     { type: 'timer-fired', atMs: 3_020, timer: 'backoff', seq: 2 }, { type: 'gateway-spawned', atMs: 3_021, pid: 9 }, crash(3_030)] as SupervisorEvent[];
 
@@ -56,21 +56,39 @@ describe('transition: a watched input that changed', () => {
     expect(effects).toEqual([{ type: 'validate-input', path: '/etc/clawsup.json5' }]);
   });
 
-  it('before diagnose, is kept and validated the moment diagnose begins', () => {
-    const { state, effects } = run([...up, touched('/etc/clawsup.json5'), ...intoDiagnose]);
+  it('made while the attempts still fail, is kept and validated the moment diagnose begins', () => {
+    const [firstCrash, ...rest] = intoDiagnose;
+    const { state, effects } = run([...up, firstCrash!, touched('/etc/clawsup.json5', 500), ...rest]);
     expect(state.mode).toBe('diagnose');
     expect(effects).toContainEqual({ type: 'validate-input', path: '/etc/clawsup.json5' });
-    expect(state.changedWhileFailingPath).toBeNull();
+    expect(state.changedWhileFailing).toBeNull();
+  });
+
+  it('made while the gateway was healthy, before its failures began, is the breaking edit, not a fix', () => {
+    const { state, effects } = run([...up, touched('/etc/clawsup.json5', 5), ...intoDiagnose]);
+    expect(state.mode).toBe('diagnose');
+    expect(effects).not.toContainEqual(expect.objectContaining({ type: 'validate-input' }));
+  });
+
+  it('in diagnose mode, seen late but made before the failures began, is ignored', () => {
+    const { state, effects } = run([...up, ...intoDiagnose, touched('/etc/clawsup.json5', 3_032, 8)]);
+    expect(state.mode).toBe('diagnose');
+    expect(effects).toEqual([]);
+  });
+
+  it('in diagnose mode, seen late but made after the first failure, is validated', () => {
+    const { effects } = run([...up, ...intoDiagnose, touched('/etc/clawsup.json5', 3_032, 1_500)]);
+    expect(effects).toEqual([{ type: 'validate-input', path: '/etc/clawsup.json5' }]);
   });
 
   it('is forgotten once a gateway ran stably after it', () => {
     const { state } = run([...up, touched('/etc/clawsup.json5'), crash(120_000)]);
-    expect(state.changedWhileFailingPath).toBeNull();
+    expect(state.changedWhileFailing).toBeNull();
   });
 
   it('is kept over a crash that came sooner', () => {
     const { state } = run([...up, touched('/etc/clawsup.json5'), crash(500)]);
-    expect(state.changedWhileFailingPath).toBe('/etc/clawsup.json5');
+    expect(state.changedWhileFailing).toEqual({ path: '/etc/clawsup.json5', changedAtMs: 5 });
   });
 });
 
