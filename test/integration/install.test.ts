@@ -196,6 +196,18 @@ describe('clawctl install and uninstall on the macOS layout', () => {
     expect(existsSync(join(setup.root, '/etc/newsyslog.d/clawsup.conf'))).toBe(true);
   });
 
+  it('--system gives the LaunchDaemon a state folder of its own (launchd has no StateDirectory=) and a config without ~/', async () => {
+    const setup = setUp('/Users/ada');
+    expect(await runInstall(['--system', '--platform', 'darwin', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
+    expect(existsSync(join(setup.root, '/Library/Application Support/clawsup'))).toBe(true);
+    expect(setup.ran).toContainEqual(['chown', 'claw:staff', '/Library/Application Support/clawsup']);
+    const text = read(setup, '/etc/clawsup/clawsup.json5');
+    expect(text).not.toMatch(/['"]~\//);
+    expect(text).toContain('control: { socket: "/Library/Application Support/clawsup/run/clawsupd.sock" }');
+    expect(text).toContain('status: { dir: "/Library/Application Support/clawsup/status" }');
+    expect(text).toContain('"/home/claw/.openclaw/openclaw.json"');
+  });
+
   it.each([
     ['/Users/ada/Library/LaunchAgents', 'ai.openclaw.gateway.plist'],
     ['/Library/LaunchDaemons', 'ai.openclaw.work.plist'],
