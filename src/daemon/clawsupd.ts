@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { refuseIfSocketAnswers } from '../control/control-socket-path.js';
-import { keepGatewayFiles, reapOrphanGateway } from '../gateway/gateway-record.js';
+import { reapOrphanGateway } from '../gateway/gateway-record.js';
 import { acquireInstanceLock, type InstanceLock, type LockState } from './instance-lock.js';
 import { findLockReadError } from './lock-read-error.js';
 import { createLogger, reopenLogFile, type Logger } from './logger.js';
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     };
     const lockCheck = setInterval(
       // The status dir's other records come back with the lock, so a clawsupd started after this one dies finds the gateway.
-      createLockCheck(lock, log, onLockTaken, () => keepGatewayFiles(config.status.dir, reaped.mark, supervisor.getStatus().gateway)),
+      createLockCheck(lock, log, onLockTaken, () => supervisor.keepStatusDirFiles()),
       LOCK_CHECK_INTERVAL_MS,
     );
     lockCheck.unref();

@@ -1,6 +1,7 @@
 import type { DaemonPart } from './daemon-part.js';
 import { controlPart } from '../control/control-part.js';
 import { logRotationPart } from './log-rotation-part.js';
+import { logStatePart } from './log-state-part.js';
 import { probesPart } from '../probes/probes-part.js';
 import { skillsPart } from '../skills/skills-part.js';
 import { systemdNotifyPart } from '../systemd/systemd-notify-part.js';
@@ -13,4 +14,5 @@ export const DAEMON_PARTS: readonly DaemonPart[] = [
   skillsPart,
   probesPart,
   logRotationPart,
+  logStatePart,
 ];

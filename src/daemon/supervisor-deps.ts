@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import type { ClawsupConfig } from '../config/schema.js';
 import { spawnGateway, type GatewayCallbacks, type GatewaySpawnOptions } from '../gateway/gateway-process.js';
-import { forgetGateway, recordGateway } from '../gateway/gateway-record.js';
+import { forgetGateway, keepGatewayFiles, recordGateway, type GatewayRecord } from '../gateway/gateway-record.js';
 import { readOpenclawSecrets } from '../gateway/openclaw-token.js';
 import { keepGatewayMark, readOrCreateGatewayMark } from '../gateway/marked-processes.js';
 import { resolveCommand, type ResolvedCommand } from '../gateway/resolve-command.js';
 import { writeJsonAtomic } from '../status/atomic-file.js';
+import type { EvidenceFileOptions } from '../status/evidence-files.js';
 import { DIAGNOSIS_FILE, STATUS_FILE } from '../status/status-files.js';
 import { createStatusWriter, type StatusWriter } from '../status/status-writer.js';
 import { createInputWatcher, type InputWatcher } from './input-watcher.js';
@@ -29,13 +30,21 @@ export interface SupervisorDeps {
   /** Throws a located ClawsupError for an invalid file. */
   loadConfig(configPath: string): ClawsupConfig;
   readOpenclawSecrets(config: ClawsupConfig, env: NodeJS.ProcessEnv): string[];
-  createStatusWriter(statusDir: string, takeSnapshot: () => unknown, onError: (error: NodeJS.ErrnoException) => void, routineIntervalMs: number): StatusWriter;
+  createStatusWriter(
+    statusDir: string,
+    takeSnapshot: () => unknown,
+    onError: (error: NodeJS.ErrnoException) => void,
+    routineIntervalMs: number,
+    fileOptions: EvidenceFileOptions,
+  ): StatusWriter;
   createInputWatcher(onChange: (path: string, changedAtMs: number) => void): InputWatcher;
   readOrCreateGatewayMark(statusDir: string): string;
   keepGatewayMark(statusDir: string, mark: string): void;
-  recordGateway(statusDir: string, pid: number, argv: string[]): void;
+  recordGateway(statusDir: string, pid: number, argv: string[]): GatewayRecord | null;
   forgetGateway(statusDir: string): void;
-  writeDiagnosis(statusDir: string, diagnosis: unknown): void;
+  /** Puts the mark and the gateway record back where the status dir was removed under the daemon. */
+  keepGatewayFiles(statusDir: string, mark: string, record: GatewayRecord | null): void;
+  writeDiagnosis(statusDir: string, diagnosis: unknown, fileOptions: EvidenceFileOptions): void;
 }
 
 export const REAL_SUPERVISOR_DEPS: SupervisorDeps = {
@@ -48,12 +57,13 @@ export const REAL_SUPERVISOR_DEPS: SupervisorDeps = {
   resolveCommand,
   loadConfig: (configPath) => loadConfig(configPath).config,
   readOpenclawSecrets,
-  createStatusWriter: (statusDir, takeSnapshot, onError, routineIntervalMs) =>
-    createStatusWriter(join(statusDir, STATUS_FILE), takeSnapshot, onError, routineIntervalMs),
+  createStatusWriter: (statusDir, takeSnapshot, onError, routineIntervalMs, fileOptions) =>
+    createStatusWriter(join(statusDir, STATUS_FILE), takeSnapshot, onError, routineIntervalMs, fileOptions),
   createInputWatcher,
   readOrCreateGatewayMark,
   keepGatewayMark,
   recordGateway,
   forgetGateway,
-  writeDiagnosis: (statusDir, diagnosis) => writeJsonAtomic(join(statusDir, DIAGNOSIS_FILE), diagnosis),
+  keepGatewayFiles,
+  writeDiagnosis: (statusDir, diagnosis, fileOptions) => writeJsonAtomic(join(statusDir, DIAGNOSIS_FILE), diagnosis, fileOptions),
 };

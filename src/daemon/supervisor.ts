@@ -4,10 +4,12 @@ import type { ClawsupConfig } from '../config/schema.js';
 import { describeError } from '../describe-error.js';
 import { buildGatewayEnv } from '../gateway/gateway-env.js';
 import { collectKnownSecrets } from '../gateway/known-secrets.js';
+import type { GatewayRecord } from '../gateway/gateway-record.js';
 import { GATEWAY_MARKER_VARIABLE } from '../gateway/marked-processes.js';
 import { createOutputCapture, type OutputCapture } from '../gateway/output-capture.js';
 import { findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
 import type { StatusSectionName, StatusSections, StatusSnapshot } from '../status/status-schema.js';
+import { evidenceFileOptions } from '../status/evidence-files.js';
 import { buildStatusSnapshot, type DaemonFacts } from '../status/status-snapshot.js';
 import type { StatusWriter } from '../status/status-writer.js';
 import type { Diagnosis } from '../supervisor/modes.js';
@@ -57,6 +59,8 @@ export interface Supervisor {
    * output budget (a flood) only lines containing `mustContain` are passed on, found by a cheap byte search.
    */
   onGatewayLine(listener: GatewayLineListener, mustContain?: string): void;
+  /** Writes the gateway mark and the running gateway's record again if they are gone (the status dir was removed). */
+  keepStatusDirFiles(): void;
 }
 
 export type GatewayLineListener = (line: string, stream: 'stdout' | 'stderr', atMs: number) => void;
@@ -73,6 +77,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const daemon: DaemonFacts = { pid: deps.pid, version: CLAWSUP_VERSION, startedAt: new Date(deps.nowMs()).toISOString(), host: deps.hostname() };
   let state = createInitialState(deps.nowMs());
   let gateway: GatewayHandle | null = null;
+  let gatewayRecord: GatewayRecord | null = null;
+  // status.json and diagnosis.json carry evidence: 0640, to control.group when set.
+  const evidenceFiles = evidenceFileOptions(config);
   let output: OutputCapture = createCapture();
   let earlierOutput: string[] = [];
   const gatewayMark = deps.readOrCreateGatewayMark(config.status.dir);
@@ -92,6 +99,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     getStatus,
     (error) => log.error({ err: describeError(error), statusDir: config.status.dir }, 'cannot write status.json'),
     config.status.routineWriteIntervalMs,
+    evidenceFiles,
   );
   let watcher: InputWatcher | null = null;
   let knownSecrets = collectSecrets();
@@ -198,7 +206,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       { command, cwd: gatewayCwd(), env },
       {
         onSpawned: (pid, resolvedPath) => {
-          safely(() => deps.recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets)), 'cannot record the gateway pid');
+          safely(() => {
+            gatewayRecord = deps.recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets));
+          }, 'cannot record the gateway pid');
           dispatch({ type: 'gateway-spawned', atMs: deps.nowMs(), pid });
         },
         onSpawnFailed: (errorCode, message) => {
@@ -208,6 +218,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         onOutput: (stream, chunk) => output.push(stream, chunk),
         onExit: (code, signal) => {
           gateway = null;
+          gatewayRecord = null;
           safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
           output.finish();
           dispatch({ type: 'gateway-exited', atMs: deps.nowMs(), code, signal, outputTail: [...output.getTailLines()] });
@@ -245,7 +256,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       command: { argv: redactArgv(config.gateway.command, knownSecrets), resolvedPath: resolved.path, exists: resolved.ok },
       configCheck: { ok, errors },
     };
-    safely(() => deps.writeDiagnosis(config.status.dir, recorded), 'cannot write diagnosis.json');
+    safely(() => deps.writeDiagnosis(config.status.dir, recorded, evidenceFiles), 'cannot write diagnosis.json');
     dispatch({ type: 'diagnosis-recorded', atMs: deps.nowMs(), diagnosis: recorded });
   }
 
@@ -315,6 +326,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onGatewayLine(listener, mustContain) {
       lineListeners.push(listener);
       if (mustContain !== undefined) watchedTexts.push(mustContain);
+    },
+    keepStatusDirFiles() {
+      deps.keepGatewayFiles(config.status.dir, gatewayMark, gatewayRecord);
     },
   };
 }

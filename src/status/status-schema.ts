@@ -91,12 +91,15 @@ export const statusSectionSchemas = {
   recovery: recoverySchema,
   /** Every configured skill and every skill with a file, once the skills part has looked. */
   skills: z.record(z.string(), skillViewSchema),
+  /** The daemon's own log: lines dropped because the log file could not be written (a full disk), and why. */
+  log: z.object({ droppedLines: z.number().int().nonnegative(), lastError: z.string().nullable(), isFailing: z.boolean() }),
 } as const;
 
 export const statusSchema = coreStatusSchema.extend({
   probes: statusSectionSchemas.probes.optional(),
   recovery: statusSectionSchemas.recovery.optional(),
   skills: statusSectionSchemas.skills.optional(),
+  log: statusSectionSchemas.log.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;

@@ -112,7 +112,8 @@ export function createFakeWorld(configInput: Record<string, unknown> = {}) {
     },
     readOrCreateGatewayMark: () => 'mark',
     keepGatewayMark: () => undefined,
-    recordGateway: () => undefined,
+    recordGateway: () => null,
+    keepGatewayFiles: () => undefined,
     forgetGateway: () => undefined,
     writeDiagnosis: (_dir, diagnosis) => void writtenDiagnoses.push(diagnosis),
   };

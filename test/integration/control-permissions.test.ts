@@ -50,6 +50,10 @@ describe.skipIf(!isRoot)('control socket permissions (as root, with uid 65534 as
       expect(statSync(socket)).toMatchObject({ gid: NOBODY });
       expect(statSync(socket).mode & 0o777).toBe(0o660);
       expect(statSync(join(temp.path, 'run')).mode & 0o777).toBe(0o750);
+      // status.json carries evidence: the daemon's user and the control group, nobody else.
+      const statusFile = statSync(join(daemon.statusDir, 'status.json'));
+      expect(statusFile.gid).toBe(NOBODY);
+      expect(statusFile.mode & 0o777).toBe(0o640);
 
       const member = await runClawctl(['--socket', socket, 'status', '--json'], { asUid: NOBODY });
       expect(member.code).toBe(0);

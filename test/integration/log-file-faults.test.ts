@@ -142,7 +142,7 @@ describe.skipIf(!isRoot)('log.file on a full disk (root: a 64 KiB tmpfs)', () =>
     await waitFor('the write failure reported on stderr', () => /log write failed/.test(daemon.stderr()), 10_000);
     const status = await runClawctl(['--socket', daemon.socketPath, 'status', '--json'], { timeoutMs: 5_000 });
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ mode: 'healthy' });
+    expect(JSON.parse(status.stdout)).toMatchObject({ mode: 'healthy', log: { isFailing: true, lastError: expect.stringContaining('ENOSPC') } });
     expect(daemon.stderr().match(/log write failed/g)).toHaveLength(1);
     expect(daemon.stderr()).toContain('ENOSPC');
     // Space back: the next line that can be written says how many were lost.
@@ -150,6 +150,11 @@ describe.skipIf(!isRoot)('log.file on a full disk (root: a 64 KiB tmpfs)', () =>
     const resumed = await waitFor('the gap recorded in the log', () => readLog(logFile).records.find((r) => r.msg === 'log lines were dropped: log writes work again'), 10_000);
     expect(resumed).toMatchObject({ level: 'warn', lastError: expect.stringContaining('ENOSPC') });
     expect(resumed.droppedLines).toBeGreaterThan(0);
+    const afterwards = await waitFor('status.json says the log works again', () => {
+      const log = daemon.status()?.log;
+      return log?.isFailing === false && log.droppedLines > 0 ? log : undefined;
+    }, 10_000);
+    expect(afterwards.lastError).toContain('ENOSPC');
     // At most the one line the disk filled up in is cut; every line after it starts afresh.
     expect(readLog(logFile).tornLines.length).toBeLessThanOrEqual(1);
     daemon.child.kill('SIGTERM');

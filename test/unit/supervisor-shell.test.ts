@@ -155,6 +155,24 @@ describe('the supervisor shell: health from its sources', () => {
   });
 });
 
+describe('the supervisor shell: status dir files', () => {
+  it('writes the running gateway\'s own record back, with its command, when the status dir was removed', () => {
+    const { world, deps } = createFakeWorld();
+    const kept: unknown[] = [];
+    const record = { pid: 4242, startTime: 77, startedAt: '2026-12-01T00:00:00.000Z', command: ['/usr/bin/openclaw', 'gateway'] };
+    const supervisor = createSupervisor({
+      config: world.config, configPath: CONFIG_PATH, log: world.log, env: {},
+      deps: { ...deps, recordGateway: () => record, keepGatewayFiles: (_dir, mark, gateway) => void kept.push([mark, gateway]) },
+    });
+    void supervisor.run();
+    world.gatewayUp();
+    supervisor.keepStatusDirFiles();
+    world.gatewayExits(1);
+    supervisor.keepStatusDirFiles();
+    expect(kept).toEqual([['mark', record], ['mark', null]]);
+  });
+});
+
 describe('the supervisor shell: status.json', () => {
   it('writes a diagnosis with the resolved command and the config check, in the file and in status', () => {
     const { world, supervisor } = start();
