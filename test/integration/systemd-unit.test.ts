@@ -269,6 +269,9 @@ describe.skipIf(!support.ok)('a system install under systemd 252: system paths, 
     expect(status.stdout + status.stderr).not.toContain('/root/.clawsup');
     expect([0, 1]).toContain(status.code);
     expect(status.stdout).toMatch(/healthy|starting/);
+    // Not root either: the service's own user, with no config it could read, reaches the same socket.
+    const asUser = await ns.exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${home}`, process.execPath, CLAWCTL, 'status']);
+    expect([0, 1], asUser.stderr).toContain(asUser.code);
     // A stop removes the runtime folder (RuntimeDirectoryPreserve=restart keeps it only across restarts).
     expect((await ns.systemctl('restart', UNIT)).code).toBe(0);
     await waitForAsync(isSocket, 'the control socket after a restart');
