@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { redactSecrets, SECRET_NAME } from '../gateway/redact.js';
 import { formatPath, type SourceLocation } from './json5-locations.js';
 
 /** One line per schema problem: file:line:col: key.path: what was expected, what was found. */
@@ -18,7 +19,7 @@ export function formatConfigIssues(
       });
     }
     const where = locations.get(formatPath(path)) ?? nearestLocation(path, locations);
-    const found = describeValue(valueAt(rawConfig, path));
+    const found = describeValue(valueAt(rawConfig, path), path.some((key) => typeof key === 'string' && SECRET_NAME.test(key)));
     const label = path.length > 0 ? formatPath(path) : '(top level)';
     return [`${prefix(filePath, where)}${label}: ${describeExpectation(issue)}, found ${found}`];
   });
@@ -51,8 +52,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function describeValue(value: unknown): string {
+/** What was found, never a secret: config errors reach the log and the terminal. */
+function describeValue(value: unknown, isUnderSecretKey: boolean): string {
   if (value === undefined) return 'nothing (the key is missing)';
-  const text = JSON.stringify(value) ?? String(value);
+  if (isUnderSecretKey) return `a ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value} (not shown: the key names a secret)`;
+  const text = redactSecrets(JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

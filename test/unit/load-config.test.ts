@@ -62,6 +62,16 @@ describe('parseConfigText', () => {
     expect(config.restart).toMatchObject({ initialDelayMs: 0, maxDelayMs: 100 });
   });
 
+  it.each([
+    { what: 'a token of the wrong type', config: { gateway: { command: ['openclaw'], env: { OPENCLAW_GATEWAY_TOKEN: 98765432101234 } } }, secret: '98765432101234' },
+    { what: 'a password in a refused health URL', config: { gateway: { command: ['openclaw'] }, health: { url: 'ftp://admin:hunter2secret@127.0.0.1:18789/healthz' } }, secret: 'hunter2secret' },
+  ])('never echoes a secret in its error: $what', ({ config, secret }) => {
+    const error = errorOf(JSON.stringify(config));
+    expect(error.code).toBe('CLAWSUP_ERR_CONFIG_INVALID');
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toContain(`${FILE}:1:`);
+  });
+
   it('lists every problem, one per line', () => {
     const error = errorOf("{ gateway: { command: 'x', bogus: 1 }, restart: { multiplier: 'a' } }");
     expect(error.message.split('\n')).toHaveLength(3);
