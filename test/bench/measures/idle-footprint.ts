@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { buildBenchEnv } from '../lib/bench-env.js';
 import { BENCH_FIXTURES, startContender, type ContenderName } from '../lib/contenders.js';
 import { freePort } from '../../helpers/free-port.js';
 import type { Measure } from '../lib/measure.js';
@@ -9,7 +11,8 @@ import { hasProbes, probeEverySecond } from './probe-config.js';
 const SAMPLE_EVERY_MS = 1_000;
 const CPU_WINDOW_MS = 10_000;
 const SETTLE_MS = 3_000;
-const TARGET_RSS_MIB = 50;
+// clawsupd over a bare Node that loads node:http, node:net and node:fs from a CommonJS entry (the floor, same run).
+const TARGET_OVER_FLOOR_MIB = 8;
 const TARGET_GROWTH_MIB = 2;
 const TARGET_CPU_PERCENT = 0.1;
 
@@ -27,10 +30,17 @@ export const idleFootprint: Measure = {
         argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)],
         ...(isProbing ? { health: probeEverySecond(url) } : {}),
       });
+      // The floor idles beside the daemon, sampled over the same window, so load and Node version are the same.
+      const floor = spawn(process.execPath, [join(BENCH_FIXTURES, 'memory-floor.cjs')], { env: buildBenchEnv(), stdio: 'ignore' });
       try {
         await sleepMs(SETTLE_MS);
-        const { rssMiB, cpuPercent } = await sampleDaemon(running.daemonPid, durationMs);
+        const [{ rssMiB, cpuPercent }, floorSample] = await Promise.all([
+          sampleDaemon(running.daemonPid, durationMs),
+          sampleDaemon(floor.pid ?? -1, durationMs),
+        ]);
         const rss = summarize(rssMiB);
+        const floorRss = summarize(floorSample.rssMiB);
+        const overFloorMiB = rss.median - floorRss.median;
         const growthMiB = (rssMiB.at(-1) ?? 0) - (rssMiB[0] ?? 0);
         const isClawsup = name === 'clawsup';
         const probesNote = isClawsup ? (isProbing ? 'probes every 1 s' : 'no probes in this build') : 'no probes (it has none)';
@@ -39,8 +49,20 @@ export const idleFootprint: Measure = {
           contender: name,
           unit: 'MiB',
           summary: rss,
-          note: `${probesNote}; ${(durationMs / 60_000).toFixed(1)} min, first ${rssMiB[0]?.toFixed(1)} → last ${rssMiB.at(-1)?.toFixed(1)} MiB (${growthMiB >= 0 ? '+' : ''}${growthMiB.toFixed(1)})`,
-          ...(isClawsup ? { target: `< ${TARGET_RSS_MIB} MiB, growth < ${TARGET_GROWTH_MIB} MiB`, isMet: rss.p99 < TARGET_RSS_MIB && growthMiB < TARGET_GROWTH_MIB } : {}),
+          note: `${probesNote}; ${(durationMs / 60_000).toFixed(1)} min, first ${rssMiB[0]?.toFixed(1)} → last ${rssMiB.at(-1)?.toFixed(1)} MiB (${growthMiB >= 0 ? '+' : ''}${growthMiB.toFixed(1)}); floor ${floorRss.median.toFixed(1)} MiB, ${overFloorMiB >= 0 ? '+' : ''}${overFloorMiB.toFixed(1)} over it`,
+          ...(isClawsup
+            ? {
+                target: `≤ floor + ${TARGET_OVER_FLOOR_MIB} MiB (${(floorRss.median + TARGET_OVER_FLOOR_MIB).toFixed(1)}), growth < ${TARGET_GROWTH_MIB} MiB`,
+                isMet: overFloorMiB <= TARGET_OVER_FLOOR_MIB && growthMiB < TARGET_GROWTH_MIB,
+              }
+            : {}),
+        });
+        report({
+          measure: 'daemon resident memory, idle',
+          contender: `floor (bare Node ${process.version}: http, net, fs; CJS)`,
+          unit: 'MiB',
+          summary: floorRss,
+          note: 'sampled beside the daemon, over the same window',
         });
         const cpu = summarize(cpuPercent);
         report({
@@ -52,6 +74,7 @@ export const idleFootprint: Measure = {
           ...(isClawsup ? { target: `< ${TARGET_CPU_PERCENT} %`, isMet: cpu.median < TARGET_CPU_PERCENT } : {}),
         });
       } finally {
+        floor.kill('SIGKILL');
         await running.stop();
       }
     }

@@ -7,7 +7,7 @@ import { pollFor } from '../lib/proc-stats.js';
 import { summarize } from '../lib/stats.js';
 
 const CHILD_UPTIME_MS = 30;
-const TARGET_SLACK_MS = 3;
+const TARGET_SLACK_MS = 2;
 const RUNS: Record<ContenderName, number> = { 'bare-spawn': 100, clawsup: 100, pm2: 100, supervisord: 12 };
 
 /**
