@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { checkConfigFile } from '../config/check-config-file.js';
 import type { ClawsupConfig } from '../config/schema.js';
 import { describeError } from '../describe-error.js';
+import { keepLastLines } from '../gateway/earlier-output.js';
 import { buildGatewayEnv } from '../gateway/gateway-env.js';
 import { collectKnownSecrets } from '../gateway/known-secrets.js';
 import type { GatewayRecord } from '../gateway/gateway-record.js';
@@ -197,7 +198,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function startGateway(): void {
-    earlierOutput = [...earlierOutput, ...output.getTailLines(), ...describeLastExit()].slice(-config.gateway.outputTailLines);
+    const { outputTailLines, outputTailBytes } = config.gateway;
+    earlierOutput = keepLastLines([...earlierOutput, ...output.getTailLines(), ...describeLastExit()], outputTailLines, outputTailBytes);
     output = createCapture();
     safely(() => deps.keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
     const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: gatewayMark };

@@ -28,6 +28,7 @@ const PURE_MODULES = [
   'src/doctor/doctor-facts.ts',
   'src/doctor/run-checks.ts',
   'src/doctor/version-range.ts',
+  'src/gateway/earlier-output.ts',
   'src/gateway/gateway-env.ts',
   'src/gateway/output-budget.ts',
   'src/gateway/output-tail.ts',

@@ -219,6 +219,21 @@ describe('the supervisor shell: status.json', () => {
     expect(lines[1]).toMatch(/^\[clawsup\] gateway exited \(code 1, transient: crash\)/);
   });
 
+  it('keeps earlier gateways\' output within gateway.outputTailBytes, not only its line count', () => {
+    const { world, supervisor } = start({ gateway: { command: ['openclaw', 'gateway'], outputTailBytes: 4_096, outputTailLines: 200 } });
+    // Each gateway runs its 20 s and asks to be restarted (exit 0), leaving one long line behind.
+    for (let gateway = 0; gateway < 20; gateway += 1) {
+      world.gatewayUp();
+      world.advance(20_000);
+      world.gatewayExits(0, null, [`${gateway}:${'x'.repeat(1_000)}`]);
+    }
+    expect(world.spawns).toHaveLength(21);
+    world.gatewayUp();
+    const kept = supervisor.getOutputLines(1_000);
+    expect(kept.join('').length).toBeLessThanOrEqual(4_096);
+    expect(kept.some((line) => line.startsWith('19:'))).toBe(true);
+  });
+
   it('exits with the code the core decides once the status is flushed', async () => {
     const { world, supervisor, exited } = start();
     world.gatewayUp();
