@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createControlServer } from './control-server.js';
+import { createSubscriptionHub } from './subscriptions.js';
+import { watchStatusWrites, type StatusWriteWatch } from './status-write-watch.js';
+import { removeSkillRecord } from '../skills/skill-removal.js';
 import { claimSocketPath, inodeOf, listenOnSocket, releaseSocketPath } from './control-socket-path.js';
 import { resolveGroupId } from './group-id.js';
 import { writeSkillRecord } from '../skills/skill-files.js';
@@ -10,7 +13,7 @@ import { handleRequest, type ControlDeps } from './handle-request.js';
 import { parseRequestLine } from './parse-request.js';
 import { DIAGNOSIS_FILE } from '../status/status-files.js';
 
-const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start']);
+const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-forget']);
 
 /** The control socket: clawctl's way in. Owner-only unless `control.group` is set. */
 export const controlPart: DaemonPart = {
@@ -21,6 +24,24 @@ export const controlPart: DaemonPart = {
     const statusDir = config.status.dir;
     const groupId = group === undefined ? null : resolveGroupId(group);
     await claimSocketPath(socketPath, groupId);
+
+    const statusListeners: Array<() => void> = [];
+    const notifyStatus = (): void => {
+      for (const listener of statusListeners) listener();
+    };
+    let statusWatch: StatusWriteWatch | null = null;
+    supervisor.onStateChange(notifyStatus);
+    const hub = createSubscriptionHub({
+      getStatus: supervisor.getStatus,
+      getOutputLines: supervisor.getOutputLines,
+      onStatusChange: (listener) => statusListeners.push(listener),
+      onGatewayLine: (listener) => supervisor.onGatewayLine(listener),
+      // A part's section (probes, skills) changes status.json without a state change: its write is the signal.
+      onStatusInterest: (isWanted) => {
+        statusWatch?.close();
+        statusWatch = isWanted ? watchStatusWrites(statusDir, notifyStatus, controlLog) : null;
+      },
+    });
 
     const deps: ControlDeps = {
       getStatus: supervisor.getStatus,
@@ -37,6 +58,9 @@ export const controlPart: DaemonPart = {
       },
       checkConfig: () => checkConfigFile(configPath),
       writeSkillRecord: (record) => writeSkillRecord(statusDir, record),
+      forgetSkill: (name) => removeSkillRecord(statusDir, name),
+      isConfiguredSkill: (name) => Object.hasOwn(supervisor.getConfig().skills, name),
+      subscribe: (request) => hub.open(request),
     };
     const control = createControlServer({
       maxClients,
@@ -57,6 +81,7 @@ export const controlPart: DaemonPart = {
     controlLog.info({ socketPath, group: group ?? null, maxClients }, 'control socket listening');
     return {
       async detach() {
+        statusWatch?.close();
         await control.close();
         releaseSocketPath(socketPath, inode);
       },

@@ -1,13 +1,33 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { buildError, encodeLine, MAX_REQUEST_BYTES, type ControlReply } from './protocol.js';
+import { buildError, encodeLine, MAX_REQUEST_BYTES, MAX_SUBSCRIBER_UNREAD_BYTES, type ControlReply } from './protocol.js';
 import type { Logger } from '../daemon/logger.js';
+
+/**
+ * A request that turns its connection into a subscription: the first reply, then pushes until the client closes.
+ * The connection takes no more requests (what the client sends after is ignored) and no request timeout cuts it.
+ */
+export interface ControlStream {
+  reply: ControlReply;
+  /** Starts pushing lines through `push`; returns what stops it (called once, when the connection ends). */
+  open(push: (message: unknown) => void): () => void;
+  /** The last line to a subscriber dropped for leaving too much unread. */
+  tooSlow: ControlReply;
+}
+
+export type ControlAnswer = ControlReply | ControlStream;
 
 export interface ControlServerOptions {
   maxClients: number;
   requestTimeoutMs: number;
-  /** Turns one request line into its reply; must not throw (a throw is answered `internal`). */
-  answer(line: string): Promise<ControlReply>;
+  /** Turns one request line into its reply or a stream; must not throw (a throw is answered `internal`). */
+  answer(line: string): Promise<ControlAnswer>;
   log: Logger;
+  /** A subscriber is dropped once this much waits for it; MAX_SUBSCRIBER_UNREAD_BYTES unless a test says otherwise. */
+  maxSubscriberUnreadBytes?: number;
+}
+
+function isControlStream(answer: ControlAnswer): answer is ControlStream {
+  return typeof (answer as ControlStream).open === 'function';
 }
 
 export interface ControlServer {
@@ -22,6 +42,8 @@ const NEWLINE = 0x0a;
 const MAX_UNREAD_REPLY_BYTES = 4 * 1024 * 1024;
 // A refused or finished client that does not hang up is cut off after this.
 const LINGER_MS = 1_000;
+// A subscriber dropped for being slow gets this long to read what was queued for it, the final error line included.
+const DROPPED_LINGER_MS = 10_000;
 
 /** The control socket's connections: framing, limits and timeouts. What a request means is `answer`'s business. */
 export function createControlServer(options: ControlServerOptions): ControlServer {
@@ -52,8 +74,10 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
   let isBusy = false;
   let isClosing = false;
   let hasEnded = false;
+  let stopStream: (() => void) | null = null;
   const lines: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  const maxUnreadBytes = options.maxSubscriberUnreadBytes ?? MAX_SUBSCRIBER_UNREAD_BYTES;
 
   const armTimer = (): void => {
     clearTimeout(timer);
@@ -76,9 +100,16 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
     socket.write(encodeLine(reply));
   };
 
+  const endStream = (): void => {
+    const stop = stopStream;
+    stopStream = null;
+    stop?.();
+  };
+
   const closeWith = (reply: ControlReply | null): void => {
     if (isClosing) return;
     isClosing = true;
+    endStream();
     clearTimeout(timer);
     lines.length = 0;
     pending = Buffer.alloc(0);
@@ -93,7 +124,9 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
     while (lines.length > 0 && !isClosing) {
       const line = lines.shift() ?? '';
       clearTimeout(timer);
-      send(await answerSafely(line, options));
+      const answer = await answerSafely(line, options);
+      if (isControlStream(answer)) return startStream(answer);
+      send(answer);
     }
     isBusy = false;
     if (isClosing || socket.destroyed) return;
@@ -105,8 +138,34 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
     socket.resume();
   };
 
+  // From here on the connection is the subscription's: the client's further bytes are read (to see it hang up) and dropped.
+  const startStream = (stream: ControlStream): void => {
+    lines.length = 0;
+    pending = Buffer.alloc(0);
+    if (socket.destroyed || isClosing) return;
+    send(stream.reply);
+    if (!stream.reply.ok) return closeWith(null);
+    const push = (message: unknown): void => {
+      if (isClosing || socket.destroyed || stopStream === null) return;
+      if (socket.writableLength > maxUnreadBytes) {
+        options.log.warn({ unreadBytes: socket.writableLength }, 'subscriber too slow: dropped');
+        endStream();
+        isClosing = true;
+        // What is queued, the final line last, still reaches a client that reads again in time; nothing more is queued.
+        socket.end(encodeLine(stream.tooSlow));
+        endSoon(socket, DROPPED_LINGER_MS);
+        return;
+      }
+      socket.write(encodeLine(message));
+    };
+    stopStream = () => undefined;
+    stopStream = stream.open(push);
+    if (hasEnded) closeWith(null);
+    else socket.resume();
+  };
+
   socket.on('data', (chunk: Buffer) => {
-    if (isClosing) return;
+    if (isClosing || stopStream !== null) return;
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     let newline = pending.indexOf(NEWLINE);
     while (newline !== -1) {
@@ -124,6 +183,7 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
   });
   socket.on('end', () => {
     hasEnded = true;
+    if (stopStream !== null) return closeWith(null);
     void drain();
   });
   socket.on('error', () => {
@@ -132,13 +192,14 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
   });
   socket.on('close', () => {
     isClosing = true;
+    endStream();
     clearTimeout(timer);
     lines.length = 0;
   });
   armTimer();
 }
 
-async function answerSafely(line: string, options: ControlServerOptions): Promise<ControlReply> {
+async function answerSafely(line: string, options: ControlServerOptions): Promise<ControlAnswer> {
   try {
     return await options.answer(line);
   } catch (error) {
@@ -153,9 +214,9 @@ function refuse(socket: Socket, reply: ControlReply): void {
   endSoon(socket);
 }
 
-function endSoon(socket: Socket): void {
+function endSoon(socket: Socket, lingerMs = LINGER_MS): void {
   socket.end();
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  const timer = setTimeout(() => socket.destroy(), lingerMs);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
 }

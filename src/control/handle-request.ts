@@ -1,8 +1,10 @@
 import type { SupervisorEvent, SupervisorState } from '../supervisor/supervisor-state.js';
 import type { SkillRecord } from '../skills/skill-record.js';
 import type { StatusSnapshot } from '../status/status-schema.js';
+import type { ControlAnswer } from './control-server.js';
 import type { ControlRequest } from './parse-request.js';
-import { buildError, buildResult, type ControlReply } from './protocol.js';
+import { buildError, buildResult } from './protocol.js';
+import type { SubscribeRequest } from './subscriptions.js';
 
 /** What the methods need from the daemon; the socket adapter and the tests supply it. */
 export interface ControlDeps {
@@ -15,10 +17,15 @@ export interface ControlDeps {
   readLastDiagnosis(): Promise<unknown>;
   checkConfig(): { ok: boolean; configPath: string; errors: string[] };
   writeSkillRecord(record: SkillRecord): void;
+  /** Removes the skill's file; says whether there was one. */
+  forgetSkill(name: string): { wasRecorded: boolean };
+  /** Whether the config names this skill (it stays listed, as never run, once forgotten). */
+  isConfiguredSkill(name: string): boolean;
+  subscribe(request: SubscribeRequest): ControlAnswer;
 }
 
 /** Carries out one checked request and builds its reply; never throws for anything a client sends. */
-export async function handleRequest(request: ControlRequest, deps: ControlDeps): Promise<ControlReply> {
+export async function handleRequest(request: ControlRequest, deps: ControlDeps): Promise<ControlAnswer> {
   const { id } = request;
   const state = deps.getState();
   switch (request.method) {
@@ -40,6 +47,18 @@ export async function handleRequest(request: ControlRequest, deps: ControlDeps):
       } catch (error) {
         return buildError(id, 'skill-write-failed', (error as Error).message);
       }
+    case 'skill-forget': {
+      const { name } = request.params;
+      try {
+        const { wasRecorded } = deps.forgetSkill(name);
+        return buildResult(id, { name, wasRecorded, isConfigured: deps.isConfiguredSkill(name) });
+      } catch (error) {
+        return buildError(id, 'skill-write-failed', (error as Error).message);
+      }
+    }
+    case 'subscribe':
+      if (state.intent === 'shutdown') return buildError(id, 'shutting-down', 'clawsupd is shutting down');
+      return deps.subscribe({ id, topics: request.params.topics, n: request.params.n });
     case 'restart':
     case 'stop':
       if (state.intent === 'shutdown') return buildError(id, 'shutting-down', 'clawsupd is shutting down');

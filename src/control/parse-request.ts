@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { skillNamePattern } from '../config/schema.js';
 import { skillRecordSchema } from '../skills/skill-record.js';
-import { buildError, isControlMethod, PROTOCOL_VERSION, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
+import { buildError, isControlMethod, PROTOCOL_VERSION, SUBSCRIBE_TOPICS, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
 
 const noParams = z.strictObject({}).optional();
 
@@ -15,6 +16,12 @@ export const PARAM_SCHEMAS = {
   'config-check': noParams,
   logs: z.strictObject({ n: z.number().int().min(1).max(10_000).default(50) }).prefault({}),
   'skill-report': z.strictObject({ record: skillRecordSchema }),
+  'skill-forget': z.strictObject({ name: z.string().regex(skillNamePattern, 'a skill name is 1-64 characters of a-z 0-9 . _ - starting with a letter or digit') }),
+  // `n`: how many of the latest gateway lines the first reply carries for the logs topic.
+  subscribe: z.strictObject({
+    topics: z.array(z.enum(SUBSCRIBE_TOPICS)).min(1).max(8).transform((topics) => [...new Set(topics)]),
+    n: z.number().int().min(0).max(10_000).default(50),
+  }),
 } satisfies Record<ControlMethod, z.ZodType>;
 
 export type ParamsOf<M extends ControlMethod> = z.output<(typeof PARAM_SCHEMAS)[M]>;

@@ -3,8 +3,14 @@ export const PROTOCOL_VERSION = 1;
 /** A request line longer than this is refused and the connection closed. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
-export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report'] as const;
+export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe'] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
+
+/** What `subscribe` can follow; 'events' is to come. */
+export const SUBSCRIBE_TOPICS = ['status', 'logs'] as const;
+export type SubscribeTopic = (typeof SUBSCRIBE_TOPICS)[number];
+/** A subscriber that leaves this much unread is dropped (with a `subscriber-too-slow` line): it never holds the daemon up. */
+export const MAX_SUBSCRIBER_UNREAD_BYTES = 1024 * 1024;
 
 /** Every error code a reply may carry, with what it means (the README lists the same). */
 export const CONTROL_ERROR_CODES = {
@@ -20,7 +26,8 @@ export const CONTROL_ERROR_CODES = {
   'not-in-diagnose': 'resume asked while the gateway is not in diagnose mode',
   'not-held': 'start asked while the gateway is not held by stop',
   'shutting-down': 'clawsupd is stopping and takes no more orders',
-  'skill-write-failed': 'the skill status file could not be written',
+  'skill-write-failed': 'the skill status file could not be written or removed',
+  'subscriber-too-slow': 'a subscriber left over 1 MiB of pushes unread; this last line says so and the connection is closed',
   internal: 'a bug in clawsupd; the daemon goes on',
 } as const;
 export type ControlErrorCode = keyof typeof CONTROL_ERROR_CODES;
@@ -42,6 +49,18 @@ export function buildResult(id: RequestId, result: unknown): ControlReply {
 
 export function buildError(id: RequestId, code: ControlErrorCode, message: string): ControlReply {
   return { v: PROTOCOL_VERSION, id, ok: false, error: { code, message } };
+}
+
+/** One pushed change on a subscription: `id` is the subscribe request's. */
+export interface ControlPush {
+  v: typeof PROTOCOL_VERSION;
+  id: RequestId;
+  topic: SubscribeTopic;
+  value: unknown;
+}
+
+export function buildPush(id: RequestId, topic: SubscribeTopic, value: unknown): ControlPush {
+  return { v: PROTOCOL_VERSION, id, topic, value };
 }
 
 export function encodeLine(value: unknown): string {

@@ -16,6 +16,9 @@ function makeDeps(state: Partial<SupervisorState>, overrides: Partial<ControlDep
     readLastDiagnosis: async () => ({ reason: 'crash' }),
     checkConfig: () => ({ ok: true, configPath: '/c.json5', errors: [] }),
     writeSkillRecord: () => undefined,
+    forgetSkill: () => ({ wasRecorded: true }),
+    isConfiguredSkill: () => false,
+    subscribe: () => ({ v: 1, id: null, ok: false, error: { code: 'internal', message: 'no subscriptions here' } }),
     ...overrides,
   };
   return { deps, events };
