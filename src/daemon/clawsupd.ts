@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load-config.js';
 import { createLivenessBoard } from './liveness-board.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError, ERROR_CATALOGUE, isClawsupError } from '../errors.js';
-import type { Detach } from './daemon-part.js';
+import type { ConfigReloadListener, Detach } from './daemon-part.js';
 import { DAEMON_PARTS } from './daemon-parts.js';
 import { createSupervisor } from './supervisor.js';
 import { CLAWSUP_VERSION } from '../version.js';
@@ -72,15 +72,24 @@ async function main(argv: string[]): Promise<number> {
     lockCheck.unref();
     const detaches: Detach[] = [];
     const liveness = createLivenessBoard();
+    const reloadListeners: ConfigReloadListener[] = [];
+    const onConfigReloaded = (listener: ConfigReloadListener): void => void reloadListeners.push(listener);
     try {
       for (const part of DAEMON_PARTS) {
-        detaches.push(await part.attach({ supervisor, config, configPath, log, env: process.env, liveness }));
+        detaches.push(await part.attach({ supervisor, config, configPath, log, env: process.env, liveness, onConfigReloaded }));
       }
       process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
       onHangup = () => {
         reopenLogFile(log);
-        supervisor.reloadConfig();
+        if (!supervisor.reloadConfig().ok) return;
+        for (const listener of reloadListeners) {
+          try {
+            listener(supervisor.getConfig());
+          } catch (error) {
+            log.error({ err: describeError(error) }, 'a part failed to apply the reloaded config');
+          }
+        }
       };
       log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
       const exitCode = await supervisor.run();

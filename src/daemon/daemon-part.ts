@@ -12,7 +12,11 @@ export interface DaemonContext {
   env: NodeJS.ProcessEnv;
   /** A component with a loop of its own registers here and beats; the systemd watchdog stops pinging when one goes silent. */
   liveness: LivenessBoard;
+  /** After each reload that was applied (SIGHUP), with the new config: a part that keeps state from it looks again at once. */
+  onConfigReloaded(listener: ConfigReloadListener): void;
 }
+
+export type ConfigReloadListener = (config: ClawsupConfig) => void;
 
 /** A part of the daemon beside the core loop (probes, control socket, systemd notify): attached before the gateway starts. */
 export interface DaemonPart {

@@ -18,7 +18,7 @@ const STALE_MARGIN_MS = 5;
 /** Watches status.dir/skills, shows every skill in status.json, and degrades the node for a stale or failing one. */
 export const skillsPart: DaemonPart = {
   name: 'skills',
-  attach({ supervisor, config, log }) {
+  attach({ supervisor, config, log, onConfigReloaded }) {
     const skillsLog = log.child({ component: 'skills' });
     const statusDir = config.status.dir;
     const skillsDir = skillsDirOf(statusDir);
@@ -27,6 +27,7 @@ export const skillsPart: DaemonPart = {
     let lastReasons = '';
     let checkTimer: NodeJS.Timeout | undefined;
     let debounceTimer: NodeJS.Timeout | undefined;
+    let isDetached = false;
 
     const evaluate = (): void => {
       const nowMs = Date.now();
@@ -60,8 +61,13 @@ export const skillsPart: DaemonPart = {
       skillsLog.warn({ err: describeError(error), skillsDir }, 'cannot watch the skills folder: rescanning on a timer');
     }
     evaluate();
+    // A skill added, removed or given another maxAgeMs is judged at once, not at the next rescan.
+    onConfigReloaded(() => {
+      if (!isDetached) evaluate();
+    });
     return {
       detach() {
+        isDetached = true;
         clearTimeout(checkTimer);
         clearTimeout(debounceTimer);
         watcher?.close();

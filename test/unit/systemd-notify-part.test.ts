@@ -25,7 +25,7 @@ function attach(env: NodeJS.ProcessEnv): Harness {
   const supervisor = { getState: () => state, onStateChange: (listener: (typeof listeners)[number]) => listeners.push(listener) } as unknown as Supervisor;
   const sent: Array<Record<string, string>> = [];
   const liveness = createLivenessBoard();
-  const context: DaemonContext = { supervisor, config: configSchema.parse({ gateway: { command: ['x'] } }), configPath: '/x', log, env, liveness };
+  const context: DaemonContext = { supervisor, config: configSchema.parse({ gateway: { command: ['x'] } }), configPath: '/x', log, env, liveness, onConfigReloaded: () => undefined };
   const detach = attachSystemdNotify(context, {
     createNotifier: () => ({ isEnabled: true, send: (fields) => sent.push(fields), drain: () => Promise.resolve() }),
     nowMs: () => Date.now(),
