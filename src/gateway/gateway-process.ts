@@ -8,6 +8,8 @@ export interface GatewaySpawnOptions {
   command: readonly string[];
   cwd: string;
   env: Record<string, string>;
+  /** The bound on waiting for the pipes after an exit with a code (OUTPUT_DRAIN_MS when absent). */
+  outputDrainMs?: number;
 }
 
 export interface GatewayCallbacks {
@@ -18,7 +20,7 @@ export interface GatewayCallbacks {
   onExit(code: number | null, signal: string | null): void;
 }
 
-// After 'exit', the pipes may still hold the last lines the gateway wrote: wait this long for them at most.
+// After an exit with a code, the pipes may still hold the last lines the gateway wrote: wait this long for them at most.
 const OUTPUT_DRAIN_MS = 100;
 
 /** Starts the gateway in its own process group; its output is read continuously so the gateway never blocks on us. */
@@ -51,7 +53,11 @@ export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCal
     hasEnded = true;
     // Workers the gateway started share its group: none may outlive it and hold its port or lock.
     if (pid !== null) signalProcessGroup(pid, 'SIGKILL');
-    waitForOutputDrain(child, () => callbacks.onExit(code, signal));
+    // Killed by a signal: its class does not hang on what it printed, so the replacement does not wait for pipes
+    // that a helper outside the group may hold; lines still arriving go on through onOutput.
+    if (signal !== null) return callbacks.onExit(code, signal);
+    // An exit with a code is classified by its last stderr lines (MODULE_NOT_FOUND): wait for them, within a bound.
+    waitForOutputDrain(child, options.outputDrainMs ?? OUTPUT_DRAIN_MS, () => callbacks.onExit(code, signal));
   });
   if (pid !== null) queueMicrotask(() => callbacks.onSpawned(pid, resolved.path));
   return {
@@ -62,7 +68,7 @@ export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCal
   };
 }
 
-function waitForOutputDrain(child: ChildProcess, done: () => void): void {
+function waitForOutputDrain(child: ChildProcess, drainMs: number, done: () => void): void {
   // A stream that has already closed will not say so again: wait only for those still open.
   const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.closed);
   if (streams.length === 0) return done();
@@ -75,7 +81,7 @@ function waitForOutputDrain(child: ChildProcess, done: () => void): void {
     done();
   };
   // A grandchild holding the pipes open must not delay the restart.
-  const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
+  const timer = setTimeout(finish, drainMs);
   for (const stream of streams) {
     stream?.once('close', () => {
       pending -= 1;

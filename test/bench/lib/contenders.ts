@@ -9,7 +9,8 @@ import { isPidAlive, pollFor, sleepMs } from './proc-stats.js';
 import { runCommand } from './run-command.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const CLAWSUPD = join(REPO_ROOT, 'dist/daemon/clawsupd.js');
+// CLAWSUP_BENCH_CLAWSUPD runs another build (a copy of an earlier dist/) against this one, interleaved.
+export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/daemon/clawsupd.js');
 export const CLAWCTL = join(REPO_ROOT, 'dist/cli/clawctl.js');
 export const BENCH_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 
