@@ -3,12 +3,13 @@ import { describeError } from '../describe-error.js';
 import { ClawsupError, isClawsupError } from '../errors.js';
 import type { ClawctlContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { readTerminalFacts } from './colour.js';
 import { escapeControlCharacters } from './terminal-text.js';
 
 async function usage(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
   const lines = commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
-  return `Usage: clawctl [--config FILE | --socket PATH] COMMAND [ARGS]\n\nCommands:\n${lines.join('\n')}\n\nclawctl COMMAND --help tells more.`;
+  return `Usage: clawctl [--config FILE | --socket PATH] COMMAND [ARGS]\n\nCommands:\n${lines.join('\n')}\n\nclawctl help COMMAND (or COMMAND --help) tells more; clawctl help exit-codes, config, status explain those.`;
 }
 
 interface GlobalOptions {
@@ -39,6 +40,11 @@ function parseGlobalOptions(argv: string[]): GlobalOptions {
 async function main(argv: string[]): Promise<number> {
   const { configPath, socketPath, rest } = parseGlobalOptions(argv);
   const [name, ...args] = rest;
+  if (name === 'help' && args.length > 0) {
+    if (args.length > 1) throw new ClawsupError('CLAWSUP_ERR_USAGE', 'usage: clawctl help [TOPIC]');
+    process.stdout.write(await (await import('./help.js')).renderHelpTopic(args[0] ?? ''));
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${await usage()}\n`);
     return name === undefined ? 64 : 0;
@@ -60,8 +66,10 @@ async function main(argv: string[]): Promise<number> {
     configPath,
     socketPath,
     // Whatever a command prints may carry an agent's words: no control character reaches the terminal raw.
-    stdout: (text) => process.stdout.write(escapeControlCharacters(text)),
+    // `paint` sees the escaped text only, so the only escape codes that reach the terminal are clawctl's own.
+    stdout: (text, paint) => process.stdout.write(paint ? paint(escapeControlCharacters(text)) : escapeControlCharacters(text)),
     stderr: (text) => process.stderr.write(escapeControlCharacters(text)),
+    terminal: readTerminalFacts(process.stdout.isTTY === true, process.env),
   };
   return command.run(args, context);
 }

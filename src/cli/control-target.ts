@@ -74,12 +74,16 @@ function isSocket(path: string): boolean {
   }
 }
 
-/** Where clawctl looked, and how to point it elsewhere: the line after "no clawsupd is listening". */
+/**
+ * With no --config or --socket, where clawctl looked and how to point it elsewhere: the lines after "no clawsupd is
+ * listening". Given either, the socket named in that error is the one asked for, and nothing is added.
+ */
 export function describeWhereLooked(target: ControlTarget, cwdHasDemo: boolean = existsSync(DEMO_CONFIG)): string {
-  const lines = [`clawctl looked for clawsupd at ${target.socketPath} (${target.source})`];
-  if (target.isDefault) {
-    lines.push('a clawsupd started with another config is found with --config FILE (or CLAWSUP_CONFIG=FILE)');
-    if (cwdHasDemo) lines.push(`the demo (npm start): clawctl --config ${DEMO_CONFIG} status`);
-  }
+  if (!target.isDefault) return '';
+  const lines = [
+    `clawctl looked for clawsupd at ${target.socketPath} (${target.source})`,
+    'a clawsupd started with another config is found with --config FILE (or CLAWSUP_CONFIG=FILE)',
+  ];
+  if (cwdHasDemo) lines.push(`the demo (npm start): clawctl --config ${DEMO_CONFIG} status`);
   return lines.map((line) => `clawctl: ${line}\n`).join('');
 }

@@ -18,6 +18,7 @@ export function renderStatus(status: Loose, nowMs: number): string {
   if (asList(status.reasons).length > 0) lines.push(`reasons: ${toOneLineList(status.reasons)}`);
   lines.push(`clawsupd: pid ${toOneLine(daemon.pid)} on ${toOneLine(daemon.host)}, version ${toOneLine(daemon.version)}, up since ${toOneLine(daemon.startedAt)}`);
   lines.push(...renderGateway(asObject(status.gateway), nowMs));
+  if (status.mode === 'backoff') lines.push(...renderBackoff(asObject(status.gateway), nowMs));
   lines.push(...renderProbes(status.probes));
   lines.push(...renderSkills(status.skills, nowMs));
   lines.push(...renderDiagnosis(status.diagnosis));
@@ -28,7 +29,8 @@ function renderGateway(gateway: Loose, nowMs: number): string[] {
   const lines: string[] = [];
   const startedMs = typeof gateway.startedAt === 'string' ? Date.parse(gateway.startedAt) : Number.NaN;
   const uptime = Number.isNaN(startedMs) ? 'not running' : `up ${formatDuration(nowMs - startedMs)}`;
-  lines.push(`gateway: pid ${toOneLine(gateway.pid, 'none')}, ${uptime}, ${toOneLine(gateway.restarts, '0')} restart(s)`);
+  // restarts counts every start after the first, whatever ended the one before: a crash, a probe or clawctl restart.
+  lines.push(`gateway: pid ${toOneLine(gateway.pid, 'none')}, ${uptime}, ${toOneLine(gateway.restarts, '0')} restart(s) since clawsupd started (any cause, clawctl restart included)`);
   if (typeof gateway.lastExit === 'object' && gateway.lastExit !== null) {
     const exit = asObject(gateway.lastExit);
     const how = exit.signal ? `signal ${toOneLine(exit.signal)}` : `code ${toOneLine(exit.code)}`;
@@ -38,6 +40,17 @@ function renderGateway(gateway: Loose, nowMs: number): string[] {
   return lines;
 }
 
+/** When the next attempt comes and how much of the way to diagnose is used up, from the fields a clawsupd that has them writes. */
+function renderBackoff(gateway: Loose, nowMs: number): string[] {
+  const facts: string[] = [];
+  const nextMs = typeof gateway.nextAttemptAt === 'string' ? Date.parse(gateway.nextAttemptAt) : Number.NaN;
+  if (!Number.isNaN(nextMs)) facts.push(`next attempt ${nextMs > nowMs ? `in ${formatDuration(nextMs - nowMs)}` : 'now'} (${toOneLine(gateway.nextAttemptAt)})`);
+  if (typeof gateway.failuresInWindow === 'number' && typeof gateway.failureLimit === 'number') {
+    facts.push(`${gateway.failuresInWindow} of ${gateway.failureLimit} failures in the window that lead to diagnose`);
+  }
+  return facts.length === 0 ? [] : [`backoff: ${facts.join(', ')}`];
+}
+
 function renderProbes(probes: unknown): string[] {
   const entries = Object.entries(asObject(probes));
   if (entries.length === 0) return [];
@@ -45,10 +58,14 @@ function renderProbes(probes: unknown): string[] {
 }
 
 /** `  health     live           15 ms  HTTP 200`, with failures in a row when there are any. */
+const UNCHECKED_PROBE_STATES = new Set(['down', 'pending', 'starting']);
+
 function renderProbe(name: string, probe: Loose): string {
-  const latency = typeof probe.latencyMs === 'number' ? `${Math.round(probe.latencyMs)} ms` : '';
+  // A probe reset for a gateway that is down or not yet checked keeps its last check's timing and detail: not news.
+  const isStale = typeof probe.state === 'string' && UNCHECKED_PROBE_STATES.has(probe.state);
+  const latency = typeof probe.latencyMs === 'number' && !isStale ? `${Math.round(probe.latencyMs)} ms` : '';
   const failures = typeof probe.consecutiveFailures === 'number' && probe.consecutiveFailures > 0 ? `${probe.consecutiveFailures} failure(s) in a row` : '';
-  const detail = typeof probe.detail === 'string' ? toOneLine(probe.detail) : '';
+  const detail = typeof probe.detail === 'string' && !isStale ? toOneLine(probe.detail) : '';
   const known = new Set(['state', 'ok', 'latencyMs', 'checkedAt', 'consecutiveFailures', 'detail']);
   const others = Object.entries(probe)
     .filter(([key, field]) => !known.has(key) && (typeof field !== 'object' || field === null))
@@ -78,9 +95,23 @@ function renderDiagnosis(value: unknown): string[] {
   if (!value) return [];
   const diagnosis = asObject(value);
   return [
-    `diagnosis: ${toOneLine(diagnosis.reason)} (${toOneLine(diagnosis.class)}, ${toOneLine(diagnosis.trigger)}) since ${toOneLine(diagnosis.since)}`,
+    `diagnosis: ${toOneLine(diagnosis.reason)} (${toOneLine(diagnosis.class)}), ${describeTrigger(diagnosis)}, since ${toOneLine(diagnosis.since)}`,
     `  hint: ${toOneLine(diagnosis.hint)}`,
   ];
+}
+
+/** Why the gateway went to diagnose, in words (the class already says `structural`; the trigger says when). */
+function describeTrigger(diagnosis: Loose): string {
+  switch (diagnosis.trigger) {
+    case 'structural':
+      return 'at the first failure (retrying cannot fix it)';
+    case 'failure-limit':
+      return `after ${toOneLine(diagnosis.failuresInWindow)} failures in the window`;
+    case 'fresh-attempt-failed':
+      return 'the fresh attempt after resume failed';
+    default:
+      return `trigger ${toOneLine(diagnosis.trigger)}`;
+  }
 }
 
 /** `clawctl diagnose`: the whole diagnosis, evidence included. */

@@ -95,7 +95,7 @@ describe('clawctl with a live daemon', () => {
 
     const status = await clawctl(daemon, 'status');
     expect(status.code).toBe(2);
-    expect(status.stdout).toMatch(/diagnosis: module-not-found \(structural, structural\)/);
+    expect(status.stdout).toMatch(/diagnosis: module-not-found \(structural\), at the first failure \(retrying cannot fix it\), since /);
     expect(status.stdout).toMatch(/hint: .*reinstall openclaw/);
 
     const diagnose = await clawctl(daemon, 'diagnose');

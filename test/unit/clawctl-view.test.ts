@@ -76,7 +76,7 @@ describe('renderStatus', () => {
 
   it('shows the diagnosis and its hint in diagnose mode', () => {
     const text = renderStatus({ ...status, mode: 'diagnose', diagnosis: { reason: 'module-not-found', class: 'structural', trigger: 'structural', since: 'then', hint: 'reinstall openclaw' } }, NOW);
-    expect(text).toContain('diagnosis: module-not-found (structural, structural) since then');
+    expect(text).toContain('diagnosis: module-not-found (structural), at the first failure (retrying cannot fix it), since then');
     expect(text).toContain('hint: reinstall openclaw');
   });
 

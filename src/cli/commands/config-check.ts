@@ -7,6 +7,7 @@ export const configCommand: ClawctlCommand = {
   name: 'config',
   summary: 'check the clawsupd config: exit 0 when valid, 78 with located errors',
   usage: 'clawctl [--config FILE] config check',
+  subcommands: ['check'],
   async run(args, context) {
     const { positionals } = parseCommandArgs(args, {}, this.usage, true);
     if (positionals[0] !== 'check' || positionals.length !== 1) {

@@ -17,4 +17,5 @@ export const COMMANDS: readonly ClawctlCommandEntry[] = [
   { name: 'install', load: async () => (await import('./install.js')).installCommand },
   { name: 'uninstall', load: async () => (await import('./uninstall.js')).uninstallCommand },
   { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'completion', load: async () => (await import('./completion.js')).completionCommand },
 ];

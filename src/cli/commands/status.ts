@@ -2,33 +2,60 @@ import { join } from 'node:path';
 import { callDaemon } from '../../control/control-client.js';
 import { isClawsupError } from '../../errors.js';
 import type { ClawctlCommand, ClawctlContext } from '../command.js';
-import { resolveControlTarget } from '../control-target.js';
+import { statusPaint } from '../colour.js';
+import { describeWhereLooked, resolveControlTarget, type ControlTarget } from '../control-target.js';
+import { followUntilInterrupted } from '../follow.js';
 import { formatAge } from '../format-duration.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { renderStatus } from '../render-status.js';
 import { readStatusFile } from '../read-status-file.js';
 import { exitCodeForMode, STATUS_EXIT } from '../status-exit-code.js';
+import { STATUS_FILE } from '../../status/status-files.js';
 
 export const statusCommand: ClawctlCommand = {
   name: 'status',
   summary: 'how the node is; exit 0 healthy, 1 degraded/starting/backoff/held/stopping, 2 diagnose/stopped, 3 no daemon answered',
-  usage: 'clawctl [--config FILE | --socket PATH] status [--json]',
+  usage: 'clawctl [--config FILE | --socket PATH] status [--json] [--watch]',
   async run(args, context) {
-    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, this.usage);
+    const { values } = parseCommandArgs(args, { json: { type: 'boolean' }, watch: { type: 'boolean', short: 'w' } }, this.usage);
     const isJson = values.json === true;
     const target = await resolveControlTarget(context);
+    if (values.watch === true) return watchStatus(target, isJson, context);
     let status: Record<string, unknown>;
     try {
       status = (await callDaemon(target.socketPath, 'status')) as Record<string, unknown>;
     } catch (error) {
       if (!isClawsupError(error)) throw error;
       context.stderr(`clawctl: ${error.message}\n`);
+      if (error.code === 'CLAWSUP_ERR_NO_DAEMON') context.stderr(describeWhereLooked(target));
       return printStatusFile(target.statusDir, isJson, context);
     }
-    context.stdout(isJson ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, Date.now()));
+    context.stdout(isJson ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, Date.now()), statusPaint(context.terminal, false));
     return exitCodeForMode(status.mode);
   },
 };
+
+/**
+ * `status --watch`: the status again at every change until Ctrl-C (exit 0). On a terminal each one replaces the last;
+ * piped, they follow one another, a blank line between (with --json, one JSON object a line). Exit 3 when clawsupd goes.
+ */
+function watchStatus(target: ControlTarget, isJson: boolean, context: ClawctlContext): Promise<number> {
+  let shown = 0;
+  const show = (status: unknown): void => {
+    const object = typeof status === 'object' && status !== null ? (status as Record<string, unknown>) : {};
+    const separator = shown > 0 && !isJson && context.terminal?.isTTY !== true ? '\n' : '';
+    const text = isJson ? `${JSON.stringify(object)}\n` : renderStatus(object, Date.now());
+    context.stdout(separator + text, isJson ? undefined : statusPaint(context.terminal, true));
+    shown += 1;
+  };
+  return followUntilInterrupted(
+    target,
+    { topics: ['status'] },
+    { onFirst: (result) => show(result.status), onPush: (topic, value) => topic === 'status' && show(value) },
+    context,
+    STATUS_EXIT.unknown,
+  );
+}
 
 /** No daemon answered: show what it last wrote, how old that is, and exit 3 whatever it says. */
 function printStatusFile(statusDir: string | null, isJson: boolean, context: ClawctlContext): number {
@@ -36,7 +63,7 @@ function printStatusFile(statusDir: string | null, isJson: boolean, context: Cla
     context.stderr('clawctl: no config given (--config FILE), so no status.json to fall back on\n');
     return STATUS_EXIT.unknown;
   }
-  const path = join(statusDir, 'status.json');
+  const path = join(statusDir, STATUS_FILE);
   const read = readStatusFile(path, 'a status object');
   if (!read.ok) {
     context.stderr(`clawctl: ${path}: cannot read the last status either (${read.problem})\n`);
