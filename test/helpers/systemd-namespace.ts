@@ -31,6 +31,8 @@ export interface CommandResult {
 export interface BootOptions {
   /** Becomes SYSTEMD_UNIT_PATH; created if missing. */
   unitDir: string;
+  /** Searched after unitDir (e.g. /etc/systemd/system, where `clawctl install --system` writes its unit). */
+  extraUnitDirs?: string[];
   /** File name -> contents, written into unitDir before boot. */
   units?: Record<string, string>;
   /** Unit systemd starts at boot; a stub target is written if units does not define it. */
@@ -138,7 +140,7 @@ export async function bootSystemd(options: BootOptions): Promise<SystemdNamespac
     env: {
       PATH: CLEAN_PATH,
       CLAWSUP_SYSTEMD: systemdBinary,
-      CLAWSUP_UNIT_DIR: options.unitDir,
+      CLAWSUP_UNIT_DIR: [options.unitDir, ...(options.extraUnitDirs ?? [])].join(':'),
       CLAWSUP_TARGET: targetName,
       CLAWSUP_KMSG: kmsgPath,
       CLAWSUP_MACHINE_ID: machineIdFile,
@@ -255,6 +257,32 @@ function buildLauncherScript(): string {
     ].join('\n'),
     "'",
   ].join('\n');
+}
+
+/**
+ * Lays a writable overlay over each of `dirs` as the namespace sees them (the host's files show through, writes stay
+ * in a tmpfs at `stagingDir`, gone with the namespace). Mounts that sat under a dir (the tmpfs over
+ * /etc/systemd/system, the bound /etc/machine-id, a container's /etc/hosts) are put back on top.
+ */
+export async function overlayDirs(ns: SystemdNamespace, stagingDir: string, dirs: string[]): Promise<void> {
+  const script = [
+    'set -e',
+    'S=$1; shift',
+    'mkdir -p "$S"',
+    'mountpoint -q "$S" || mount -t tmpfs -o mode=0700 tmpfs "$S"',
+    'for D in "$@"; do',
+    '  n=$(printf %s "$D" | tr / _)',
+    '  mkdir -p "$S/$n/upper" "$S/$n/work" "$S/$n/below"',
+    '  chmod --reference="$D" "$S/$n/upper"',
+    '  chown --reference="$D" "$S/$n/upper"',
+    '  subs=$(awk -v d="$D/" \'index($5, d) == 1 { print $5 }\' /proc/self/mountinfo)',
+    '  mount --rbind "$D" "$S/$n/below"',
+    '  mount -t overlay overlay -o "lowerdir=$D,upperdir=$S/$n/upper,workdir=$S/$n/work" "$D"',
+    '  for m in $subs; do mount --bind "$S/$n/below${m#"$D"}" "$m"; done',
+    'done',
+  ].join('\n');
+  const result = await ns.exec('/bin/sh', ['-c', script, 'overlay-dirs', stagingDir, ...dirs]);
+  if (result.code !== 0) throw new Error(`cannot overlay ${dirs.join(', ')} in the namespace: ${result.stderr}`);
 }
 
 function writeUnits(options: BootOptions, targetName: string): void {
