@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import JSON5 from 'json5';
 import { resolveLayout, type Platform, type Scope } from './layout.js';
 import type { InstallFacts, InstallTemplates } from './plan-install.js';
 import { underRoot } from './install-root.js';
 import { readPathChain } from './read-path-chain.js';
 import { scanOpenclawServices } from './scan-services.js';
+import { buildServicePath, describeDroppedEntries, type ResolvedCommand } from './service-path.js';
+import { posix } from './posix-path.js';
 import { loadDgramSocket } from '../systemd/notify-senders.js';
 
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
@@ -29,7 +32,18 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
   const runAs = request.runAs ?? env.SUDO_USER ?? userName;
   const nodePath = realpathSync(process.execPath);
   const clawsupdPath = realpathSync(fileURLToPath(new URL('dist/daemon/clawsupd.js', PACKAGE_ROOT)));
-  const pathEnv = cleanPath(env.PATH);
+  const installerPath = cleanPath(env.PATH).split(':');
+  const openclaw = resolveCommand('openclaw', installerPath);
+  const servicePath = buildServicePath({
+    platform,
+    home,
+    installerPath,
+    openclaw,
+    node: resolveCommand('node', installerPath),
+    stableLinkPath: posix.join(layout.libDir, 'gateway-bin'),
+  });
+  const pathEnv = servicePath.entries.join(':');
+  const link = servicePath.stableLink;
   return {
     layout,
     uid: process.getuid?.() ?? 0,
@@ -44,10 +58,18 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
     pathChains: {
       node: readPathChain(nodePath),
       clawsupd: readPathChain(clawsupdPath),
-      pathEntries: pathEnv.split(':').map((entry) => ({ entry, chain: readPathChain(entry) })),
+      // The stable link does not exist yet: what the service would run through it is its target.
+      pathEntries: servicePath.entries.map((entry) => ({ entry, chain: readPathChain(entry === link?.path ? link.target : entry) })),
+    },
+    gatewayPath: {
+      stableLink: link,
+      notes: [describeDroppedEntries(servicePath, layout.envFile ?? layout.serviceFile), describeMissingOpenclaw(openclaw, servicePath.entries)].filter(
+        (note): note is string => note !== null,
+      ),
     },
     templates: readTemplates(),
     hasConfig: existsSync(underRoot(root, layout.configFile)),
+    logFile: readLogFile(underRoot(root, layout.configFile)),
     hasEnvFile: layout.envFile !== null && existsSync(underRoot(root, layout.envFile)),
     isLingering: existsSync(underRoot(root, `/var/lib/systemd/linger/${userName}`)),
     openclawServices: scanOpenclawServices(platform, home, root),
@@ -63,6 +85,7 @@ export function readTemplates(): InstallTemplates {
     userUnit: read('units/clawsupd.user.service'),
     plist: read('launchd/ai.clawsup.clawsupd.plist'),
     newsyslog: read('launchd/clawsup.newsyslog.conf'),
+    logrotate: read('packaging/logrotate/clawsup'),
     config: read('packaging/config/production.json5'),
   };
 }
@@ -73,6 +96,37 @@ export function readHome(env: NodeJS.ProcessEnv): string {
 
 export function readUserName(env: NodeJS.ProcessEnv): string {
   return env.USER !== undefined && env.USER !== '' ? env.USER : userInfo().username;
+}
+
+/** log.file of an existing config, for the logrotate rules; a config it cannot read is `config check`'s to report. */
+function readLogFile(configFile: string): string | null {
+  try {
+    const config: unknown = JSON5.parse(readFileSync(configFile, 'utf8'));
+    const file = (config as { log?: { file?: unknown } } | null)?.log?.file;
+    return typeof file === 'string' ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first PATH entry holding an executable file `name`, as `command -v` finds it, and that folder's realpath. */
+function resolveCommand(name: string, entries: readonly string[]): ResolvedCommand | null {
+  for (const dir of entries) {
+    try {
+      const file = posix.join(dir, name);
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return { dir, realDir: realpathSync(dir) };
+    } catch {
+      // Not here: the next entry.
+    }
+  }
+  return null;
+}
+
+// sudo's secure_path hides the caller's own folders: the install then finds no openclaw, and should say how to fix it.
+function describeMissingOpenclaw(openclaw: ResolvedCommand | null, entries: readonly string[]): string | null {
+  if (openclaw !== null) return null;
+  return `openclaw is not on this PATH, so the service's PATH (${entries.join(':')}) may not find it: under sudo, run \`sudo env "PATH=$PATH" clawctl install ...\` from the shell where \`command -v openclaw\` answers`;
 }
 
 /** Absolute entries only, once each: a relative PATH entry would depend on the service's working directory. */

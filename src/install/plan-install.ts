@@ -2,7 +2,7 @@ import { posix } from './posix-path.js';
 import type { InstallLayout } from './layout.js';
 import { judgePathTrust, type PathNode, type TrustedOwners } from './path-trust.js';
 import { describeDuplicateFix, planDisableService, type OpenclawService } from './openclaw-services.js';
-import { renderConfig, renderEnvFile, renderNewsyslog, renderPlist, renderSystemUnit, renderUserUnit, type NotifyAccess } from './render-service.js';
+import { isLogrotateSafePath, renderConfig, renderEnvFile, renderLogrotate, renderNewsyslog, renderPlist, renderSystemUnit, renderUserUnit, type NotifyAccess } from './render-service.js';
 
 export type InstallAction =
   | { type: 'mkdir'; path: string }
@@ -18,6 +18,8 @@ export interface InstallTemplates {
   userUnit: string;
   plist: string;
   newsyslog: string;
+  /** packaging/logrotate/clawsup: Linux's rules for log.file. */
+  logrotate?: string;
   config: string;
 }
 
@@ -47,7 +49,14 @@ export interface InstallFacts {
   shouldReplaceExisting: boolean;
   /** `main` when clawsupd can send sd_notify from its own process here (node-unix-socket loads); `main` if not said. */
   notifyAccess?: NotifyAccess;
+  /** How the service PATH was built (service-path.ts): the link it needs to a per-version folder, and what to say. */
+  gatewayPath?: { stableLink: { path: string; target: string } | null; notes: string[] };
+  /** log.file of the config the service will run (an existing one's; the production config sets none on Linux). */
+  logFile?: string | null;
 }
+
+/** Where a Linux system install puts its logrotate rules for log.file. */
+export const LOGROTATE_FILE = '/etc/logrotate.d/clawsup';
 
 export type InstallRefusal = 'duplicate-gateway' | 'untrusted-path' | 'unknown-user';
 
@@ -80,6 +89,7 @@ export function planInstall(facts: InstallFacts): InstallPlan {
   }
   actions.push({ type: 'symlink', path: layout.nodeLink, target: facts.nodePath });
   actions.push({ type: 'symlink', path: layout.clawsupdLink, target: facts.clawsupdPath });
+  actions.push(...planGatewayPath(facts, trust.pathEnv));
   if (!facts.hasConfig) {
     const access = configFileAccess(facts);
     const detail = `${formatMode(access.mode)}${access.group === undefined ? '' : ` group ${access.group}`}; status.dir ${layout.statusDir}, control.socket ${layout.controlSocket}`;
@@ -98,8 +108,32 @@ export function planInstall(facts: InstallFacts): InstallPlan {
       actions.push({ type: 'note', text: `launchd never rotates logs: sudo cp '${layout.newsyslogFile}' /etc/newsyslog.d/clawsup.conf` });
     }
   }
+  actions.push(...planLogrotate(facts));
   actions.push(...planEnable(facts));
   return { ok: true, actions };
+}
+
+/** The stable link the service PATH names in place of a per-version Node folder, when the trust check kept it. */
+function planGatewayPath(facts: InstallFacts, pathEnv: string): InstallAction[] {
+  const { stableLink = null, notes = [] } = facts.gatewayPath ?? {};
+  const actions: InstallAction[] = notes.map((text) => ({ type: 'note', text }));
+  if (stableLink !== null && pathEnv.split(':').includes(stableLink.path)) actions.push({ type: 'symlink', ...stableLink });
+  return actions;
+}
+
+/** logrotate runs as root: the rules make it work as the run-as user in that user's folder (su), and signal nothing. */
+function planLogrotate(facts: InstallFacts): InstallAction[] {
+  const { layout, logFile, templates } = facts;
+  if (layout.platform !== 'linux' || layout.scope !== 'system' || logFile === undefined || logFile === null || templates.logrotate === undefined) return [];
+  if (!isLogrotateSafePath(logFile)) {
+    return [{ type: 'note', text: `wrote no ${LOGROTATE_FILE}: log.file ${JSON.stringify(logFile)} is not an absolute path logrotate can quote` }];
+  }
+  const group = facts.runAsUser === null ? facts.runAs : String(facts.runAsUser.gid);
+  const content = renderLogrotate(templates.logrotate, logFile, facts.runAs, group);
+  return [
+    { type: 'mkdir', path: posix.dirname(LOGROTATE_FILE) },
+    { type: 'write-file', path: LOGROTATE_FILE, content, mode: FILE_MODE, detail: `rotates ${logFile}; clawsupd reopens it, no signal` },
+  ];
 }
 
 interface SystemTrust {

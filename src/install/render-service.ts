@@ -63,9 +63,28 @@ export function renderNewsyslog(template: string, logDir: string, owner: string)
   return template.replaceAll('@LOG_DIR@', logDir).replaceAll('@OWNER@', owner);
 }
 
-/** clawsupd's environment file: the install-time PATH, so the gateway finds `openclaw` and its node. */
+/** logrotate's rules for log.file: no signal, no copytruncate; clawsupd reopens the path when it names a new file. */
+export function renderLogrotate(template: string, logFile: string, owner: string, group: string): string {
+  return template.replaceAll('@LOG_FILE@', logFile).replaceAll('@OWNER@', owner).replaceAll('@GROUP@', group);
+}
+
+/** A path logrotate's config cannot quote: it ends a quoted name at `"` and a line at a newline. */
+export function isLogrotateSafePath(path: string): boolean {
+  return path.startsWith('/') && !/["\\\n\r]/.test(path);
+}
+
+/** clawsupd's environment file: the service PATH, so the gateway finds `openclaw` and its node. */
 export function renderEnvFile(pathEnv: string): string {
-  return `# The environment of clawsupd and of the gateway it starts. Written by clawctl install; edit freely.\nPATH=${pathEnv}\n`;
+  return [
+    '# The environment of clawsupd and of the gateway it starts. Written by clawctl install; edit freely.',
+    "# PATH: the folders openclaw and node were found in at install (a link in clawsup's lib folder for a per-version",
+    '# nvm/fnm folder), then the system folders; not your shell\'s PATH. clawsupd looks the gateway\'s command up here',
+    '# at every start, so `openclaw update` or `npm i -g openclaw` in the same place is followed; after moving Node',
+    '# (nvm install, a new prefix), run clawctl install again: it re-points the link (this file is kept; delete it first',
+    '# to have PATH written anew).',
+    `PATH=${pathEnv}`,
+    '',
+  ].join('\n');
 }
 
 /**

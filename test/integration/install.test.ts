@@ -54,15 +54,24 @@ function setUp(home: string): Setup {
 
 const read = (setup: Setup, path: string): string => readFileSync(join(setup.root, path), 'utf8');
 
+/** A folder where `openclaw` and `node` resolve, put first on the installer's PATH: the service PATH starts there. */
+function withCommandFolder(setup: Setup): { deps: Setup['deps']; bin: string } {
+  const temp = makeTempDir('cs-bin-');
+  temps.push(temp);
+  for (const name of ['node', 'openclaw']) writeFileSync(join(temp.path, name), '#!/bin/sh\n', { mode: 0o755 });
+  return { bin: temp.path, deps: { ...setup.deps, env: { ...setup.deps.env, PATH: `${temp.path}:/usr/bin:relative/bin` } } };
+}
+
 describe('clawctl install and uninstall on the Linux layout', () => {
   it('--user writes the unit, links, config and environment file, enables it, and uninstall takes all of it back', async () => {
     const setup = setUp('/home/ada');
     const before = setup.listTree();
-    expect(await runInstall(['--user', '--platform', 'linux'], setup.context, setup.deps)).toBe(0);
+    const { bin, deps } = withCommandFolder(setup);
+    expect(await runInstall(['--user', '--platform', 'linux'], setup.context, deps)).toBe(0);
     expect(read(setup, '/home/ada/.config/systemd/user/clawsupd.service')).toBe(readFileSync('units/clawsupd.user.service', 'utf8'));
     expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/clawsupd.js'))).toBe(realpathSync(CLAWSUPD));
     expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/node'))).toBe(realpathSync(process.execPath));
-    expect(read(setup, '/home/ada/.config/clawsup/clawsupd.env')).toContain('PATH=/opt/node24/bin:/usr/bin\n');
+    expect(read(setup, '/home/ada/.config/clawsup/clawsupd.env')).toContain(`PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n`);
     expect(read(setup, '/home/ada/.config/clawsup/clawsup.json5')).toBe(readFileSync('packaging/config/production.json5', 'utf8'));
     expect(setup.ran).toEqual([
       ['systemctl', '--user', 'daemon-reload'],
@@ -156,7 +165,8 @@ describe('clawctl install and uninstall on the macOS layout', () => {
   it('--user writes a well-formed LaunchAgent with the keys launchd needs, and newsyslog rules', async () => {
     const setup = setUp('/Users/ada');
     const before = setup.listTree();
-    expect(await runInstall(['--user', '--platform', 'darwin'], setup.context, setup.deps)).toBe(0);
+    const { bin, deps } = withCommandFolder(setup);
+    expect(await runInstall(['--user', '--platform', 'darwin'], setup.context, deps)).toBe(0);
     const plist = parsePlist(read(setup, '/Users/ada/Library/LaunchAgents/ai.clawsup.clawsupd.plist')) as Record<string, any>;
     expect(plist.Label).toBe('ai.clawsup.clawsupd');
     expect(plist.Label).not.toMatch(/^ai\.openclaw\./);
@@ -171,7 +181,7 @@ describe('clawctl install and uninstall on the macOS layout', () => {
     expect(plist.ThrottleInterval).toBeGreaterThan(0);
     expect(plist.StandardOutPath).toBe('/Users/ada/Library/Logs/clawsup/clawsupd.out.log');
     expect(plist.StandardErrorPath).toBe('/Users/ada/Library/Logs/clawsup/clawsupd.err.log');
-    expect(plist.EnvironmentVariables).toEqual({ PATH: '/opt/node24/bin:/usr/bin' });
+    expect(plist.EnvironmentVariables).toEqual({ PATH: `${bin}:/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin` });
     expect(plist.UserName).toBeUndefined();
     const newsyslog = read(setup, '/Users/ada/Library/Application Support/clawsup/newsyslog.conf');
     // No pid file, no signal (N): root's newsyslog must not signal a pid read from a file ada can write.
@@ -267,9 +277,11 @@ describe('clawctl install trusts only what root or the run-as user owns', () => 
   it("leaves PATH entries another user can write out of the service's environment, and says so", async () => {
     const setup = setUp('/root');
     const folder = foreignFolder();
+    // openclaw and node resolve there, so the service PATH would start with it.
+    for (const name of ['node', 'openclaw']) writeFileSync(join(folder, name), '#!/bin/sh\n', { mode: 0o755 });
     const env = { ...setup.deps.env, PATH: `${folder}:/usr/bin` };
     expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'root'], setup.context, { ...setup.deps, env })).toBe(0);
-    expect(read(setup, '/etc/clawsup/clawsupd.env')).toContain('PATH=/usr/bin\n');
+    expect(read(setup, '/etc/clawsup/clawsupd.env')).toContain('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
     expect(setup.out.join('')).toContain(`left ${folder} out of the service's PATH: ${folder} is owned by uid 65534`);
   });
 

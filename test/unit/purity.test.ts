@@ -46,6 +46,7 @@ const PURE_MODULES = [
   'src/install/plan-uninstall.ts',
   'src/install/posix-path.ts',
   'src/install/render-service.ts',
+  'src/install/service-path.ts',
   'src/probes/probe-report.ts',
   'src/probes/recovery.ts',
   'src/probes/http/probe-urls.ts',
