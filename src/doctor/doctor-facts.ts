@@ -23,4 +23,6 @@ export interface DoctorFacts {
   servicePaths: ReadonlyArray<{ path: string; exists: boolean }> | null;
   /** The node the gateway would run on (first on the gateway's PATH) and the openclaw package's engines.node. */
   gatewayNode: { nodeVersion: string | null; engines: string | null; packageJson: string | null } | null;
+  /** health.url and the TCP ports the supervised gateway's process group listens on (null: no /proc, or no gateway). */
+  healthProbe: { url: string; isEnabled: boolean; listenPorts: readonly number[] | null } | null;
 }

@@ -11,6 +11,7 @@ import { isProcessAlive, isSameProcess } from '../gateway/process-identity.js';
 import { resolveCommand } from '../gateway/resolve-command.js';
 import { scanOpenclawServices } from '../install/scan-services.js';
 import { STATUS_FILE } from '../status/status-files.js';
+import { listGatewayListenPorts } from '../gateway/socket-owner/read-socket-owner.js';
 
 export interface DoctorRequest {
   platform: Platform;
@@ -46,6 +47,11 @@ export async function gatherDoctorFacts(request: DoctorRequest): Promise<DoctorF
     openclawModel: openclaw === null ? null : readModel(openclaw),
     servicePaths: serviceFile === null ? null : readServicePaths(root, underRoot(root, serviceFile), home),
     gatewayNode: config === null ? null : await findGatewayNode(config, request),
+    healthProbe: config === null ? null : {
+      url: config.health.url,
+      isEnabled: config.health.enabled,
+      listenPorts: platform === 'linux' && supervisedGatewayPid !== null ? listGatewayListenPorts(supervisedGatewayPid) : null,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { checkDuplicateProcesses, checkDuplicateServices } from './check-duplicates.js';
+import { checkHealthPort } from './check-health-port.js';
 import { checkLoopbackReach } from './check-loopback.js';
 import { checkModelFallback } from './check-model-fallback.js';
 import { checkNodeEngines } from './check-node-engines.js';
@@ -15,6 +16,7 @@ export function runChecks(facts: DoctorFacts, uid: number): CheckResult[] {
     checkNodeEngines(facts),
     checkModelFallback(facts),
     checkLoopbackReach(facts),
+    checkHealthPort(facts),
     checkSleep(facts),
   ];
 }

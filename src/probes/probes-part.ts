@@ -9,6 +9,8 @@ import { createProbeBoard } from './probe-board.js';
 import { createSlackProbe } from './slack/slack-probe.js';
 
 const ROUND_SLACK_MS = 2_000;
+// What OpenClaw's gateway logs once it is ready (`[gateway] ready`, `[gateway] ready (...)`): a hint to probe at once.
+export const READY_LINE_MARKER = '[gateway] ready';
 
 // Modes that mean something failed (an operator's hold or stop is not a failure).
 const DOWN_MODES: readonly Mode[] = ['degraded', 'backoff', 'diagnose'];
@@ -50,6 +52,7 @@ export const probesPart: DaemonPart = {
       slack.reset();
       board.resetAll('starting');
       isSessionLive = true;
+      supervisor.setDegradation('health', []);
       supervisor.setDegradation('ready', []);
       supervisor.setDegradation('slack', []);
       // A round makes at most three requests in a row, each bounded by timeoutMs; a loop silent for longer is stuck.
@@ -83,6 +86,7 @@ export const probesPart: DaemonPart = {
       if (pid !== null && startedAtMs !== null) return startSession(pid, startedAtMs);
       stopSession();
       board.resetAll('down');
+      supervisor.setDegradation('health', []);
       supervisor.setDegradation('ready', []);
       supervisor.setDegradation('slack', []);
     }
@@ -91,6 +95,9 @@ export const probesPart: DaemonPart = {
     supervisor.onGatewayLine((line, _stream, atMs) => {
       if (isSessionLive) slack.onLine(line, atMs);
     }, SLACK_LINE_MARKER);
+    supervisor.onGatewayLine((line) => {
+      if (isSessionLive && line.includes(READY_LINE_MARKER)) session?.onReadyHint();
+    }, READY_LINE_MARKER);
     return { detach: stopSession };
   },
 };

@@ -37,7 +37,7 @@ export const probeReportSchema = z.object({
 });
 
 export const probesSchema = z.object({
-  health: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'grace', 'live', 'failing', 'hung', 'port-held-by-another-process', 'down']) }),
+  health: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'grace', 'live', 'failing', 'hung', 'port-held-by-another-process', 'probe-misconfigured', 'not-listening', 'down']) }),
   startup: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'started', 'timed-out', 'down']) }),
   ready: probeReportSchema.extend({ state: z.enum(['pending', 'starting', 'waiting', 'ready', 'not-ready', 'unreachable', 'port-held-by-another-process', 'down']) }),
   slack: probeReportSchema.extend({ state: z.enum(SLACK_STATES) }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDuplicateProcesses, checkDuplicateServices } from '../../src/doctor/check-duplicates.js';
+import { checkHealthPort } from '../../src/doctor/check-health-port.js';
 import { checkLoopbackReach } from '../../src/doctor/check-loopback.js';
 import { checkModelFallback } from '../../src/doctor/check-model-fallback.js';
 import { checkNodeEngines } from '../../src/doctor/check-node-engines.js';
@@ -21,6 +22,7 @@ const base: DoctorFacts = {
   openclawModel: { path: '/h/.openclaw/openclaw.json', fallbacks: ['openai/gpt-5'], error: null },
   servicePaths: [{ path: '/usr/local/lib/clawsup/node', exists: true }],
   gatewayNode: { nodeVersion: 'v24.21.0', engines: '>=24.16 <25 || >=26.1', packageJson: '/usr/lib/node_modules/openclaw/package.json' },
+  healthProbe: { url: 'http://127.0.0.1:18789/healthz', isEnabled: true, listenPorts: [18789] },
 };
 const facts = (extra: Partial<DoctorFacts>): DoctorFacts => ({ ...base, ...extra });
 const userService = { path: '/home/a/.config/systemd/user/openclaw-gateway.service', kind: 'systemd-user' as const, name: 'openclaw-gateway.service' };
@@ -35,6 +37,12 @@ describe('doctor checks', () => {
     ['one gateway beside clawsupd`s', checkDuplicateProcesses(facts({ gatewayProcesses: [{ pid: 9, netns: null }], supervisedGatewayPid: 7 })), 'fail'],
     ['one gateway, no clawsupd', checkDuplicateProcesses(facts({ gatewayProcesses: [{ pid: 9, netns: null }] })), 'warn'],
     ['process list unreadable', checkDuplicateProcesses(facts({ gatewayProcesses: null })), 'unknown'],
+    ['health.url on the port the gateway listens on', checkHealthPort(base), 'ok'],
+    ['health.url on a port the gateway does not listen on', checkHealthPort(facts({ healthProbe: { url: 'http://127.0.0.1:18789/healthz', isEnabled: true, listenPorts: [18790] } })), 'fail'],
+    ['a gateway listening nowhere yet', checkHealthPort(facts({ healthProbe: { url: 'http://127.0.0.1:18789/healthz', isEnabled: true, listenPorts: [] } })), 'warn'],
+    ['no gateway to inspect', checkHealthPort(facts({ healthProbe: { url: 'http://127.0.0.1:18789/healthz', isEnabled: true, listenPorts: null } })), 'unknown'],
+    ['health probes off', checkHealthPort(facts({ healthProbe: { url: 'http://127.0.0.1:1/healthz', isEnabled: false, listenPorts: [18790] } })), 'ok'],
+    ['no clawsupd config', checkHealthPort(facts({ healthProbe: null })), 'unknown'],
     ['Linux: sleep not applicable', checkSleep(base), 'ok'],
     ['Mac that never sleeps', checkSleep(facts({ platform: 'darwin', pmsetOutput: ' standby 0\n sleep                0 (sleep prevented by x)\n' })), 'ok'],
     ['Mac that sleeps after 10 min', checkSleep(facts({ platform: 'darwin', pmsetOutput: ' displaysleep 10\n sleep 10\n' })), 'warn'],
@@ -95,5 +103,13 @@ describe('satisfiesRange', () => {
     ['v22.0.0', 'lts/jod', null],
   ])('%s in %s: %s', (version, range, expected) => {
     expect(satisfiesRange(version, range)).toBe(expected);
+  });
+});
+
+describe('health probe port', () => {
+  it('names the port health.url asks, the port the gateway listens on, and the URL to set', () => {
+    const result = checkHealthPort(facts({ healthProbe: { url: 'http://127.0.0.1:18789/healthz', isEnabled: true, listenPorts: [18790] } }));
+    expect(result.detail).toBe('health.url http://127.0.0.1:18789/healthz names port 18789, where the gateway does not listen: it listens on port 18790');
+    expect(result.fix).toContain('set health.url to http://127.0.0.1:18790/healthz');
   });
 });

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpProbeResult } from '../../src/probes/probe-report.js';
 import { resolveProbeUrls } from '../../src/probes/http/probe-urls.js';
-import { judgeLiveness, judgeReadiness, judgeStartup, type LivenessFacts, type ProbeAnswer } from '../../src/probes/http/probe-verdict.js';
+import { judgeLiveness, judgeNeverAnswered, judgeReadiness, judgeStartup, type LivenessFacts, type ProbeAnswer } from '../../src/probes/http/probe-verdict.js';
 
 const answer = (statusCode: number, body: unknown = null): HttpProbeResult => ({ statusCode, body, latencyMs: 3, error: null });
 const timeout: HttpProbeResult = { statusCode: null, body: null, latencyMs: 1000, error: 'GET http://x/healthz: no answer within 1000 ms' };
-const refused: HttpProbeResult = { statusCode: null, body: null, latencyMs: 1, error: 'GET http://x/healthz: ECONNREFUSED' };
+const refused: ProbeAnswer = { statusCode: null, body: null, latencyMs: 1, error: 'GET http://x/healthz: ECONNREFUSED', errorCode: 'ECONNREFUSED' };
 // Another process on the gateway's port: nothing was sent to it, so there is no answer, only who holds the port.
 const held: ProbeAnswer = { statusCode: null, body: null, latencyMs: 1, error: null, heldBy: { endpoint: '127.0.0.1:18789', pid: 4242, command: 'node impostor.mjs' } };
 const HELD_DETAIL = "port-held-by-another-process: 127.0.0.1:18789 is served by pid 4242 (node impostor.mjs), not by the gateway's process group";
 
 describe('judgeLiveness', () => {
-  const base: LivenessFacts = { result: answer(200), atMs: 60_000, spawnedAtMs: 0, isStarted: true, consecutiveFailures: 0, startupGraceMs: 30_000, failureThreshold: 3 };
+  const base: LivenessFacts = { result: answer(200), atMs: 60_000, spawnedAtMs: 0, isStarted: true, consecutiveFailures: 0, startupGraceMs: 30_000, failureThreshold: 3, hasAnsweredSinceSpawn: true };
   it.each([
     ['a 200 resets the count', { consecutiveFailures: 2 }, { isOk: true, consecutiveFailures: 0, isHung: false, state: 'live' }],
     ['a timeout counts', { result: timeout }, { isOk: false, consecutiveFailures: 1, isHung: false, state: 'failing' }],
@@ -24,8 +24,34 @@ describe('judgeLiveness', () => {
     ['a held port after the grace counts as a failure', { result: held, atMs: 30_000, isStarted: false }, { isOk: false, consecutiveFailures: 1, state: 'port-held-by-another-process', detail: HELD_DETAIL }],
     ['a held port the threshold-th time is a hang', { result: held, consecutiveFailures: 2 }, { isOk: false, consecutiveFailures: 3, isHung: true, state: 'hung', detail: HELD_DETAIL }],
     ['a held port is never live, whatever status it carries', { result: { ...held, statusCode: 200 } }, { isOk: false, state: 'port-held-by-another-process' }],
+    // A URL refused since spawn is a wrong health.url until proven otherwise: no hang, whatever the count.
+    ['refused since spawn, the threshold-th time, is never answered, no hang', { result: refused, hasAnsweredSinceSpawn: false, consecutiveFailures: 2 }, { isOk: false, consecutiveFailures: 3, isHung: false, state: 'never-answered' }],
+    ['refused since spawn, long after the threshold, is still no hang', { result: refused, hasAnsweredSinceSpawn: false, consecutiveFailures: 50 }, { isHung: false, state: 'never-answered' }],
+    ['refused since spawn, below the threshold, is failing', { result: refused, hasAnsweredSinceSpawn: false, atMs: 30_000, isStarted: false }, { consecutiveFailures: 1, isHung: false, state: 'failing' }],
+    ['refused after having answered is a hang', { result: refused, hasAnsweredSinceSpawn: true, consecutiveFailures: 2 }, { isHung: true, state: 'hung' }],
+    ['a timeout, never answered, is a hang (something listens)', { result: timeout, hasAnsweredSinceSpawn: false, consecutiveFailures: 2 }, { isHung: true, state: 'hung' }],
+    ['a held port, never answered, is a hang', { result: held, hasAnsweredSinceSpawn: false, consecutiveFailures: 2 }, { isHung: true, state: 'hung' }],
   ])('%s', (_name, facts, expected) => {
     expect(judgeLiveness({ ...base, ...facts })).toMatchObject(expected);
+  });
+});
+
+describe('judgeNeverAnswered', () => {
+  const url = 'http://127.0.0.1:18789/healthz';
+  const detail = `GET ${url}: ECONNREFUSED`;
+  it.each([
+    ['the gateway listens on another port: named, with the URL to use', [18790], { state: 'probe-misconfigured', reasons: ['probe-misconfigured'], isListening: true, detail: `${detail}; nothing listens on port 18789: the gateway listens on port 18790 (health.url http://127.0.0.1:18790/healthz?)` }],
+    ['several ports: all named', [18790, 18792], { state: 'probe-misconfigured', isListening: true, detail: expect.stringContaining('listens on ports 18790, 18792 (health.url http://127.0.0.1:18790/healthz?)') }],
+    ['the port, on another address: the host is wrong', [18789], { state: 'probe-misconfigured', isListening: true, detail: expect.stringContaining('but not on 127.0.0.1: check the host of health.url') }],
+    ['listening nowhere yet: still starting, no reason', [], { state: 'not-listening', reasons: [], isListening: false, detail: `${detail}; the gateway listens on no TCP port yet` }],
+    ['no /proc: misconfigured until proven otherwise, not proven up', null, { state: 'probe-misconfigured', reasons: ['probe-misconfigured'], isListening: false, detail: expect.stringContaining('check health.url') }],
+  ])('%s', (_name, listenPorts, expected) => {
+    expect(judgeNeverAnswered({ healthUrl: url, listenPorts, detail })).toMatchObject(expected);
+  });
+
+  it('reads the default port of a URL without one', () => {
+    expect(judgeNeverAnswered({ healthUrl: 'http://127.0.0.1/healthz', listenPorts: [80], detail }).detail).toContain('but not on 127.0.0.1');
+    expect(judgeNeverAnswered({ healthUrl: 'https://gw.local/healthz', listenPorts: [443], detail }).isListening).toBe(true);
   });
 });
 

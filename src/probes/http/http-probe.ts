@@ -37,7 +37,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<Probe
       clearTimeout(timer);
       resolve({ ...result, latencyMs: elapsedMs() });
     };
-    const fail = (why: string): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`) });
+    const fail = (why: string, errorCode: string | null = null): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`), errorCode });
     let outgoing: ReturnType<typeof request>;
     try {
       outgoing = url.startsWith('https:') ? requestHttps(url, { method: 'GET', agent: httpsAgent }) : request(url, { method: 'GET', agent });
@@ -48,7 +48,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<Probe
       fail(`no answer within ${options.timeoutMs} ms`);
       outgoing.destroy();
     }, options.timeoutMs);
-    outgoing.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
+    outgoing.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message, error.code ?? null));
     outgoing.once('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net';
 import { probeHttp } from './http-probe.js';
-import { findConnectionOwner } from '../../gateway/socket-owner/read-socket-owner.js';
+import { findConnectionOwner, listGatewayListenPorts } from '../../gateway/socket-owner/read-socket-owner.js';
 import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
 import type { Logger } from '../../daemon/logger.js';
 import type { ClawsupConfig } from '../../config/schema.js';
 import type { ProbeReport } from '../probe-report.js';
 import { resolveProbeUrls } from './probe-urls.js';
-import { judgeLiveness, judgeReadiness, judgeStartup, type ProbeAnswer } from './probe-verdict.js';
+import { judgeLiveness, judgeNeverAnswered, judgeReadiness, judgeStartup, type ProbeAnswer } from './probe-verdict.js';
 import { describeError } from '../../describe-error.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
 import type { ProbeBoard } from '../probe-board.js';
@@ -23,8 +23,16 @@ export interface HttpProbeDeps {
 }
 
 export interface HttpProbes {
+  /** The gateway said it is ready: probe now, and briefly often, rather than at the next interval. */
+  onReadyHint(): void;
   stop(): void;
 }
+
+// After the ready line, rounds this often until /startupz agrees (the line is a hint, the probe is the proof).
+const HINT_INTERVAL_MS = 100;
+const HINT_WINDOW_MS = 2_000;
+// The gateway's listening ports are read from /proc only while its health URL refuses, and at most this often.
+const PORTS_REFRESH_MS = 5_000;
 
 /** Probes one spawned gateway: liveness every round, /startupz until started, then /readyz. Rounds never overlap. */
 export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
@@ -34,11 +42,22 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   let isStarted = false;
   let hasGivenUp = false;
   let failures: string[] = [];
+  let isRoundRunning = false;
+  let isRoundWanted = false;
+  let hintUntilMs = 0;
+  let hasAnsweredSinceSpawn = false;
+  // Set while the gateway listens elsewhere than health.url: no start timeout, and the supervisor is told it started.
+  let isMisconfigured = false;
+  let isAssumedStarted = false;
+  let healthReasons: string[] = [];
+  let ports: { readAtMs: number; ports: number[] | null } | null = null;
   const checkPeer = createPeerCheck(deps.gatewayPid, log);
 
   const health = (): ClawsupConfig['health'] => supervisor.getConfig().health;
 
   async function runRound(): Promise<void> {
+    isRoundRunning = true;
+    isRoundWanted = false;
     const roundStartedAt = Date.now();
     const config = health();
     const urls = resolveProbeUrls(config);
@@ -48,18 +67,22 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
       isStarted ? null : probeHttp(urls.startupUrl, options),
       isStarted ? probeHttp(urls.readyUrl, options) : null,
     ]);
+    isRoundRunning = false;
     if (isStopped) return;
     const atMs = Date.now();
-    const isLive = onLiveness(live, atMs, config);
+    const isLive = onLiveness(live, atMs, config, urls.healthUrl);
     if (startup !== null) onStartup(startup, isLive, atMs, config);
     if (ready !== null) onReadiness(ready, atMs);
     deps.onRound(isStarted);
     if (isStopped || hasGivenUp) return;
-    timer = setTimeout(startRound, Math.max(0, config.intervalMs - (Date.now() - roundStartedAt)));
+    const isHinted = !isStarted && Date.now() < hintUntilMs;
+    const intervalMs = isRoundWanted ? 0 : isHinted ? Math.min(config.intervalMs, HINT_INTERVAL_MS) : config.intervalMs;
+    timer = setTimeout(startRound, Math.max(0, intervalMs - (Date.now() - roundStartedAt)));
   }
 
-  function onLiveness(result: ProbeAnswer, atMs: number, config: ClawsupConfig['health']): boolean {
+  function onLiveness(result: ProbeAnswer, atMs: number, config: ClawsupConfig['health'], healthUrl: string): boolean {
     const previous = board.get('health');
+    if (result.statusCode !== null && (result.heldBy ?? null) === null) hasAnsweredSinceSpawn = true;
     const verdict = judgeLiveness({
       result,
       atMs,
@@ -68,8 +91,15 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
       consecutiveFailures: previous.consecutiveFailures,
       startupGraceMs: config.startupGraceMs,
       failureThreshold: config.failureThreshold,
+      hasAnsweredSinceSpawn,
     });
+    if (verdict.state === 'never-answered') {
+      onNeverAnswered(result, atMs, healthUrl, verdict.consecutiveFailures, verdict.detail);
+      return false;
+    }
     board.set('health', toReport(verdict.isOk, verdict.state, result, atMs, verdict.consecutiveFailures, verdict.detail));
+    isMisconfigured = false;
+    if (healthReasons.length > 0) setHealthReasons([]);
     log.debug({ probe: 'health', state: verdict.state, latencyMs: result.latencyMs, consecutiveFailures: verdict.consecutiveFailures }, 'probe answered');
     failures = verdict.consecutiveFailures === 0 ? [] : [...failures, `${new Date(atMs).toISOString()} ${verdict.detail}`].slice(-config.failureThreshold);
     if (verdict.isHung && !hasGivenUp) {
@@ -80,6 +110,30 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     return verdict.isOk;
   }
 
+  /** Refused since spawn: a wrong health.url, named with the ports the gateway listens on; never a hang. */
+  function onNeverAnswered(result: ProbeAnswer, atMs: number, healthUrl: string, consecutiveFailures: number, refusedDetail: string): void {
+    if (ports === null || atMs - ports.readAtMs >= PORTS_REFRESH_MS) ports = { readAtMs: atMs, ports: listGatewayListenPorts(deps.gatewayPid) };
+    const verdict = judgeNeverAnswered({ healthUrl, listenPorts: ports.ports, detail: refusedDetail });
+    const previous = board.get('health');
+    board.set('health', toReport(false, verdict.state, result, atMs, consecutiveFailures, verdict.detail));
+    if (verdict.state !== previous.state || verdict.detail !== previous.detail) {
+      log.warn({ probe: 'health', state: verdict.state, healthUrl, listenPorts: ports.ports, detail: verdict.detail }, 'health URL never answered since spawn');
+    }
+    setHealthReasons(verdict.reasons);
+    isMisconfigured = verdict.isListening;
+    // A gateway seen listening is up: the node shows degraded (probe-misconfigured), not starting until a start timeout.
+    if (verdict.isListening && !isStarted && !isAssumedStarted) {
+      isAssumedStarted = true;
+      supervisor.setGatewayStarted(true);
+    }
+  }
+
+  function setHealthReasons(reasons: string[]): void {
+    if (reasons.length === healthReasons.length && reasons.every((reason, i) => reason === healthReasons[i])) return;
+    healthReasons = reasons;
+    supervisor.setDegradation('health', reasons);
+  }
+
   function onStartup(result: ProbeAnswer, isLive: boolean, atMs: number, config: ClawsupConfig['health']): void {
     const verdict = judgeStartup({ result, isLive, atMs, spawnedAtMs, startTimeoutMs: config.startTimeoutMs });
     board.set('startup', toReport(verdict.state === 'started', verdict.state, result, atMs, verdict.state === 'started' ? 0 : board.get('startup').consecutiveFailures + 1, verdict.detail));
@@ -88,7 +142,14 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
       log.info({ startupMs: atMs - spawnedAtMs }, 'gateway started: startup probe passed');
       board.set('ready', { ...board.get('ready'), state: 'pending', detail: null });
       supervisor.setGatewayStarted(true);
-    } else if (verdict.state === 'timed-out' && !hasGivenUp) {
+      return;
+    }
+    // Once the probes find the gateway again (health.url fixed), /startupz speaks for itself.
+    if (isAssumedStarted && !isMisconfigured) {
+      isAssumedStarted = false;
+      supervisor.setGatewayStarted(false);
+    }
+    if (verdict.state === 'timed-out' && !hasGivenUp && !isMisconfigured) {
       hasGivenUp = true;
       board.noteDown(atMs);
       supervisor.dispatch({ type: 'start-timed-out', atMs, evidence: [`${new Date(atMs).toISOString()} ${verdict.detail}`] });
@@ -105,7 +166,9 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   }
 
   function startRound(): void {
+    timer = undefined;
     runRound().catch((error: unknown) => {
+      isRoundRunning = false;
       log.error({ err: describeError(error) }, 'probe round failed');
       // A round that threw must not end the probing: the next one is scheduled as usual.
       if (!isStopped && !hasGivenUp) timer = setTimeout(startRound, health().intervalMs);
@@ -116,6 +179,15 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   board.set('ready', { ...board.get('ready'), state: 'waiting', detail: 'until the gateway has started' });
   startRound();
   return {
+    onReadyHint() {
+      if (isStopped || hasGivenUp || isStarted) return;
+      hintUntilMs = Date.now() + HINT_WINDOW_MS;
+      log.debug({ sinceSpawnMs: Date.now() - spawnedAtMs }, 'gateway says ready: probing now');
+      // A round in flight may have asked before the gateway was ready: the next one follows it at once.
+      if (isRoundRunning) return void (isRoundWanted = true);
+      clearTimeout(timer);
+      startRound();
+    },
     stop() {
       isStopped = true;
       clearTimeout(timer);

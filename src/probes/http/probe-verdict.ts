@@ -4,6 +4,8 @@ import { describePortHolder, formatPortHeldReason, type PortHolder } from '../..
 /** An answer, and who gave it: `heldBy` is set when the connection was served by a process not of the gateway's group. */
 export interface ProbeAnswer extends HttpProbeResult {
   heldBy?: PortHolder | null;
+  /** The socket error's code (`ECONNREFUSED`) when the request failed on one. */
+  errorCode?: string | null;
 }
 
 export interface LivenessFacts {
@@ -14,6 +16,8 @@ export interface LivenessFacts {
   consecutiveFailures: number;
   startupGraceMs: number;
   failureThreshold: number;
+  /** Whether the gateway has answered this health URL at all since it was spawned. */
+  hasAnsweredSinceSpawn: boolean;
 }
 
 export interface LivenessVerdict {
@@ -21,11 +25,15 @@ export interface LivenessVerdict {
   /** Failures that count toward a hang: those inside the start-up grace of a gateway not yet started do not. */
   consecutiveFailures: number;
   isHung: boolean;
-  state: 'live' | 'failing' | 'grace' | 'hung' | 'port-held-by-another-process';
+  /** `never-answered`: refused since spawn, a wrong health.url until proven otherwise ({@link judgeNeverAnswered} says which). */
+  state: 'live' | 'failing' | 'grace' | 'hung' | 'port-held-by-another-process' | 'never-answered';
   detail: string;
 }
 
-/** Liveness: `failureThreshold` counted failures in a row mean the gateway is hung although its process lives. */
+/**
+ * Liveness: `failureThreshold` counted failures in a row mean the gateway is hung although its process lives; unless
+ * every one was a refusal and the URL never answered since spawn: then nothing listens there, which is no hang.
+ */
 export function judgeLiveness(facts: LivenessFacts): LivenessVerdict {
   const { result } = facts;
   const heldBy = result.heldBy ?? null;
@@ -36,9 +44,57 @@ export function judgeLiveness(facts: LivenessFacts): LivenessVerdict {
   const isInGrace = !facts.isStarted && facts.atMs - facts.spawnedAtMs < facts.startupGraceMs;
   if (isInGrace) return { isOk: false, consecutiveFailures: 0, isHung: false, state: heldBy === null ? 'grace' : 'port-held-by-another-process', detail };
   const consecutiveFailures = facts.consecutiveFailures + 1;
-  const isHung = consecutiveFailures >= facts.failureThreshold;
+  const isOverThreshold = consecutiveFailures >= facts.failureThreshold;
+  if (isOverThreshold && heldBy === null && !facts.hasAnsweredSinceSpawn && result.errorCode === 'ECONNREFUSED') {
+    return { isOk: false, consecutiveFailures, isHung: false, state: 'never-answered', detail };
+  }
+  const isHung = isOverThreshold;
   const state = isHung ? 'hung' : heldBy === null ? 'failing' : 'port-held-by-another-process';
   return { isOk: false, consecutiveFailures, isHung, state, detail };
+}
+
+export interface NeverAnsweredFacts {
+  healthUrl: string;
+  /** The TCP ports the gateway's process group listens on; null when this host cannot tell (no /proc). */
+  listenPorts: readonly number[] | null;
+  /** What the last refused probe said. */
+  detail: string;
+}
+
+export interface NeverAnsweredVerdict {
+  state: 'probe-misconfigured' | 'not-listening';
+  reasons: string[];
+  /** The gateway listens (on another port, or address): it is up, only the probe looks in the wrong place. */
+  isListening: boolean;
+  detail: string;
+}
+
+/**
+ * A health URL refused since spawn while the gateway runs: a wrong health.url until proven otherwise, named with the
+ * port(s) the gateway does listen on; a gateway listening nowhere yet is still starting (the start timeout ends it).
+ */
+export function judgeNeverAnswered(facts: NeverAnsweredFacts): NeverAnsweredVerdict {
+  const url = new URL(facts.healthUrl);
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  const ports = facts.listenPorts;
+  if (ports === null) {
+    return { state: 'probe-misconfigured', reasons: ['probe-misconfigured'], isListening: false, detail: `${facts.detail}; never answered since spawn: check health.url (this host cannot show which ports the gateway listens on)` };
+  }
+  if (ports.length === 0) {
+    return { state: 'not-listening', reasons: [], isListening: false, detail: `${facts.detail}; the gateway listens on no TCP port yet` };
+  }
+  const listed = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(', ')}`;
+  if (ports.includes(port)) {
+    return { state: 'probe-misconfigured', reasons: ['probe-misconfigured'], isListening: true, detail: `${facts.detail}; the gateway listens on ${listed}, but not on ${url.hostname}: check the host of health.url` };
+  }
+  const suggested = new URL(url.href);
+  suggested.port = String(ports[0]);
+  return {
+    state: 'probe-misconfigured',
+    reasons: ['probe-misconfigured'],
+    isListening: true,
+    detail: `${facts.detail}; nothing listens on port ${port}: the gateway listens on ${listed} (health.url ${suggested.href}?)`,
+  };
 }
 
 export interface StartupFacts {
