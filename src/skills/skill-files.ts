@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { skillNamePattern } from '../config/schema.js';
 import type { SkillFacts } from './skill-verdict.js';
 import { ClawsupError } from '../errors.js';
-import { skillRecordSchema, type SkillRecord } from './skill-record.js';
+import { checkSkillRecord } from './skill-facts.js';
+import type { SkillRecord } from './skill-record.js';
 import { writeJsonAtomic } from '../status/atomic-file.js';
 import { checkFolder, describeFolderProblem } from '../status/safe-folder.js';
 
@@ -92,10 +93,7 @@ function readSkillFile(path: string, name: string): SkillFacts {
     const stat = lstatSync(path);
     if (!stat.isFile()) return { name, record: null, problem: `${path} is not a regular file` };
     if (stat.size > MAX_SKILL_FILE_BYTES) return { name, record: null, problem: `${path} is ${stat.size} bytes: not a skill record` };
-    const parsed = skillRecordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) return { name, record: null, problem: `${path}: not a skill record: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
-    if (parsed.data.name !== name) return { name, record: null, problem: `${path}: names skill ${parsed.data.name}` };
-    return { name, record: parsed.data, problem: null };
+    return { name, ...checkSkillRecord(path, name, JSON.parse(readFileSync(path, 'utf8'))) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { name, record: null, problem: null };

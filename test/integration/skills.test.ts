@@ -77,7 +77,8 @@ describe('skills with the daemon up', () => {
     expect(stale.skills.nightly.state).toBe('stale');
     const script = await nodeStatus(daemon.statusDir);
     expect(script.code).toBe(1);
-    expect(script.stdout).toMatch(/^WARNING: skills stale: nightly \(stale\)\n/);
+    // The daemon's own words, as clawctl status shows them: one verdict.
+    expect(script.stdout).toMatch(/^WARNING: degraded: skill-stale:nightly\n/);
   });
 
   it('kills the whole process group on --timeout and exits 124', async () => {

@@ -34,6 +34,11 @@ describe('judgeSkills', () => {
     ['a configured skill with no file, before maxAgeMs', [], { a: { maxAgeMs: HOUR } }, HOUR - 1, 'unknown', []],
     ['a configured skill with no file, after maxAgeMs', [], { a: { maxAgeMs: HOUR } }, HOUR, 'stale', ['skill-stale:a']],
     ['an unreadable file', [{ name: 'a', record: null, problem: 'not a skill record' }], {}, 10, 'unknown', []],
+    // Issue 11: the config decides, not the maxAgeMs a file was written with (a last run from before the skill was configured).
+    ['a success from before the skill was configured, older than maxAgeMs', [fact('a', 'success', -HOUR)], { a: { maxAgeMs: 5_000 } }, 0, 'stale', ['skill-stale:a']],
+    ['a success from before the skill was configured, within maxAgeMs', [fact('a', 'success', -1_000)], { a: { maxAgeMs: 5_000 } }, 0, 'ok', []],
+    ['a configured skill that never ran (a broken cron line), at the baseline plus maxAgeMs', [], { a: { maxAgeMs: 5_000 } }, 5_000, 'stale', ['skill-stale:a']],
+    ['an unreadable file of a configured skill, after maxAgeMs from the baseline', [{ name: 'a', record: null, problem: 'not a skill record' }], { a: { maxAgeMs: 5_000 } }, 5_000, 'stale', ['skill-stale:a']],
   ])('%s', (_what, facts, config, nowOffsetMs, state, reasons) => {
     const verdict = judgeSkills(facts, config, T0 + nowOffsetMs, T0);
     expect(verdict.view.a?.state).toBe(state);
