@@ -1,7 +1,7 @@
 // One verdict, computed once: clawctl status and clawsup-node-status say the same of a node's skills, with the daemon up
 // and with it down; a skill added to the config shows on SIGHUP, not at the next rescan.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,9 +26,9 @@ afterEach(async () => {
   for (const temp of temps.splice(0)) temp.remove();
 });
 
-function nodeStatus(statusDir: string): Promise<ClawctlRun> {
+function nodeStatus(statusDir: string, script = NODE_STATUS): Promise<ClawctlRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [NODE_STATUS, statusDir], { env: { ...process.env, NODE_EXTRA_CA_CERTS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, [script, statusDir], { env: { ...process.env, NODE_EXTRA_CA_CERTS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -102,5 +102,33 @@ describe('skill config on SIGHUP', () => {
     daemon.child.kill('SIGHUP');
     const shown = await waitFor('the added skill in status.json', () => daemon.status()?.skills?.added, RELOAD_SHOWS_WITHIN_MS, 10);
     expect(shown).toMatchObject({ state: 'unknown', maxAgeMs: HOUR_MS, lastSuccessAt: null });
+  });
+});
+
+describe('clawsup-node-status loads the verdict code from dist/ beside packaging/', () => {
+  it('through a symlink (a monitoring plugins folder) it finds the real dist/', async () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    const link = join(temp.path, 'check_clawsup');
+    symlinkSync(NODE_STATUS, link);
+    const result = await nodeStatus(join(temp.path, 'status-none'), link);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^UNKNOWN: cannot read .*status-none: ENOENT\n$/);
+    mkdirSync(join(temp.path, 'status'));
+    expect(await nodeStatus(join(temp.path, 'status'), link)).toMatchObject({ code: 2, stdout: expect.stringMatching(/^CRITICAL: everything down\n/) });
+  });
+
+  it('a copy with no dist/ beside it says UNKNOWN and how to fix it, never a stack trace', async () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    mkdirSync(join(temp.path, 'packaging'));
+    mkdirSync(join(temp.path, 'status'));
+    const copy = join(temp.path, 'packaging', 'clawsup-node-status');
+    copyFileSync(NODE_STATUS, copy);
+    const result = await nodeStatus(join(temp.path, 'status'), copy);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^UNKNOWN: cannot load clawsup's dist\/skills\/node-verdict\.js beside packaging\/ \(build it: npm run build\): /);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toBe('');
   });
 });
