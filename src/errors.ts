@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_UNKNOWN_USER: { exitCode: 67, summary: 'install refused: the --run-as user does not exist (install does not create users)' },
   CLAWSUP_ERR_INSTALL: { exitCode: 74, summary: 'install or uninstall could not finish a step (the message names it)' },
   CLAWSUP_ERR_NOT_INSTALLED: { exitCode: 66, summary: 'uninstall found no install manifest for that scope' },
+  CLAWSUP_ERR_EVENTS_READ: { exitCode: 66, summary: 'the event journal (status.dir/events.ndjson) cannot be read' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
 } as const;
 

@@ -76,6 +76,13 @@ const statusDirSchema = z.strictObject({
   routineWriteIntervalMs: positiveMs.default(5_000),
 });
 
+const eventsSchema = z.strictObject({
+  /** events.ndjson is rotated to events.ndjson.1 when the next line would take it past this. */
+  maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
+  /** Files kept, the live one included; a file holding an event from the last 24 hours is kept past this. */
+  maxFiles: z.number().int().min(2).max(1_000).default(10),
+});
+
 const skillNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const skillsSchema = z.record(
@@ -106,6 +113,7 @@ export const configSchema = z.strictObject({
   slack: slackSchema.prefault({}),
   control: controlSchema.prefault({}),
   status: statusDirSchema.prefault({}),
+  events: eventsSchema.prefault({}),
   skills: skillsSchema.default({}),
   systemd: systemdSchema.prefault({}),
   log: logSchema.prefault({}),

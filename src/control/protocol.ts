@@ -6,8 +6,8 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
 export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe'] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
 
-/** What `subscribe` can follow; 'events' is to come. */
-export const SUBSCRIBE_TOPICS = ['status', 'logs'] as const;
+/** What `subscribe` can follow: the status, the gateway's lines, the event journal's new events. */
+export const SUBSCRIBE_TOPICS = ['status', 'logs', 'events'] as const;
 export type SubscribeTopic = (typeof SUBSCRIBE_TOPICS)[number];
 /** A subscriber that leaves this much unread is dropped (with a `subscriber-too-slow` line): it never holds the daemon up. */
 export const MAX_SUBSCRIBER_UNREAD_BYTES = 1024 * 1024;

@@ -8,6 +8,8 @@ export interface SubscriptionSources {
   /** Calls back on every change of the status (a state change, a status write). */
   onStatusChange(listener: () => void): void;
   onGatewayLine(listener: (line: string, stream: 'stdout' | 'stderr') => void): void;
+  /** Each event as the journal appends it (src/events): pushed as is, its `seq` lets a reader join it to the files. */
+  onEvent?(listener: (event: unknown) => void): void;
   /** Told when the first status subscriber comes and the last one goes, so status writes are watched only meanwhile. */
   onStatusInterest?(isWanted: boolean): void;
 }
@@ -56,6 +58,11 @@ export function createSubscriptionHub(sources: SubscriptionSources): Subscriptio
   sources.onGatewayLine((line, stream) => {
     for (const subscriber of subscribers) {
       if (subscriber.topics.has('logs')) subscriber.push(buildPush(subscriber.id, 'logs', { line, stream }));
+    }
+  });
+  sources.onEvent?.((event) => {
+    for (const subscriber of subscribers) {
+      if (subscriber.topics.has('events')) subscriber.push(buildPush(subscriber.id, 'events', event));
     }
   });
 

@@ -13,6 +13,8 @@ import { ClawsupError, ERROR_CATALOGUE, isClawsupError } from '../errors.js';
 import type { ConfigReloadListener, Detach } from './daemon-part.js';
 import { DAEMON_PARTS } from './daemon-parts.js';
 import { createSupervisor } from './supervisor.js';
+import { openEventJournal } from '../events/event-journal.js';
+import { evidenceFileOptions } from '../status/evidence-files.js';
 import { CLAWSUP_VERSION } from '../version.js';
 
 const USAGE = `Usage: clawsupd --config FILE [--check]
@@ -72,11 +74,14 @@ async function main(argv: string[]): Promise<number> {
     lockCheck.unref();
     const detaches: Detach[] = [];
     const liveness = createLivenessBoard();
+    // Opened before the parts and closed after them: every part may record events from attach to detach.
+    const { mode: fileMode, groupId } = evidenceFileOptions(config);
+    const events = openEventJournal({ dir: config.status.dir, ...config.events, fileMode, groupId, log });
     const reloadListeners: ConfigReloadListener[] = [];
     const onConfigReloaded = (listener: ConfigReloadListener): void => void reloadListeners.push(listener);
     try {
       for (const part of DAEMON_PARTS) {
-        detaches.push(await part.attach({ supervisor, config, configPath, log, env: process.env, liveness, onConfigReloaded }));
+        detaches.push(await part.attach({ supervisor, config, configPath, log, env: process.env, liveness, onConfigReloaded, events }));
       }
       process.on('SIGTERM', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGTERM' }));
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
@@ -96,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCodeOverride ?? exitCode;
     } finally {
       for (const detach of detaches.reverse()) await detach.detach();
+      events.close();
       await new Promise<void>((resolve) => log.flush(() => resolve()));
     }
   } finally {

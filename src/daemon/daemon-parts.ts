@@ -1,5 +1,6 @@
 import type { DaemonPart } from './daemon-part.js';
 import { controlPart } from '../control/control-part.js';
+import { eventsPart } from '../events/events-part.js';
 import { logRotationPart } from './log-rotation-part.js';
 import { logStatePart } from './log-state-part.js';
 import { probesPart } from '../probes/probes-part.js';
@@ -11,6 +12,7 @@ export const DAEMON_PARTS: readonly DaemonPart[] = [
   // First in, last out: systemd hears STOPPING=1 only after every other part has let go.
   systemdNotifyPart,
   controlPart,
+  eventsPart,
   skillsPart,
   probesPart,
   logRotationPart,

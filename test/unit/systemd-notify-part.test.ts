@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DaemonContext } from '../../src/daemon/daemon-part.js';
 import { createSdNotifier } from '../../src/systemd/sd-notify.js';
+import { createMemorySink } from '../../src/events/event-sink.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createLivenessBoard, type LivenessBoard } from '../../src/daemon/liveness-board.js';
 import type { Mode } from '../../src/supervisor/modes.js';
@@ -25,7 +26,7 @@ function attach(env: NodeJS.ProcessEnv): Harness {
   const supervisor = { getState: () => state, onStateChange: (listener: (typeof listeners)[number]) => listeners.push(listener) } as unknown as Supervisor;
   const sent: Array<Record<string, string>> = [];
   const liveness = createLivenessBoard();
-  const context: DaemonContext = { supervisor, config: configSchema.parse({ gateway: { command: ['x'] } }), configPath: '/x', log, env, liveness, onConfigReloaded: () => undefined };
+  const context: DaemonContext = { supervisor, config: configSchema.parse({ gateway: { command: ['x'] } }), configPath: '/x', log, env, liveness, onConfigReloaded: () => undefined, events: createMemorySink(() => 0) };
   const detach = attachSystemdNotify(context, {
     createNotifier: () => ({ isEnabled: true, send: (fields) => sent.push(fields), drain: () => Promise.resolve() }),
     nowMs: () => Date.now(),

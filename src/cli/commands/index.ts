@@ -12,6 +12,7 @@ export const COMMANDS: readonly ClawctlCommandEntry[] = [
   { name: 'start', load: async () => (await import('./start.js')).startCommand },
   { name: 'diagnose', load: async () => (await import('./diagnose.js')).diagnoseCommand },
   { name: 'logs', load: async () => (await import('./logs.js')).logsCommand },
+  { name: 'events', load: async () => (await import('./events.js')).eventsCommand },
   { name: 'config', load: async () => (await import('./config-check.js')).configCommand },
   { name: 'skill', load: async () => (await import('./skill.js')).skillCommand },
   { name: 'install', load: async () => (await import('./install.js')).installCommand },
