@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
@@ -10,6 +10,7 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 
 const sayOnSignal = { command: [process.execPath, join(FIXTURES, 'say-on-signal.mjs')] };
 const ESCAPE = '\u001b';
+const CLEAR = `${ESCAPE}[H${ESCAPE}[2J`;
 const temps: Array<{ remove(): void }> = [];
 
 afterEach(async () => {
@@ -38,6 +39,21 @@ describe('clawctl status --watch', () => {
     expect(out).not.toContain(ESCAPE);
     expect(await watch.stop('SIGINT')).toEqual({ code: 0, signal: null });
     expect(watch.stderr()).toBe('');
+  });
+
+  it('on a terminal (script -qc), clears the screen before each status and colours the mode; Ctrl-C exits 0', async () => {
+    const daemon = await startHealthy();
+    const command = `${process.execPath} ${CLAWCTL} --config ${daemon.configPath} status --watch`;
+    // An empty NO_COLOR is no NO_COLOR (no-color.org).
+    const tty = startClawctl([], { command: 'script', argv: ['-qec', command, '/dev/null'], env: { TERM: 'xterm', NO_COLOR: '' } });
+    await tty.waitForStdout('a cleared screen, then the mode in green', (out) => out.includes(`${CLEAR}mode: ${ESCAPE}[32mhealthy${ESCAPE}[0m`));
+    expect(await runClawctl(['--config', daemon.configPath, 'stop'])).toMatchObject({ code: 0 });
+    const out = await tty.waitForStdout('held, in yellow, on a cleared screen', (text) => text.includes(`${CLEAR}mode: ${ESCAPE}[33mheld${ESCAPE}[0m`));
+    expect(out).not.toMatch(/\n\nmode: /);
+    // Ctrl-C reaches clawctl itself, script's child; script then exits with clawctl's code.
+    const clawctlPid = Number(readFileSync(`/proc/${tty.pid}/task/${tty.pid}/children`, 'utf8').trim().split(' ')[0]);
+    process.kill(clawctlPid, 'SIGINT');
+    expect(await tty.exited).toEqual({ code: 0, signal: null });
   });
 
   it('with --json prints one status object a line, and says so and exits 3 when clawsupd goes', async () => {

@@ -52,6 +52,15 @@ describe('subscribe: the current value, then one line per change', () => {
     expect(modes.indexOf('stopping')).toBeLessThan(modes.indexOf('held'));
   });
 
+  it('pushes the status when a part changes its section with no change of state (a skill report)', async () => {
+    const daemon = await startSayingDaemon();
+    const subscriber = await open(daemon, { topics: ['status'] });
+    await subscriber.waitFor('the first reply', (m) => m.ok === true);
+    expect(await runClawctl(['--config', daemon.configPath, 'skill', 'report', 'backup', '--status', 'success'])).toMatchObject({ code: 0 });
+    const pushed = await subscriber.waitFor('a status with the skill', (m) => m.topic === 'status' && m.value.skills?.backup?.state === 'ok');
+    expect(pushed.value.mode).toBe('healthy');
+  });
+
   it('pushes each new gateway line on the logs topic after the tail', async () => {
     const daemon = await startSayingDaemon();
     const subscriber = await open(daemon, { topics: ['logs'], n: 10 });
