@@ -8,7 +8,7 @@ export function checkHealthPort(facts: DoctorFacts): CheckResult {
   if (probe === null) return { name, verdict: 'unknown', detail: 'no clawsupd config: health.url unknown', fix: null };
   if (!probe.isEnabled) return { name, verdict: 'ok', detail: 'health probes are off (health.enabled false)', fix: null };
   if (probe.listenPorts === null) {
-    return { name, verdict: 'unknown', detail: `no supervised gateway to inspect (or not Linux): cannot compare health.url ${probe.url} with its ports`, fix: null };
+    return { name, verdict: 'unknown', detail: `cannot see the supervised gateway's ports (none running, not Linux, or not this user's to read): health.url ${probe.url} not compared`, fix: null };
   }
   const url = new URL(probe.url);
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);

@@ -50,7 +50,7 @@ export async function gatherDoctorFacts(request: DoctorRequest): Promise<DoctorF
     healthProbe: config === null ? null : {
       url: config.health.url,
       isEnabled: config.health.enabled,
-      listenPorts: platform === 'linux' && supervisedGatewayPid !== null ? listGatewayListenPorts(supervisedGatewayPid) : null,
+      listenPorts: platform === 'linux' && supervisedGatewayPid !== null ? readListenPorts(supervisedGatewayPid) : null,
     },
   };
 }
@@ -65,6 +65,16 @@ function readSupervisedGatewayPid(statusDir: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** Null when this user may not read the gateway's sockets (another user's gateway): an empty list would be a lie. */
+function readListenPorts(gatewayPid: number): number[] | null {
+  try {
+    readdirSync(`/proc/${gatewayPid}/fd`);
+  } catch {
+    return null;
+  }
+  return listGatewayListenPorts(gatewayPid);
 }
 
 function listLinuxGateways(): Array<{ pid: number; netns: string | null }> | null {

@@ -61,6 +61,22 @@ describe('a health.url on a port the gateway does not listen on', () => {
     expect(healthy.gateway).toMatchObject({ pid, restarts: 0 });
   });
 
+  it('a gateway listening on no port at all is not-listening, not hung: the start timeout ends it', async () => {
+    const wrongPort = await freePort();
+    const daemon = startDaemon({
+      config: {
+        gateway: { command: [node, join(FIXTURES, 'forever.mjs')], stopTimeoutMs: 5_000 },
+        restart: { initialDelayMs: 200, minUptimeMs: 500 },
+        health: { enabled: true, url: `http://127.0.0.1:${wrongPort}/healthz`, intervalMs: INTERVAL_MS, timeoutMs: 500, failureThreshold: THRESHOLD, startupGraceMs: GRACE_MS, startTimeoutMs: 3 * HANG_WINDOW_MS },
+      },
+    });
+    const notListening = await daemon.waitForStatus('not-listening', (s) => s.probes?.health.state === 'not-listening');
+    expect(notListening).toMatchObject({ mode: 'starting', reasons: [] });
+    expect(notListening.probes.health.detail).toContain('listens on no TCP port yet');
+    const ended = await daemon.waitForStatus('start-timeout', (s) => s.gateway.lastExit !== null, 20_000);
+    expect(ended.gateway.lastExit).toMatchObject({ reason: 'start-timeout' });
+  });
+
   it('clawctl doctor says health.url names a port nothing listens on, and names the port the gateway listens on', async () => {
     const [gatewayPort, wrongPort] = [await freePort(), await freePort()];
     const daemon = startGateway(gatewayPort, { url: `http://127.0.0.1:${wrongPort}/healthz`, startupGraceMs: 60_000 });
