@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createControlServer } from './control-server.js';
-import { createSubscriptionHub } from './subscriptions.js';
+import { describeExitLine } from './exit-line.js';
+import { createSubscriptionHub, type LogStream } from './subscriptions.js';
 import { watchStatusWrites, type StatusWriteWatch } from './status-write-watch.js';
 import { removeSkillRecord } from '../skills/skill-removal.js';
 import { claimSocketPath, inodeOf, listenOnSocket, releaseSocketPath } from './control-socket-path.js';
@@ -30,12 +31,21 @@ export const controlPart: DaemonPart = {
       for (const listener of statusListeners) listener();
     };
     let statusWatch: StatusWriteWatch | null = null;
-    supervisor.onStateChange(notifyStatus);
+    const lineListeners: Array<(line: string, stream: LogStream) => void> = [];
+    const sayLine = (line: string, stream: LogStream): void => {
+      for (const listener of lineListeners) listener(line, stream);
+    };
+    supervisor.onGatewayLine(sayLine);
+    supervisor.onStateChange((state, previous) => {
+      const exit = state.gateway.lastExit;
+      if (exit !== null && exit !== previous.gateway.lastExit) sayLine(describeExitLine(exit), 'clawsup');
+      notifyStatus();
+    });
     const hub = createSubscriptionHub({
       getStatus: supervisor.getStatus,
       getOutputLines: supervisor.getOutputLines,
       onStatusChange: (listener) => statusListeners.push(listener),
-      onGatewayLine: (listener) => supervisor.onGatewayLine(listener),
+      onGatewayLine: (listener) => lineListeners.push(listener),
       // A part's section (probes, skills) changes status.json without a state change: its write is the signal.
       onStatusInterest: (isWanted) => {
         statusWatch?.close();

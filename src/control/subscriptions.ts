@@ -7,12 +7,15 @@ export interface SubscriptionSources {
   getOutputLines(count: number): string[];
   /** Calls back on every change of the status (a state change, a status write). */
   onStatusChange(listener: () => void): void;
-  onGatewayLine(listener: (line: string, stream: 'stdout' | 'stderr') => void): void;
+  /** Each gateway line, and clawsup's own lines among them (`clawsup`: the gateway exited). */
+  onGatewayLine(listener: (line: string, stream: LogStream) => void): void;
   /** Each event as the journal appends it (src/events): pushed as is, its `seq` lets a reader join it to the files. */
   onEvent?(listener: (event: unknown) => void): void;
   /** Told when the first status subscriber comes and the last one goes, so status writes are watched only meanwhile. */
   onStatusInterest?(isWanted: boolean): void;
 }
+
+export type LogStream = 'stdout' | 'stderr' | 'clawsup';
 
 export interface SubscribeRequest {
   id: RequestId;

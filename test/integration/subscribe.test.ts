@@ -75,6 +75,16 @@ describe('subscribe: the current value, then one line per change', () => {
     expect(subscriber.messages.filter((m) => m.topic === 'status')).toEqual([]);
   });
 
+  it("says among the lines when the gateway exits, as clawsup's own line, and goes on with the next gateway's", async () => {
+    const daemon = await startSayingDaemon({ restart: { initialDelayMs: 100 } });
+    const subscriber = await open(daemon, { topics: ['logs'], n: 0 });
+    const firstPid = await waitForReadyGateway(subscriber);
+    process.kill(firstPid, 'SIGKILL');
+    const exited = await subscriber.waitFor('the exit line', (m) => m.topic === 'logs' && m.value.stream === 'clawsup');
+    expect(exited.value.line).toMatch(/^\[clawsup\] gateway exited \(signal SIGKILL, transient: [a-z-]+\) at \d{4}-/);
+    await subscriber.waitFor('the next gateway ready', (m) => m.topic === 'logs' && m.value.line !== `ready ${firstPid}` && /^ready \d+$/.test(m.value.line));
+  });
+
   it.each([
     [{}, 'params.topics'],
     [{ topics: [] }, 'params.topics'],
