@@ -1,7 +1,7 @@
 // The hardening units/clawsupd.service keeps is really applied by systemd 252, and leaves the gateway working: found as
 // `openclaw` on the PATH install builds (through its stable link to an nvm-style version folder), it boots, writes
 // its state under its ~/.openclaw and its log under /tmp where operators see it, with sudo still possible.
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTemplates } from '../../src/install/install-facts.js';
@@ -27,6 +27,7 @@ interface GatewayState {
   noNewPrivs: string;
   capBnd: string;
   canReadProcNetTcp: boolean;
+  setuidProbeEuid: string | null;
 }
 
 describe.skipIf(!support.ok)('units/clawsupd.service hardening under systemd 252, run as nobody', () => {
@@ -68,8 +69,12 @@ describe.skipIf(!support.ok)('units/clawsupd.service hardening under systemd 252
     // Under /tmp on the host: with no PrivateTmp= the gateway's log lands where an operator looks for it.
     logDir = join('/tmp', `clawsup-hardening-openclaw-${process.pid}`);
     stateFile = join(home, '.openclaw/gateway-state.json');
+    // What sudo relies on: a setuid-root program run by the gateway's user gets euid 0 (no no_new_privs, no nosuid).
+    const setuidId = join(temp.path, 'setuid-id');
+    copyFileSync('/usr/bin/id', setuidId);
+    chmodSync(setuidId, 0o4755);
     const config = {
-      gateway: { command: ['openclaw', 'gateway', 'run', '--log-dir', logDir], env: { HOME: home }, stopTimeoutMs: 5_000 },
+      gateway: { command: ['openclaw', 'gateway', 'run', '--log-dir', logDir, '--setuid-probe', setuidId], env: { HOME: home }, stopTimeoutMs: 5_000 },
       health: { enabled: false },
     };
     writeFileSync(join(etc, 'clawsup.json5'), JSON.stringify(config, null, 2), { mode: 0o644 });
@@ -142,6 +147,7 @@ describe.skipIf(!support.ok)('units/clawsupd.service hardening under systemd 252
     expect(readFileSync(join(logDir, logs[0] ?? ''), 'utf8')).toContain(`"msg":"gateway started","pid":${state.pid}`);
     // sudo works only without no_new_privs: setuid is honoured, and the bounding set still holds setuid/setgid.
     expect(state.noNewPrivs).toBe('0');
+    expect(state.setuidProbeEuid).toBe('0');
     expect(readNoNewPrivs(await readProcStatus(active['MainPID'] ?? ''))).toBe('0');
     const bounding = BigInt(`0x${state.capBnd}`);
     const has = (bit: number): boolean => (bounding & (1n << BigInt(bit))) !== 0n;
