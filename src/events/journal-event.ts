@@ -15,15 +15,10 @@ export const JOURNAL_FILE = 'events.ndjson';
 /** However small the size bound, events younger than this are kept: the fleet view draws a day. */
 export const JOURNAL_KEEP_MS = 24 * 60 * 60 * 1000;
 
-/** One complete line: `seq`, `at`, `type` win over fields of the same names. */
+/** One complete line, `seq`, `at` and `type` first so a reader scanning by eye finds them. */
 export function encodeEvent(event: JournalEvent): string {
   const { seq, at, type, ...fields } = event;
-  return `${JSON.stringify({ seq, at, type, ...withoutReserved(fields) })}\n`;
-}
-
-function withoutReserved(fields: EventFields): EventFields {
-  const { seq: _seq, at: _at, type: _type, ...rest } = fields;
-  return rest;
+  return `${JSON.stringify({ seq, at, type, ...fields })}\n`;
 }
 
 /** A journal line as an event, or null when it is not one (a torn line left by a crash, or anything else). */

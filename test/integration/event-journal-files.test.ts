@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEventJournal, type EventJournalOptions } from '../../src/events/event-journal.js';
+import { JOURNAL_KEEP_MS } from '../../src/events/journal-event.js';
+import { readJournal } from '../../src/events/read-journal.js';
+import { REPO_ROOT } from '../helpers/daemon.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+let temp: { path: string; remove(): void };
+beforeEach(() => {
+  temp = makeTempDir('cs-events-');
+});
+afterEach(() => temp.remove());
+
+const silent = pino({ level: 'silent' });
+
+function open(overrides: Partial<EventJournalOptions> = {}) {
+  return openEventJournal({ dir: temp.path, maxBytes: 1024 * 1024, maxFiles: 10, log: silent, fileMode: 0o640, groupId: null, ...overrides });
+}
+
+const journalFiles = (): string[] => readdirSync(temp.path).filter((name) => name.startsWith('events.ndjson')).sort();
+const seqs = (): number[] => readJournal(temp.path).events.map((event) => event.seq);
+
+describe('the event journal on disk', () => {
+  it('writes one line per event with seq, at and type (0640), and the fields cannot overwrite them', () => {
+    const journal = open({ nowMs: () => Date.parse('2026-12-01T06:00:00.000Z') });
+    journal.append('held', { from: 'healthy', seq: 99, type: 'forged' });
+    journal.append('released', { to: 'starting' });
+    journal.close();
+    const path = join(temp.path, 'events.ndjson');
+    expect(readFileSync(path, 'utf8')).toBe(
+      '{"seq":1,"at":"2026-12-01T06:00:00.000Z","type":"held","from":"healthy"}\n{"seq":2,"at":"2026-12-01T06:00:00.000Z","type":"released","to":"starting"}\n',
+    );
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  it('continues the seq of the last run, and after a crash cut a line short starts a new line: readers skip only the fragment', () => {
+    const first = open();
+    first.append('a');
+    first.append('b');
+    first.close();
+    // What a crash mid-write would leave: part of a line, no newline.
+    appendFileSync(join(temp.path, 'events.ndjson'), '{"seq":3,"at":"2026-12-01T0');
+    const second = open();
+    expect(second.lastSeq()).toBe(2);
+    second.append('c');
+    second.close();
+    const read = readJournal(temp.path);
+    expect(read.events.map((event) => [event.seq, event.type])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(read.skipped).toEqual([{ path: join(temp.path, 'events.ndjson'), line: 3 }]);
+  });
+
+  it('finds the last seq in the newest rotated file when events.ndjson has none', () => {
+    writeFileSync(join(temp.path, 'events.ndjson.1'), '{"seq":41,"at":"2026-12-01T06:00:00.000Z","type":"a"}\n');
+    writeFileSync(join(temp.path, 'events.ndjson'), '');
+    const journal = open();
+    journal.append('b');
+    journal.close();
+    expect(seqs()).toEqual([41, 42]);
+  });
+
+  it('rotates at maxBytes and keeps every file with an event of the last 24 hours, past maxFiles; older files go down to maxFiles', () => {
+    let nowMs = Date.now();
+    const journal = open({ maxBytes: 1024, maxFiles: 3, nowMs: () => nowMs });
+    for (let i = 0; i < 60; i += 1) journal.append('tick', { i, padding: 'x'.repeat(100) });
+    const young = journalFiles();
+    expect(young.length).toBeGreaterThan(3);
+    for (const name of young) expect(statSync(join(temp.path, name)).size).toBeLessThanOrEqual(1024);
+    expect(seqs()).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+
+    // A day later by the journal's clock: the files written "now" are past the 24 hours, so the bound holds again.
+    nowMs += JOURNAL_KEEP_MS + 60_000;
+    for (let i = 0; i < 20; i += 1) journal.append('tock', { i, padding: 'x'.repeat(100) });
+    journal.close();
+    expect(journalFiles().length).toBeLessThanOrEqual(3);
+    const kept = seqs();
+    expect(kept.at(-1)).toBe(80);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 81 - kept.length + i));
+  });
+
+  it('tells listeners of each event, numbered, even when the disk did not take it', () => {
+    const journal = open();
+    const heard: unknown[] = [];
+    journal.onEvent((event) => heard.push(event));
+    journal.close();
+    journal.append('after-close', { x: 1 });
+    expect(heard).toEqual([expect.objectContaining({ seq: 1, type: 'after-close', x: 1 })]);
+    expect(journal.readHealth()).toMatchObject({ droppedEvents: 1, isFailing: true });
+  });
+
+  it('a reader while another process rotates the journal again and again misses no event', async () => {
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', `
+      import pino from 'pino';
+      import { openEventJournal } from ${JSON.stringify(join(REPO_ROOT, 'dist/events/event-journal.js'))};
+      const journal = openEventJournal({ dir: ${JSON.stringify(temp.path)}, maxBytes: 4096, maxFiles: 2, log: pino({ level: 'silent' }), fileMode: 0o640, groupId: null });
+      let i = 0;
+      const next = () => {
+        if (i === 4000) { journal.close(); process.stdout.write('done'); return; }
+        journal.append('tick', { i: i++, padding: 'x'.repeat(60) });
+        setImmediate(next);
+      };
+      next();
+    `], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const ended = new Promise<number | null>((resolve) => writer.once('exit', resolve));
+    let isDone = false;
+    writer.stdout.on('data', () => (isDone = true));
+    let settledReads = 0;
+    try {
+      while (!isDone) {
+        const read = readJournal(temp.path);
+        if (read.isUnsettled) continue;
+        settledReads += 1;
+        const seen = read.events.map((event) => event.seq);
+        // Every event written so far is there: 1..n, no gap, no double.
+        expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      if (writer.exitCode === null) writer.kill('SIGKILL');
+      await ended;
+    }
+    expect(settledReads).toBeGreaterThan(5);
+    expect(journalFiles().length).toBeGreaterThan(2);
+    expect(seqs()).toEqual(Array.from({ length: 4000 }, (_, i) => i + 1));
+  }, 60_000);
+});
