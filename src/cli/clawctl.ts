@@ -74,6 +74,11 @@ async function main(argv: string[]): Promise<number> {
   return command.run(args, context);
 }
 
+// `clawctl logs | head`: a reader that closed the pipe early is no error of clawctl's, and gets no stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -17,8 +17,13 @@ export async function followUntilInterrupted(
 ): Promise<number> {
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
+  // `logs -f | head`: a reader that has had enough ends the follow as Ctrl-C does, not with a stack trace.
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') interrupt();
+  };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  process.stdout.on('error', onOutputError);
   let hasAnswered = false;
   try {
     await followDaemon(target.socketPath, params, { ...handlers, onFirst: (result) => ((hasAnswered = true), handlers.onFirst(result)) }, controller.signal);
@@ -31,5 +36,6 @@ export async function followUntilInterrupted(
   } finally {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
+    process.stdout.removeListener('error', onOutputError);
   }
 }

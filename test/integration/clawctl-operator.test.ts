@@ -92,6 +92,30 @@ describe('clawctl logs -f', () => {
     expect(await follow.stop('SIGINT')).toEqual({ code: 0, signal: null });
   });
 
+  it('ends quietly with 0 when its reader goes away (logs -f | head)', async () => {
+    const daemon = await startHealthy();
+    const follow = startClawctl(['--config', daemon.configPath, 'logs', '-f']);
+    await follow.waitForStdout('the ready line', (out) => /^ready \d+$/m.test(out));
+    follow.child.stdout?.destroy();
+    const gatewayPid = daemon.status()?.gateway.pid as number;
+    // Lines keep coming until one finds the pipe closed.
+    const saying = setInterval(() => process.kill(gatewayPid, 'SIGUSR1'), 50);
+    try {
+      expect(await follow.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      clearInterval(saying);
+    }
+    expect(follow.stderr()).toBe('');
+  });
+
+  it('plain logs too ends quietly with 0 when its reader closed the pipe first', async () => {
+    const daemon = await startHealthy();
+    const logs = startClawctl(['--config', daemon.configPath, 'logs']);
+    logs.child.stdout?.destroy();
+    expect(await logs.exited).toEqual({ code: 0, signal: null });
+    expect(logs.stderr()).toBe('');
+  });
+
   it('refuses a bad -n before connecting', async () => {
     expect(await runClawctl(['--socket', '/nonexistent.sock', 'logs', '-f', '-n', '0'])).toMatchObject({ code: 64, stderr: expect.stringContaining('-n must be') });
   });
