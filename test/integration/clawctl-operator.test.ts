@@ -50,6 +50,9 @@ describe('clawctl status --watch', () => {
     expect(await runClawctl(['--config', daemon.configPath, 'stop'])).toMatchObject({ code: 0 });
     const out = await tty.waitForStdout('held, in yellow, on a cleared screen', (text) => text.includes(`${CLEAR}mode: ${ESCAPE}[33mheld${ESCAPE}[0m`));
     expect(out).not.toMatch(/\n\nmode: /);
+    // With nothing changing, the screen is redrawn for its ages: the held view comes again.
+    const heldViews = (text: string): number => text.split(`${CLEAR}mode: ${ESCAPE}[33mheld`).length - 1;
+    await tty.waitForStdout('the held view redrawn', (text) => heldViews(text) >= 2, 5_000);
     // Ctrl-C reaches clawctl itself, script's child; script then exits with clawctl's code.
     const clawctlPid = Number(readFileSync(`/proc/${tty.pid}/task/${tty.pid}/children`, 'utf8').trim().split(' ')[0]);
     process.kill(clawctlPid, 'SIGINT');

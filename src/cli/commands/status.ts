@@ -12,6 +12,9 @@ import { readStatusFile } from '../read-status-file.js';
 import { exitCodeForMode, STATUS_EXIT } from '../status-exit-code.js';
 import { STATUS_FILE } from '../../status/status-files.js';
 
+// How often status --watch redraws a terminal with nothing new, for its ages.
+const TERMINAL_REFRESH_MS = 1_000;
+
 export const statusCommand: ClawctlCommand = {
   name: 'status',
   summary: 'how the node is; exit 0 healthy, 1 degraded/starting/backoff/held/stopping, 2 diagnose/stopped, 3 no daemon answered',
@@ -37,25 +40,35 @@ export const statusCommand: ClawctlCommand = {
 
 /**
  * `status --watch`: the status again at every change until Ctrl-C (exit 0). On a terminal each one replaces the last;
- * piped, they follow one another, a blank line between (with --json, one JSON object a line). Exit 3 when clawsupd goes.
+ * piped, they follow one another, a blank line between (with --json, one JSON object a line), and only at a change.
+ * Exit 3 when clawsupd goes.
  */
-function watchStatus(target: ControlTarget, isJson: boolean, context: ClawctlContext): Promise<number> {
+async function watchStatus(target: ControlTarget, isJson: boolean, context: ClawctlContext): Promise<number> {
   let shown = 0;
+  let last: Record<string, unknown> | null = null;
   const show = (status: unknown): void => {
     const object = typeof status === 'object' && status !== null ? (status as Record<string, unknown>) : {};
+    last = object;
     const separator = shown > 0 && !isJson && context.terminal?.isTTY !== true ? '\n' : '';
     const text = isJson ? `${JSON.stringify(object)}\n` : renderStatus(object, Date.now());
     context.stdout(separator + text, isJson ? undefined : statusPaint(context.terminal, true));
     shown += 1;
   };
-  return followUntilInterrupted(
-    target,
-    { topics: ['status'] },
-    { onFirst: (result) => show(result.status), onPush: (topic, value) => topic === 'status' && show(value) },
-    context,
-    STATUS_EXIT.unknown,
-  );
+  // On a terminal the screen is the one view: its ages ("1m ago", "up 5m") are redrawn each second, as watch(1) does.
+  const refresh = context.terminal?.isTTY === true && !isJson ? setInterval(() => last !== null && show(last), TERMINAL_REFRESH_MS) : undefined;
+  try {
+    return await followUntilInterrupted(
+      target,
+      { topics: ['status'] },
+      { onFirst: (result) => show(result.status), onPush: (topic, value) => topic === 'status' && show(value) },
+      context,
+      STATUS_EXIT.unknown,
+    );
+  } finally {
+    clearInterval(refresh);
+  }
 }
+
 
 /** No daemon answered: show what it last wrote, how old that is, and exit 3 whatever it says. */
 function printStatusFile(statusDir: string | null, isJson: boolean, context: ClawctlContext): number {
