@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MIN_REPEAT_DELAY_MS } from '../supervisor/restart-policy.js';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
+import { isLoopbackHost, parseListenAddress } from '../http/listen-address.js';
 
 // The one place defaults live. Every object is strict: a typo is an error, never a silent default.
 // Node's timers hold at most 2^31-1 ms (about 24.8 days); a larger value would fire after 1 ms.
@@ -106,6 +107,33 @@ const logSchema = z.strictObject({
   file: pathString.optional(),
 });
 
+const listenAddress = z.string().superRefine((text, context) => {
+  const parsed = parseListenAddress(text);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error });
+});
+
+const httpSchema = z
+  .strictObject({
+    /** Off when absent: one listener for /metrics, the read-only API and the page. */
+    listen: listenAddress.optional(),
+    /** Once set, every request needs `Authorization: Bearer <the file's content>`; required for a non-loopback listen. */
+    tokenFile: pathString.optional(),
+    tls: z.strictObject({ certFile: pathString, keyFile: pathString }).optional(),
+  })
+  .superRefine((http, context) => {
+    if (http.listen === undefined || http.tokenFile !== undefined) return;
+    const parsed = parseListenAddress(http.listen);
+    if (parsed.ok && !isLoopbackHost(parsed.address.host)) {
+      context.addIssue({ code: 'custom', path: ['listen'], message: `a listen address other than loopback (127.0.0.1, ::1, localhost) needs http.tokenFile, so that no one else on the network can read it` });
+    }
+  });
+
+const metricsSchema = z.strictObject({
+  /** Write the metrics here for node_exporter's textfile collector (which reads only *.prom files), replaced atomically. */
+  textfile: pathString.regex(/\.prom$/, 'expected a file name ending in .prom (node_exporter\'s textfile collector reads only those)').optional(),
+  textfileIntervalMs: positiveMs.min(1_000, 'at least 1000 ms').default(15_000),
+});
+
 export const configSchema = z.strictObject({
   gateway: gatewaySchema,
   restart: restartSchema.prefault({}),
@@ -117,6 +145,8 @@ export const configSchema = z.strictObject({
   skills: skillsSchema.default({}),
   systemd: systemdSchema.prefault({}),
   log: logSchema.prefault({}),
+  http: httpSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
 });
 
 export type ClawsupConfig = z.output<typeof configSchema>;

@@ -1,0 +1,108 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../daemon/logger.js';
+import { describeError } from '../describe-error.js';
+import { ClawsupError } from '../errors.js';
+import type { HttpRoute } from './http-route.js';
+import type { HttpSecrets } from './http-secrets.js';
+import { formatListenAddress, type ListenAddress } from './listen-address.js';
+import { decideRequest } from './request-decision.js';
+import { checkToken } from './token-check.js';
+
+// A scraper asks a few times a minute; these bound what a slow or hostile client can hold.
+const REQUEST_TIMEOUT_MS = 10_000;
+const MAX_CONNECTIONS = 64;
+
+export interface HttpListener {
+  /** The address bound (the port the system chose when asked for 0). */
+  address: ListenAddress;
+  /** A reloaded http.tokenFile takes effect for the next request. */
+  setToken(token: string | null): void;
+  close(): Promise<void>;
+}
+
+export interface HttpListenerOptions {
+  address: ListenAddress;
+  secrets: HttpSecrets;
+  routes: readonly HttpRoute[];
+  log: Logger;
+  /** Where http.listen is written ("file:line:column"), for the error when it cannot be bound. */
+  listenSetAt: string;
+}
+
+/** Binds the one listener; a bind that fails is a ClawsupError naming the address and what holds it back. */
+export async function startHttpListener(options: HttpListenerOptions): Promise<HttpListener> {
+  const { routes, log } = options;
+  let token = options.secrets.token;
+  const byPath = new Map(routes.map((route) => [route.path, route]));
+  const paths = [...byPath.keys()];
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    const decision = decideRequest({ method: request.method ?? 'GET', url: request.url ?? '/', token: checkToken(request.headers.authorization, token), paths });
+    if (decision.action === 'refuse') {
+      log.debug({ method: request.method, url: request.url, statusCode: decision.statusCode }, 'http request refused');
+      response.writeHead(decision.statusCode, { 'content-type': 'text/plain; charset=utf-8', ...decision.headers });
+      response.end(`${decision.message}\n`);
+      return;
+    }
+    const route = byPath.get(decision.path) as HttpRoute;
+    Promise.resolve(route.handle(request, response)).catch((error: unknown) => {
+      log.error({ err: describeError(error), path: decision.path }, 'http route failed');
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('internal error: see the clawsupd log\n');
+    });
+  };
+  const server = createServer(options, handle);
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
+  await listen(server, options);
+  const bound = server.address() as AddressInfo;
+  const address = { host: options.address.host, port: bound.port };
+  log.info({ listen: formatListenAddress(address), tls: options.secrets.tls !== null, token: token !== null, paths }, 'http listener started');
+  return {
+    address,
+    setToken(next) {
+      token = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function createServer(options: HttpListenerOptions, handle: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const { tls } = options.secrets;
+  if (tls === null) return createHttpServer(handle);
+  try {
+    return createHttpsServer({ cert: tls.cert, key: tls.key }, handle);
+  } catch (error) {
+    throw new ClawsupError('CLAWSUP_ERR_HTTP_SECRET', `http.tls: the certificate and key cannot be used together: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use by another process: pick another port in http.listen, or stop what holds it (ss -ltnp shows it)',
+  EADDRNOTAVAIL: 'that address is not on this machine',
+  EACCES: 'permission denied (a port below 1024 needs privileges clawsupd should not have: pick a port above 1024)',
+  ENOTFOUND: 'that host name does not resolve',
+  EAI_AGAIN: 'that host name does not resolve (the resolver did not answer)',
+};
+
+function listen(server: Server, options: HttpListenerOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const code = error.code ?? 'unknown error';
+      const why = LISTEN_ERRORS[code] ?? code;
+      reject(new ClawsupError('CLAWSUP_ERR_HTTP_LISTEN', `${options.listenSetAt}: http.listen ${formatListenAddress(options.address)}: cannot listen: ${why}`, { cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(options.address.port, options.address.host, () => {
+      server.off('error', onError);
+      server.on('error', (error) => options.log.error({ err: describeError(error) }, 'http listener failed'));
+      resolve();
+    });
+  });
+}
