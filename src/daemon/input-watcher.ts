@@ -15,8 +15,8 @@ const DEBOUNCE_MS = 250;
 const POLL_INTERVAL_MS = 5_000;
 
 /**
- * Tells when a watched file really changed (content, replacement, appearance or removal), and when: its mtime, or now
- * for a removal.
+ * Tells when a watched file really changed (content, replacement, appearance or removal), and when: its ctime (the
+ * inode's last change: a write, a rename into place, a chmod), or now for a removal.
  */
 export function createInputWatcher(onChange: (path: string, changedAtMs: number) => void): InputWatcher {
   const fingerprints = new Map<string, string>();
@@ -27,7 +27,7 @@ export function createInputWatcher(onChange: (path: string, changedAtMs: number)
     const current = fingerprintOf(path);
     if (fingerprints.get(path) === current.key) return;
     fingerprints.set(path, current.key);
-    onChange(path, current.mtimeMs ?? Date.now());
+    onChange(path, current.changedAtMs ?? Date.now());
   };
   const checkSoon = (path: string): void => {
     clearTimeout(debounceTimers.get(path));
@@ -78,11 +78,12 @@ export function createInputWatcher(onChange: (path: string, changedAtMs: number)
   };
 }
 
-function fingerprintOf(path: string): { key: string; mtimeMs: number | null } {
+function fingerprintOf(path: string): { key: string; changedAtMs: number | null } {
   try {
     const stat = statSync(path);
-    return { key: `${stat.ino}:${stat.size}:${stat.mtimeMs}`, mtimeMs: stat.mtimeMs };
+    // ctime, not mtime: a file put back by rename or unpacked by npm (mtime 1985) changed here and now.
+    return { key: `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`, changedAtMs: Math.max(stat.mtimeMs, stat.ctimeMs) };
   } catch {
-    return { key: 'missing', mtimeMs: null };
+    return { key: 'missing', changedAtMs: null };
   }
 }
