@@ -19,7 +19,7 @@ const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-f
 /** The control socket: clawctl's way in. Owner-only unless `control.group` is set. */
 export const controlPart: DaemonPart = {
   name: 'control',
-  async attach({ supervisor, config, configPath, log }) {
+  async attach({ supervisor, config, configPath, log, events }) {
     const controlLog = log.child({ component: 'control' });
     const { socket: socketPath, group, maxClients, requestTimeoutMs } = config.control;
     const statusDir = config.status.dir;
@@ -46,6 +46,7 @@ export const controlPart: DaemonPart = {
       getOutputLines: supervisor.getOutputLines,
       onStatusChange: (listener) => statusListeners.push(listener),
       onGatewayLine: (listener) => lineListeners.push(listener),
+      onEvent: (listener) => void events.onEvent(listener),
       // A part's section (probes, skills) changes status.json without a state change: its write is the signal.
       onStatusInterest: (isWanted) => {
         statusWatch?.close();
