@@ -195,6 +195,16 @@ describe('clawctl help TOPIC', () => {
     expect(result.stdout).toMatch(pattern);
   });
 
+  it('clawctl --help lists every command of the registry, the summaries in one column, and names help TOPIC', async () => {
+    const result = await runClawctl(['--help']);
+    const columns = COMMANDS.map(({ name }) => {
+      const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(`  ${name} `)) ?? '';
+      return line.length - line.slice(2 + name.length).trimStart().length;
+    });
+    expect(new Set(columns).size, result.stdout).toBe(1);
+    expect(result.stdout).toContain('clawctl help COMMAND');
+  });
+
   it('refuses an unknown topic, listing the topics', async () => {
     const result = await runClawctl(['help', 'weather']);
     expect(result.code).toBe(64);
