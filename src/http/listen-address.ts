@@ -20,6 +20,7 @@ export function parseListenAddress(text: string): ParsedListen {
   const expected = `expected "host:port" (such as "127.0.0.1:${DEFAULT_HTTP_PORT}" or "[::1]:${DEFAULT_HTTP_PORT}"), or a host alone for port ${DEFAULT_HTTP_PORT}`;
   let host: string;
   let portText: string | null;
+  if (text.includes('://')) return { ok: false, error: `${expected}; found ${JSON.stringify(text)} (an address to listen on, not a URL)` };
   if (text.startsWith('[')) {
     const end = text.indexOf(']');
     if (end < 0) return { ok: false, error: `${expected}; found ${JSON.stringify(text)} (no closing ])` };
