@@ -1,6 +1,8 @@
 import type { DaemonPart } from './daemon-part.js';
 import { controlPart } from '../control/control-part.js';
 import { eventsPart } from '../events/events-part.js';
+import { httpPart } from '../http/http-part.js';
+import { metricsTextfilePart } from '../metrics/metrics-part.js';
 import { logRotationPart } from './log-rotation-part.js';
 import { logStatePart } from './log-state-part.js';
 import { probesPart } from '../probes/probes-part.js';
@@ -15,6 +17,8 @@ export const DAEMON_PARTS: readonly DaemonPart[] = [
   eventsPart,
   skillsPart,
   probesPart,
+  httpPart,
+  metricsTextfilePart,
   logRotationPart,
   logStatePart,
 ];
