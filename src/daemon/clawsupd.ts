@@ -77,8 +77,8 @@ async function main(argv: string[]): Promise<number> {
     // Opened before the parts and closed after them: every part may record events from attach to detach.
     const { mode: fileMode, groupId } = evidenceFileOptions(config);
     const events = openEventJournal({ dir: config.status.dir, ...config.events, fileMode, groupId, log });
-    const reloadListeners: ConfigReloadListener[] = [];
-    const onConfigReloaded = (listener: ConfigReloadListener): void => void reloadListeners.push(listener);
+    // Every accepted reload reaches the parts: a SIGHUP, and an edit the supervisor reloads in diagnose mode.
+    const onConfigReloaded = (listener: ConfigReloadListener): void => supervisor.onConfigReloaded(listener);
     try {
       for (const part of DAEMON_PARTS) {
         detaches.push(await part.attach({ supervisor, config, configPath, log, env: process.env, liveness, onConfigReloaded, events }));
@@ -87,14 +87,7 @@ async function main(argv: string[]): Promise<number> {
       process.on('SIGINT', () => supervisor.dispatch({ type: 'shutdown-requested', atMs: Date.now(), signal: 'SIGINT' }));
       onHangup = () => {
         reopenLogFile(log);
-        if (!supervisor.reloadConfig().ok) return;
-        for (const listener of reloadListeners) {
-          try {
-            listener(supervisor.getConfig());
-          } catch (error) {
-            log.error({ err: describeError(error) }, 'a part failed to apply the reloaded config');
-          }
-        }
+        supervisor.reloadConfig();
       };
       log.info({ version: CLAWSUP_VERSION, configPath, statusDir: config.status.dir }, 'clawsupd started');
       const exitCode = await supervisor.run();

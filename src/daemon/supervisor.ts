@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { checkConfigFile } from '../config/check-config-file.js';
+import { describeReload } from '../config/describe-reload.js';
 import type { ClawsupConfig } from '../config/schema.js';
 import { describeError } from '../describe-error.js';
 import { keepLastLines } from '../gateway/earlier-output.js';
@@ -62,6 +63,8 @@ export interface Supervisor {
   onGatewayLine(listener: GatewayLineListener, mustContain?: string): void;
   /** Writes the gateway mark and the running gateway's record again if they are gone (the status dir was removed). */
   keepStatusDirFiles(): void;
+  /** Called after each accepted reload (SIGHUP, or an edit in diagnose mode) with the new config. */
+  onConfigReloaded(listener: (config: ClawsupConfig) => void): void;
 }
 
 export type GatewayLineListener = (line: string, stream: 'stdout' | 'stderr', atMs: number) => void;
@@ -71,6 +74,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { configPath, log } = options;
   const deps = options.deps ?? REAL_SUPERVISOR_DEPS;
   let config = options.config;
+  // What the running gateway and this clawsupd were started with: a reload tells which of its changes wait for them.
+  let spawnedWithConfig = options.config;
+  const reloadListeners: Array<(config: ClawsupConfig) => void> = [];
   // Probes attach at start-up only when health checks are on; a reload cannot add or remove them.
   const hasStartupProbe = options.config.health.enabled;
   let policy = toPolicy(config, hasStartupProbe);
@@ -84,7 +90,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let output: OutputCapture = createCapture();
   let earlierOutput: string[] = [];
   const gatewayMark = deps.readOrCreateGatewayMark(config.status.dir);
-  let sections: Partial<StatusSections> = {};
+  let sections: Partial<StatusSections> = {
+    config: { lastReloadAt: null, lastReloadError: null, pendingGatewayRestart: [], pendingDaemonRestart: [] },
+  };
   const timers = new Map<TimerName, unknown>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
   const lineListeners: GatewayLineListener[] = [];
@@ -199,6 +207,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function startGateway(): void {
     const { outputTailLines, outputTailBytes } = config.gateway;
+    spawnedWithConfig = config;
+    if (sections.config !== undefined && sections.config.pendingGatewayRestart.length > 0) {
+      sections = { ...sections, config: { ...sections.config, pendingGatewayRestart: [] } };
+    }
     earlierOutput = keepLastLines([...earlierOutput, ...output.getTailLines(), ...describeLastExit()], outputTailLines, outputTailBytes);
     output = createCapture();
     safely(() => deps.keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
@@ -263,8 +275,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function reloadConfig(): { ok: true } | { ok: false; error: string } {
+    const lastReloadAt = new Date(deps.nowMs()).toISOString();
     try {
       const next = deps.loadConfig(configPath);
+      const pendingDaemonRestart = describeReload(options.config, next).atNextDaemonStart;
+      const pendingGatewayRestart = describeReload(spawnedWithConfig, next).atNextGatewayStart;
       if (next.status.dir !== config.status.dir || next.control.socket !== config.control.socket) {
         log.warn({ statusDir: next.status.dir, socket: next.control.socket }, 'status.dir and control.socket changes take effect when clawsupd restarts');
         next.status = config.status;
@@ -273,13 +288,28 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       config = next;
       policy = toPolicy(config, hasStartupProbe);
       knownSecrets = collectSecrets();
-      log.info({ configPath }, 'config reloaded');
+      log.info({ configPath, pendingGatewayRestart, pendingDaemonRestart }, 'config reloaded');
+      setConfigSection({ lastReloadAt, lastReloadError: null, pendingGatewayRestart, pendingDaemonRestart });
+      for (const listener of reloadListeners) {
+        try {
+          listener(config);
+        } catch (listenerError) {
+          log.error({ err: describeError(listenerError) }, 'a part failed to apply the reloaded config');
+        }
+      }
       return { ok: true };
     } catch (error) {
       const message = (error as Error).message;
       log.error({ configPath, errors: message.split('\n') }, 'config reload refused: keeping the running config');
+      const previous = sections.config ?? { pendingGatewayRestart: [], pendingDaemonRestart: [] };
+      setConfigSection({ ...previous, lastReloadAt, lastReloadError: message });
       return { ok: false, error: message };
     }
+  }
+
+  function setConfigSection(value: StatusSections['config']): void {
+    sections = { ...sections, config: value };
+    statusWriter.write();
   }
 
   function shutDownDaemon(code: number): void {
@@ -328,6 +358,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     onGatewayLine(listener, mustContain) {
       lineListeners.push(listener);
       if (mustContain !== undefined) watchedTexts.push(mustContain);
+    },
+    onConfigReloaded(listener) {
+      reloadListeners.push(listener);
     },
     keepStatusDirFiles() {
       deps.keepGatewayFiles(config.status.dir, gatewayMark, gatewayRecord);

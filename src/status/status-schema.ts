@@ -93,6 +93,16 @@ export const statusSectionSchemas = {
   skills: z.record(z.string(), skillViewSchema),
   /** The daemon's own log: lines dropped because the log file could not be written (a full disk), and why. */
   log: z.object({ droppedLines: z.number().int().nonnegative(), lastError: z.string().nullable(), isFailing: z.boolean() }),
+  /** The last config reload (SIGHUP, or an edit in diagnose mode), and what of it waits for a restart. */
+  config: z.object({
+    lastReloadAt: z.string().nullable(),
+    /** Why the last reload was refused (the running config was kept); null once one succeeds. */
+    lastReloadError: z.string().nullable(),
+    /** Keys the running gateway was started without: they apply at its next start (`clawctl restart`). */
+    pendingGatewayRestart: z.array(z.string()),
+    /** Keys only a restart of clawsupd applies. */
+    pendingDaemonRestart: z.array(z.string()),
+  }),
 } as const;
 
 export const statusSchema = coreStatusSchema.extend({
@@ -100,6 +110,7 @@ export const statusSchema = coreStatusSchema.extend({
   recovery: statusSectionSchemas.recovery.optional(),
   skills: statusSectionSchemas.skills.optional(),
   log: statusSectionSchemas.log.optional(),
+  config: statusSectionSchemas.config.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;

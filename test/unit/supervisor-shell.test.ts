@@ -155,6 +155,41 @@ describe('the supervisor shell: health from its sources', () => {
   });
 });
 
+describe('the supervisor shell: config reloads', () => {
+  it('shows a refused reload in status, and what an accepted one leaves for the next gateway or clawsupd start', () => {
+    const { world, supervisor } = start();
+    world.gatewayUp();
+    world.configOnDisk = new Error('clawsup.json5:4:7: restart.failureLimt: unknown key');
+    expect(supervisor.reloadConfig().ok).toBe(false);
+    expect(supervisor.getStatus().config).toMatchObject({ lastReloadError: 'clawsup.json5:4:7: restart.failureLimt: unknown key' });
+
+    world.configOnDisk = parseConfig({ gateway: { command: ['openclaw', 'gateway', '--verbose'] }, status: { dir: '/var/lib/elsewhere' } });
+    expect(supervisor.reloadConfig().ok).toBe(true);
+    expect(supervisor.getStatus().config).toMatchObject({
+      lastReloadError: null,
+      pendingGatewayRestart: ['gateway.command'],
+      pendingDaemonRestart: ['status.dir'],
+    });
+    supervisor.dispatch({ type: 'restart-requested', atMs: world.now() });
+    world.gatewayExits(null, 'SIGTERM');
+    expect(world.lastSpawn().options.command).toEqual(['openclaw', 'gateway', '--verbose']);
+    expect(supervisor.getStatus().config?.pendingGatewayRestart).toEqual([]);
+  });
+
+  it('tells the parts of every accepted reload, also the one an edit makes in diagnose mode', () => {
+    const { world, supervisor } = start();
+    const heard: string[][] = [];
+    supervisor.onConfigReloaded((config) => heard.push([...config.gateway.command]));
+    world.gatewayUp();
+    world.gatewayExits(1);
+    world.advance(10);
+    crashIntoDiagnose(world, supervisor);
+    world.configOnDisk = parseConfig({ gateway: { command: ['openclaw-fixed'] } });
+    world.touchInput(CONFIG_PATH);
+    expect(heard).toEqual([['openclaw-fixed']]);
+  });
+});
+
 describe('the supervisor shell: status dir files', () => {
   it('writes the running gateway\'s own record back, with its command, when the status dir was removed', () => {
     const { world, deps } = createFakeWorld();
