@@ -42,7 +42,7 @@ const waitForEvent = (daemon: Daemon, what: string, predicate: (event: Event) =>
 
 function expectConsecutive(events: readonly Event[]): void {
   const seqs = events.map((event) => event.seq);
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] ?? 0) + i));
 }
 
 describe('the event journal of a running clawsupd', () => {
