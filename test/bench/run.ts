@@ -1,4 +1,4 @@
-// CLAWSUP_BENCH_CLAWSUPD=/copy/of/dist/daemon/clawsupd.js to measure another build.
+// CLAWSUP_BENCH_CLAWSUPD=/copy/of/dist/daemon/clawsupd.js to measure another build; CLAWSUP_BENCH_NODE_FLAGS for its Node flags.
 // npm run bench [-- --peers] [--only restart,flood] [--runs-scale 0.5] [--soak-minutes 60] [--out FILE]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';

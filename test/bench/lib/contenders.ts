@@ -86,7 +86,9 @@ async function startClawsup(spec: ProgramSpec): Promise<RunningContender> {
     control: { socket: socketPath },
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const child = spawnDaemon(process.execPath, [CLAWSUPD, '--config', configPath], spec.daemonLogPath, buildBenchEnv(), dir);
+  // CLAWSUP_BENCH_NODE_FLAGS: Node flags for clawsupd only (such as V8 heap flags a unit could set), space-separated.
+  const nodeFlags = (process.env.CLAWSUP_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
+  const child = spawnDaemon(process.execPath, [...nodeFlags, CLAWSUPD, '--config', configPath], spec.daemonLogPath, buildBenchEnv(), dir);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
   return {
     name: 'clawsup',
