@@ -45,7 +45,7 @@ export async function applyInstall(actions: readonly InstallAction[], options: A
             options.report(`skipped (CLAWSUP_ROOT is set): ${action.argv.join(' ')}`);
             break;
           }
-          const result = await options.runner(action.argv);
+          const result = await options.runner(action.argv, action.timeoutMs);
           if (result.code !== 0) return { entries, failure: `${action.argv.join(' ')} failed (exit ${result.code}): ${result.stderr.trim()}` };
           entries.push({ type: 'run', argv: action.argv, undo: action.undo });
           break;

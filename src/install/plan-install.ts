@@ -9,8 +9,8 @@ export type InstallAction =
   /** `group`: the file's group, so the run-as user can read a root-owned file (-1 leaves it). */
   | { type: 'write-file'; path: string; content: string; mode: number; group?: number; detail?: string }
   | { type: 'symlink'; path: string; target: string }
-  /** `undo` is what uninstall runs to take this back. */
-  | { type: 'run'; argv: string[]; undo: string[][] }
+  /** `undo` is what uninstall runs to take this back; `timeoutMs` when the command may take longer than 30 s. */
+  | { type: 'run'; argv: string[]; undo: string[][]; timeoutMs?: number }
   | { type: 'note'; text: string };
 
 export interface InstallTemplates {
@@ -218,6 +218,10 @@ function formatMode(mode: number): string {
   return `mode 0${mode.toString(8)}`;
 }
 
+// `enable --now` returns at READY=1, sent once the gateway's first start has an outcome: TimeoutStartSec=90s is pushed
+// out while a slow gateway boots (health.startTimeoutMs, 180 s in production, and its retries), so 30 s is too short.
+const ENABLE_NOW_TIMEOUT_MS = 600_000;
+
 function planEnable(facts: InstallFacts): InstallAction[] {
   const { layout } = facts;
   if (layout.platform === 'darwin') {
@@ -227,7 +231,12 @@ function planEnable(facts: InstallFacts): InstallAction[] {
   const systemctl = layout.scope === 'user' ? ['systemctl', '--user'] : ['systemctl'];
   const actions: InstallAction[] = [
     { type: 'run', argv: [...systemctl, 'daemon-reload'], undo: [] },
-    { type: 'run', argv: [...systemctl, 'enable', '--now', layout.serviceName], undo: [[...systemctl, 'disable', '--now', layout.serviceName]] },
+    {
+      type: 'run',
+      argv: [...systemctl, 'enable', '--now', layout.serviceName],
+      undo: [[...systemctl, 'disable', '--now', layout.serviceName]],
+      timeoutMs: ENABLE_NOW_TIMEOUT_MS,
+    },
   ];
   // A user manager runs only while its user is logged in, unless lingering keeps it up from boot.
   if (layout.scope === 'user' && !facts.isLingering) {
