@@ -138,7 +138,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function getStatus(): StatusSnapshot {
-    return { ...buildStatusSnapshot(state, daemon, deps.nowMs()), ...sections };
+    return { ...buildStatusSnapshot(state, daemon, deps.nowMs(), policy), ...sections };
   }
 
   function dispatch(event: SupervisorEvent): void {

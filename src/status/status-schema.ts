@@ -74,8 +74,14 @@ export const coreStatusSchema = z.object({
   gateway: z.object({
     pid: z.number().int().nullable(),
     startedAt: z.string().nullable(),
+    /** Every start after the first, whatever ended the one before (a crash, a probe, `clawctl restart`). */
     restarts: z.number().int().nonnegative(),
     lastExit: exitRecordSchema.nullable(),
+    /** In backoff: when the next attempt comes; null otherwise. */
+    nextAttemptAt: z.string().nullable(),
+    /** Failures within restart.failureWindowMs, and how many of them end in diagnose mode. */
+    failuresInWindow: z.number().int().nonnegative(),
+    failureLimit: z.number().int().positive(),
   }),
   diagnosis: diagnosisSchema.nullable(),
   daemon: z.object({ pid: z.number().int(), version: z.string(), startedAt: z.string(), host: z.string() }),

@@ -1,4 +1,5 @@
-import type { SupervisorState } from '../supervisor/supervisor-state.js';
+import { pruneFailureTimes } from '../supervisor/restart-policy.js';
+import type { SupervisorPolicy, SupervisorState } from '../supervisor/supervisor-state.js';
 import type { CoreStatus } from './status-schema.js';
 
 export interface DaemonFacts {
@@ -9,7 +10,13 @@ export interface DaemonFacts {
 }
 
 /** Packs the state into the status.json object: a pure function, as s6 packs its status file. */
-export function buildStatusSnapshot(state: SupervisorState, daemon: DaemonFacts, nowMs: number): CoreStatus {
+export function buildStatusSnapshot(
+  state: SupervisorState,
+  daemon: DaemonFacts,
+  nowMs: number,
+  policy: Pick<SupervisorPolicy, 'failureLimit' | 'failureWindowMs'>,
+): CoreStatus {
+  const isBackingOff = state.mode === 'backoff' && state.nextAttemptAtMs !== null;
   return {
     schemaVersion: 1 as const,
     mode: state.mode,
@@ -21,6 +28,9 @@ export function buildStatusSnapshot(state: SupervisorState, daemon: DaemonFacts,
       startedAt: state.gateway.startedAtMs === null ? null : new Date(state.gateway.startedAtMs).toISOString(),
       restarts: state.gateway.restarts,
       lastExit: state.gateway.lastExit,
+      nextAttemptAt: isBackingOff ? new Date(state.nextAttemptAtMs!).toISOString() : null,
+      failuresInWindow: pruneFailureTimes(state.failureTimesMs, nowMs, policy.failureWindowMs).length,
+      failureLimit: policy.failureLimit,
     },
     diagnosis: state.diagnosis,
     daemon,

@@ -30,6 +30,8 @@ export interface SupervisorState {
   stopEvidence: string[];
   /** True for the single attempt made on leaving diagnose mode: one more failure goes straight back. */
   isFreshAttempt: boolean;
+  /** When the backoff timer brings the gateway back; null outside backoff. */
+  nextAttemptAtMs: number | null;
   /** Bumped on every timer set, so a timer that fires after being replaced is ignored. */
   timerSeq: number;
   /** Health as the probes last reported it; null until a probe has spoken for this gateway. */
@@ -114,6 +116,7 @@ export function createInitialState(nowMs: number): SupervisorState {
     stopCause: null,
     stopEvidence: [],
     isFreshAttempt: false,
+    nextAttemptAtMs: null,
     timerSeq: 0,
     health: null,
     isStarted: false,

@@ -80,7 +80,7 @@ function isGatewayRunning(state: SupervisorState): boolean {
 }
 
 function spawnGateway(state: SupervisorState, atMs: number): Transition {
-  const next = withMode({ ...state, stopCause: null, stopEvidence: [], diagnosis: null, health: null }, 'starting', atMs);
+  const next = withMode({ ...state, stopCause: null, stopEvidence: [], diagnosis: null, health: null, nextAttemptAtMs: null }, 'starting', atMs);
   return { state: next, effects: [{ type: 'clear-timer', timer: 'backoff' }, { type: 'spawn-gateway' }] };
 }
 
@@ -199,7 +199,7 @@ function onFailure(state: SupervisorState, exit: ExitRecord, atMs: number, polic
     return { state: spawned.state, effects: [scheduled, ...spawned.effects] };
   }
   const timerSeq = state.timerSeq + 1;
-  const next = withMode({ ...counted, timerSeq }, 'backoff', atMs, [exit.reason]);
+  const next = withMode({ ...counted, timerSeq, nextAttemptAtMs: atMs + delayMs }, 'backoff', atMs, [exit.reason]);
   return {
     state: next,
     effects: [

@@ -39,6 +39,23 @@ describe('the supervisor shell: events', () => {
     expect(world.lastSpawn().signals).toEqual(['SIGTERM']);
   });
 
+  it('says in backoff when the next attempt comes and how many failures of the limit are used up', () => {
+    const { world, supervisor } = start();
+    world.gatewayUp();
+    world.gatewayExits(1);
+    const exitedAtMs = world.now();
+    expect(supervisor.getStatus().gateway).toMatchObject({
+      nextAttemptAt: new Date(exitedAtMs + 1_000).toISOString(),
+      failuresInWindow: 1,
+      failureLimit: 3,
+    });
+    world.advance(1_000);
+    world.gatewayUp();
+    expect(supervisor.getStatus().gateway).toMatchObject({ nextAttemptAt: null, failuresInWindow: 1 });
+    world.advance(300_000);
+    expect(supervisor.getStatus().gateway.failuresInWindow).toBe(0);
+  });
+
   it('restarts a crashed gateway when its backoff timer fires on the clock', () => {
     const { world, supervisor } = start();
     world.gatewayUp();
