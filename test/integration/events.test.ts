@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killClawctls, startClawctl } from '../helpers/clawctl-process.js';
@@ -132,6 +132,12 @@ describe('the event journal of a running clawsupd', () => {
     const follow = await ctl('-f');
     expect(follow.code).toBe(69);
     expect(follow.stdout).toContain('diagnose-entered');
+
+    const elsewhere = join(daemon.dir, 'elsewhere.json5');
+    writeFileSync(elsewhere, JSON.stringify({ gateway: { command: ['x'] }, status: { dir: join(daemon.dir, 'never-run') } }));
+    const missing = await runClawctl(['--config', elsewhere, 'events']);
+    expect(missing).toMatchObject({ code: 66, stdout: '' });
+    expect(missing.stderr).toBe(`clawctl: ${join(daemon.dir, 'never-run')}: cannot read the event journal: ENOENT (no such status dir: has clawsupd run with this config?)\n`);
   });
 });
 

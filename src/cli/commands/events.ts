@@ -42,6 +42,12 @@ function readSince(text: string | undefined): number | null {
   return sinceMs;
 }
 
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such status dir: has clawsupd run with this config?',
+  EACCES: "permission denied: the journal is readable by clawsupd's user and control.group only",
+  ENOTDIR: 'status.dir is not a folder',
+};
+
 /** The files, whether or not the daemon runs: what cannot be read is said on stderr, never hidden. */
 function readFromFiles(statusDir: string, context: ClawctlContext, isQuiet = false): JournalRead {
   let read: JournalRead;
@@ -49,7 +55,8 @@ function readFromFiles(statusDir: string, context: ClawctlContext, isQuiet = fal
     read = readJournal(statusDir);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    throw new ClawsupError('CLAWSUP_ERR_EVENTS_READ', `${statusDir}: cannot read the event journal: ${code ?? message}`, { cause: error });
+    const why = READ_ERRORS[code ?? ''];
+    throw new ClawsupError('CLAWSUP_ERR_EVENTS_READ', `${statusDir}: cannot read the event journal: ${code ?? message}${why ? ` (${why})` : ''}`, { cause: error });
   }
   if (isQuiet) return read;
   for (const { path, line } of read.skipped) context.stderr(`clawctl: ${path}:${line}: skipped a line that is not a whole event (cut short by a crash or a full disk)\n`);
