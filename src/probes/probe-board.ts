@@ -37,9 +37,11 @@ export function createProbeBoard(supervisor: Supervisor): ProbeBoard {
       publish(isRoutine);
     },
     resetAll(state) {
-      reports.health = { ...reports.health, ok: false, state, consecutiveFailures: 0 };
-      reports.startup = { ...reports.startup, ok: false, state, consecutiveFailures: 0 };
-      reports.ready = { ...reports.ready, ok: false, state, consecutiveFailures: 0 };
+      // A new or stopped gateway: the last answer's latency and detail were the previous gateway's.
+      const reset = { ok: false, consecutiveFailures: 0, latencyMs: null, detail: null } as const;
+      reports.health = { ...reports.health, ...reset, state };
+      reports.startup = { ...reports.startup, ...reset, state };
+      reports.ready = { ...reports.ready, ...reset, state };
       reports.slack = { ...reports.slack, ok: false, state: 'unknown', consecutiveFailures: 0, detail: `gateway ${state}` };
       publish();
     },

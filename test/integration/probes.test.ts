@@ -59,6 +59,8 @@ describe('HTTP probes', () => {
     expect(healthy.reasons).toEqual([]);
     expect((await daemon.stop()).code).toBe(0);
     expect(daemon.status()?.probes).toMatchObject({ health: { state: 'down' }, ready: { state: 'down' } });
+    // The last answer was the stopped gateway's: a down probe carries no timing or detail of it.
+    expect(daemon.status()?.probes.health).toMatchObject({ latencyMs: null, detail: null });
   });
 
   it('stays healthy while answers are slow but inside the deadline', async () => {
