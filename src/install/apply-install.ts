@@ -72,7 +72,7 @@ export async function applyUninstall(actions: readonly UninstallAction[], option
             options.report(`skipped (CLAWSUP_ROOT is set): ${action.argv.join(' ')}`);
             break;
           }
-          const result = await options.runner(action.argv);
+          const result = await options.runner(action.argv, action.timeoutMs);
           if (result.code !== 0) failures.push(`${action.argv.join(' ')} failed (exit ${result.code}): ${result.stderr.trim()}`);
           break;
         }

@@ -1,10 +1,14 @@
 import type { InstallManifest } from './install-manifest.js';
 
 export type UninstallAction =
-  | { type: 'run'; argv: string[] }
+  | { type: 'run'; argv: string[]; timeoutMs?: number }
   | { type: 'remove'; path: string }
   | { type: 'remove-dir-if-empty'; path: string }
   | { type: 'note'; text: string };
+
+// An undo such as `systemctl disable --now` returns once the unit stopped: the gateway drains up to 315 s, and the
+// units' TimeoutStopSec is 345 s.
+const UNDO_TIMEOUT_MS = 360_000;
 
 /**
  * Takes back what the manifest says install did, newest first. A file changed since install (the config, edited
@@ -15,7 +19,7 @@ export function planUninstall(manifest: InstallManifest, currentHashes: Readonly
   for (const entry of [...manifest.entries].reverse()) {
     switch (entry.type) {
       case 'run':
-        for (const argv of entry.undo) actions.push({ type: 'run', argv });
+        for (const argv of entry.undo) actions.push({ type: 'run', argv, timeoutMs: UNDO_TIMEOUT_MS });
         break;
       case 'symlink':
         actions.push({ type: 'remove', path: entry.path });

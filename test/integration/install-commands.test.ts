@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClawctlContext } from '../../src/cli/command.js';
 import { runInstall } from '../../src/cli/commands/install.js';
+import { runUninstall } from '../../src/cli/commands/uninstall.js';
 import { runCommand, type CommandRunner } from '../../src/install/command-runner.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -47,5 +48,11 @@ describe('install --system on Linux', () => {
     // TimeoutStartSec=90s, pushed out by clawsupd while the gateway boots (health.startTimeoutMs is 180 s in production).
     expect(enable?.timeoutMs).toBeGreaterThanOrEqual(600_000);
     expect(ran.filter((run) => run !== enable).map((run) => run.timeoutMs)).toEqual(ran.filter((run) => run !== enable).map(() => undefined));
+
+    // `disable --now` returns when the unit has stopped: the gateway drains up to 315 s, TimeoutStopSec is 345 s.
+    ran.length = 0;
+    expect(await runUninstall(['--system', '--platform', 'linux'], context, { env, runner, shouldRunCommands: true })).toBe(0);
+    const disable = ran.find((run) => run.argv.join(' ') === 'systemctl disable --now clawsupd.service');
+    expect(disable?.timeoutMs).toBeGreaterThanOrEqual(360_000);
   });
 });
