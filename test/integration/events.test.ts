@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killClawctls, startClawctl } from '../helpers/clawctl-process.js';
@@ -108,6 +108,16 @@ describe('the event journal of a running clawsupd', () => {
     const events = read.stdout.trim().split('\n').map((line) => JSON.parse(line) as Event);
     expectConsecutive(events);
     expect(events.filter((event) => event.type === 'daemon-started').map((event) => event.pid)).toEqual([first.pid, second.pid]);
+  });
+
+  it('after the status dir was removed, writes the journal again where the path now leads, seq going on', async () => {
+    const daemon = startDaemon({ config: { gateway: { command: forever } } });
+    const started = await waitForEvent(daemon, 'gateway-started', (event) => event.type === 'gateway-started');
+    rmSync(daemon.statusDir, { recursive: true, force: true });
+    await daemon.waitForLog('the lock claimed again', (r) => r.msg === 'instance lock was removed: claimed it again');
+    expect(await runClawctl(['--config', daemon.configPath, 'stop'])).toMatchObject({ code: 0 });
+    const held = await waitForEvent(daemon, 'held in the new journal', (event) => event.type === 'held');
+    expect(held.seq).toBeGreaterThan(started.seq);
   });
 
   it('clawctl events reads the files with the daemon down: --since, --type, --json, the text table, and clear refusals', async () => {
