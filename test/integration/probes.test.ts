@@ -118,6 +118,11 @@ describe('HTTP probes', () => {
     await control({ ready: { suppressed: [], eventLoopDegraded: true } });
     await daemon.waitForStatus('event-loop-degraded', (s) => hasReason('event-loop-degraded')(s) && s.reasons.length === 1);
     await control({ ready: { eventLoopDegraded: false } });
+    // What the gateway says fails reaches status.json redacted, in the probe detail and in reasons[].
+    await control({ ready: { eventLoopDegraded: false, failing: ['slack token=xoxb-1234567890-abcdefghijkl'] } });
+    const named = await daemon.waitForStatus('a failing channel named with a token', (s) => s.reasons.some((r: string) => r.startsWith('channel-failing:slack')));
+    expect(JSON.stringify(named)).not.toContain('xoxb-1234567890');
+    await control({ ready: { failing: [] } });
     const back = await daemon.waitForStatus('healthy again', isHealthy);
     expect(back.gateway.restarts).toBe(0);
     expect(back.recovery.lastRecoveryMs).toEqual(expect.any(Number));

@@ -8,6 +8,7 @@ import type { ProbeReport } from '../probe-report.js';
 import { resolveProbeUrls } from './probe-urls.js';
 import { judgeLiveness, judgeNeverAnswered, judgeReadiness, judgeStartup, type ProbeAnswer } from './probe-verdict.js';
 import { describeError } from '../../describe-error.js';
+import { redactSecrets } from '../../gateway/redact.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
 import type { ProbeBoard } from '../probe-board.js';
 
@@ -162,7 +163,8 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     board.set('ready', toReport(verdict.isOk, verdict.state, result, atMs, verdict.isOk ? 0 : previous.consecutiveFailures + 1, verdict.detail));
     if (verdict.state !== previous.state) log.info({ probe: 'ready', state: verdict.state, detail: verdict.detail }, 'readiness changed');
     // An unreachable /readyz says nothing about channels: liveness judges the gateway itself.
-    if (verdict.state !== 'unreachable') supervisor.setDegradation('ready', verdict.reasons);
+    // The gateway names what fails: its words reach status.json and reasons[], so they are redacted like its output.
+    if (verdict.state !== 'unreachable') supervisor.setDegradation('ready', verdict.reasons.map((reason) => redactSecrets(reason)));
   }
 
   function startRound(): void {
@@ -221,5 +223,5 @@ function createPeerCheck(gatewayPid: number, log: Logger): (socket: Socket) => P
 }
 
 function toReport<State extends string>(ok: boolean, state: State, result: ProbeAnswer, atMs: number, consecutiveFailures: number, detail: string): ProbeReport<State> {
-  return { ok, state, latencyMs: result.latencyMs, checkedAt: new Date(atMs).toISOString(), consecutiveFailures, detail };
+  return { ok, state, latencyMs: result.latencyMs, checkedAt: new Date(atMs).toISOString(), consecutiveFailures, detail: redactSecrets(detail) };
 }
