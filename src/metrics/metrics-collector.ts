@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
 import type { StatusSnapshot } from '../status/status-schema.js';
 import type { SupervisorState } from '../supervisor/supervisor-state.js';
 import { METRIC_DEFINITIONS, PROBE_LATENCY_BUCKETS_SECONDS, type MetricKey } from './metric-definitions.js';
@@ -22,6 +23,16 @@ export interface MetricsCollector {
   stop(): void;
 }
 
+// prom-client's index also loads its default process metrics, cluster aggregation, push gateway and OpenTelemetry:
+// about 12 MiB of RSS clawsupd never uses. These four files are all the collector needs (about 2 MiB).
+const require = createRequire(import.meta.url);
+const Registry = require('prom-client/lib/registry') as typeof PromClient.Registry;
+const Counter = require('prom-client/lib/counter') as typeof PromClient.Counter;
+const Gauge = require('prom-client/lib/gauge') as typeof PromClient.Gauge;
+const Histogram = require('prom-client/lib/histogram') as typeof PromClient.Histogram;
+type Counter = PromClient.Counter;
+type Gauge = PromClient.Gauge;
+type Histogram = PromClient.Histogram;
 type AnyMetric = Gauge | Counter | Histogram;
 
 /** The prom-client side of the metrics: loaded only when metrics are on (a dynamic import), so it costs nothing when off. */
