@@ -260,16 +260,14 @@ function buildLauncherScript(): string {
 }
 
 /**
- * Lays a writable overlay over each of `dirs` as the namespace sees them (the host's files show through, writes stay
- * in a tmpfs at `stagingDir`, gone with the namespace). Mounts that sat under a dir (the tmpfs over
+ * Lays a writable overlay over each of `dirs` as the namespace sees them: the host's files show through, writes stay
+ * in the namespace's own /dev/shm (a tmpfs) and go with it. Mounts that sat under a dir (the tmpfs over
  * /etc/systemd/system, the bound /etc/machine-id, a container's /etc/hosts) are put back on top.
  */
-export async function overlayDirs(ns: SystemdNamespace, stagingDir: string, dirs: string[]): Promise<void> {
+export async function overlayDirs(ns: SystemdNamespace, dirs: string[]): Promise<void> {
   const script = [
     'set -e',
-    'S=$1; shift',
-    'mkdir -p "$S"',
-    'mountpoint -q "$S" || mount -t tmpfs -o mode=0700 tmpfs "$S"',
+    'S=/dev/shm/clawsup-overlays',
     'for D in "$@"; do',
     '  n=$(printf %s "$D" | tr / _)',
     '  mkdir -p "$S/$n/upper" "$S/$n/work" "$S/$n/below"',
@@ -281,7 +279,7 @@ export async function overlayDirs(ns: SystemdNamespace, stagingDir: string, dirs
     '  for m in $subs; do mount --bind "$S/$n/below${m#"$D"}" "$m"; done',
     'done',
   ].join('\n');
-  const result = await ns.exec('/bin/sh', ['-c', script, 'overlay-dirs', stagingDir, ...dirs]);
+  const result = await ns.exec('/bin/sh', ['-c', script, 'overlay-dirs', ...dirs]);
   if (result.code !== 0) throw new Error(`cannot overlay ${dirs.join(', ')} in the namespace: ${result.stderr}`);
 }
 
@@ -321,7 +319,8 @@ export function parseShowOutput(stdout: string): Record<string, string> {
 
 function runCommand(cmd: string, args: string[], timeoutMs: number): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', env: { PATH: CLEAN_PATH } }, (error, stdout, stderr) => {
+    // maxBuffer: a file list of /etc, /usr/local and /var is a few MB.
+    execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env: { PATH: CLEAN_PATH } }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ stdout, stderr, code });
     });

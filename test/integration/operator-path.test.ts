@@ -28,6 +28,7 @@ const CHURN_DIRS = ['/run/systemd', '/var/lib/systemd', '/var/tmp', '/run/user',
 
 interface StatusFile {
   mode: string;
+  daemon: { pid: number };
   gateway: { pid: number | null; restarts: number };
 }
 
@@ -55,7 +56,7 @@ async function listMachine(ns: SystemdNamespace): Promise<string[]> {
   const prune = CHURN_DIRS.flatMap((dir, i) => (i === 0 ? ['-path', dir] : ['-o', '-path', dir]));
   const args = [...LISTED_DIRS, '(', ...prune, ')', '-prune', '-o', '-type', 'd', '-printf', '%y %m %u:%g - %p\\n', '-o', '-printf', '%y %m %u:%g %s %p\\n'];
   const listed = await ns.exec('find', args, 30_000);
-  if (listed.code !== 0) throw new Error(`find failed (${listed.code}): ${listed.stderr}`);
+  if (listed.code !== 0) throw new Error(`find failed (exit ${listed.code}, ${listed.stdout.length} bytes listed): ${listed.stderr}`);
   return listed.stdout.split('\n').filter((line) => line !== '').sort();
 }
 
@@ -81,10 +82,12 @@ async function waitForStatus(ns: SystemdNamespace, what: string, isDone: (status
   while (Date.now() < deadlineMs) {
     last = await readStatus(ns);
     if (last !== null && isDone(last)) return last;
+    // A diagnosis by the running clawsupd (not one left by the daemon before a restart) will not heal by waiting.
+    if (last?.mode === 'diagnose' && String(last.daemon.pid) === (await ns.show(UNIT, ['MainPID'])).MainPID) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const journal = await ns.exec('systemctl', ['status', '--no-pager', '-l', UNIT]);
-  throw new Error(`${what}: not within ${timeoutMs} ms; last status.json: ${JSON.stringify(last)}\n${journal.stdout}`);
+  throw new Error(`${what}: not within ${timeoutMs} ms (or diagnosed); last status.json: ${JSON.stringify(last)}\n${journal.stdout}`);
 }
 
 const CONFIG_FILE = '/etc/clawsup/clawsup.json5';
@@ -113,6 +116,10 @@ interface Variant {
   timeoutMs: number;
   /** The installer's PATH (written to clawsupd.env: the gateway finds its command through it). */
   installPath: string;
+  /** Host-side preparation in the test's temp folder, before the overlays (the namespace may not see later writes). */
+  beforeBoot?: (temp: string) => Promise<void>;
+  /** Overlaid besides the listed folders (the real gateway's /tmp/openclaw; /root, made traversable for its cache). */
+  extraOverlays?: string[];
   /** What the operator does before `clawctl install`, and between it and the first healthy status. */
   beforeInstall: (ns: SystemdNamespace, temp: string, prefix: string) => Promise<void>;
   afterInstall: (ns: SystemdNamespace, temp: string, prefix: string) => Promise<void>;
@@ -150,21 +157,23 @@ function describeOperatorPath(variant: Variant, isEnabled: boolean): void {
         const packed = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', temp.path]);
         expect(packed.code, packed.stderr).toBe(0);
         const tarball = join(temp.path, `clawsup-${version}.tgz`);
+        // Into a temp prefix, before the namespace lays its overlays: the prefix is no folder of the listed machine.
+        const installed = await run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball]);
+        expect(installed.code, installed.stderr).toBe(0);
+        await variant.beforeBoot?.(temp.path);
 
         ns = await bootSystemd({ unitDir: join(temp.path, 'units'), extraUnitDirs: ['/etc/systemd/system'], logFile: join(temp.path, 'systemd.log') });
-        const overlays = IS_REAL && variant.name.startsWith('real') ? [...LISTED_DIRS.filter((dir) => dir !== '/run'), '/root', '/tmp'] : LISTED_DIRS.filter((dir) => dir !== '/run');
-        await overlayDirs(ns, join(temp.path, 'overlay'), overlays);
+        await overlayDirs(ns, [...LISTED_DIRS.filter((dir) => dir !== '/run'), ...(variant.extraOverlays ?? [])]);
         // A user of this namespace only: /etc/passwd and /home here are overlays.
         const added = await ns.exec('useradd', ['--create-home', '--shell', '/usr/sbin/nologin', RUN_AS]);
         expect(added.code, added.stderr).toBe(0);
         expect(readFileSync('/etc/passwd', 'utf8')).not.toMatch(new RegExp(`^${RUN_AS}:`, 'm'));
         const before = await listMachine(ns);
 
-        const installed = await run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball]);
-        expect(installed.code, installed.stderr).toBe(0);
         await variant.beforeInstall(ns, temp.path, prefix);
 
-        const install = await asRoot(['install', '--system', '--run-as', RUN_AS], 120_000);
+        const installAtMs = Date.now();
+        const install = await asRoot(['install', '--system', '--run-as', RUN_AS], 660_000);
         expect(install.code, describeRun(install)).toBe(0);
         expect(install.stdout).toContain(`installed ${UNIT} (/etc/systemd/system/${UNIT})`);
         const unit = await ns.exec('cat', [`/etc/systemd/system/${UNIT}`]);
@@ -174,13 +183,31 @@ function describeOperatorPath(variant: Variant, isEnabled: boolean): void {
         await variant.afterInstall(ns, temp.path, prefix);
 
         const healthy = await waitForStatus(ns, 'healthy after install', (s) => s.mode === 'healthy' && s.gateway.pid !== null, variant.timeoutMs / 2);
+        const healthyMs = Date.now() - installAtMs;
         expect(healthy.gateway.restarts).toBe(0);
         // sudo-style: root, no flags, root's own HOME (no config of its own there).
         const status = await asRoot(['status']);
         expect(status.code, describeRun(status)).toBe(0);
         expect(status.stdout).toContain('healthy');
 
+        // The list sees what install wrote (so an equal list after uninstall means it is all gone).
+        const installedPaths = diffLists(before, await listMachine(ns)).added.map((line) => line.split(' ').slice(-1)[0]);
+        expect(installedPaths).toEqual(
+          expect.arrayContaining([
+            `/etc/systemd/system/${UNIT}`,
+            `/etc/systemd/system/multi-user.target.wants/${UNIT}`,
+            CONFIG_FILE,
+            '/etc/clawsup/clawsupd.env',
+            '/usr/local/lib/clawsup/node',
+            '/usr/local/lib/clawsup/clawsupd.js',
+            '/usr/local/lib/clawsup/install-manifest.json',
+            '/run/clawsup/clawsupd.sock',
+            '/var/lib/clawsup/status.json',
+          ]),
+        );
+
         const firstPid = healthy.gateway.pid as number;
+        const killedAtMs = Date.now();
         expect((await ns.exec('kill', ['-9', String(firstPid)])).code).toBe(0);
         const recovered = await waitForStatus(
           ns,
@@ -188,6 +215,7 @@ function describeOperatorPath(variant: Variant, isEnabled: boolean): void {
           (s) => s.mode === 'healthy' && s.gateway.pid !== null && s.gateway.pid !== firstPid,
           variant.timeoutMs / 2,
         );
+        const recoveredMs = Date.now() - killedAtMs;
         expect(recovered.gateway.restarts).toBe(1);
         const statusAgain = await asRoot(['status']);
         expect(statusAgain.code, describeRun(statusAgain)).toBe(0);
@@ -212,7 +240,10 @@ function describeOperatorPath(variant: Variant, isEnabled: boolean): void {
         for (const path of ['/etc/clawsup', '/usr/local/lib/clawsup', `/etc/systemd/system/${UNIT}`, '/var/lib/clawsup', `/home/${RUN_AS}`]) {
           expect({ path, exists: existsSync(path) }).toEqual({ path, exists: false });
         }
-        process.stdout.write(`operator path (${variant.name}): ${Date.now() - startedAtMs} ms; ${before.length} paths listed; kept after uninstall:\n  ${diff.added.join('\n  ')}\n`);
+        const inHome = diff.added.filter((line) => line.includes(` /home/${RUN_AS}/`));
+        const figures = `${Date.now() - startedAtMs} ms in all, healthy ${healthyMs} ms after install began, healthy again ${recoveredMs} ms after kill -9`;
+        const kept = [...diff.added.filter((line) => !inHome.includes(line)), ...(inHome.length > 0 ? [`(${inHome.length} paths under /home/${RUN_AS}/)`] : [])];
+        process.stdout.write(`operator path (${variant.name}): ${figures}; ${before.length} paths listed; kept after uninstall:\n  ${kept.join('\n  ')}\n`);
       },
       variant.timeoutMs + NPM_TIMEOUT_MS,
     );
@@ -243,4 +274,60 @@ describeOperatorPath(
     uninstallNotes: [`kept ${CONFIG_FILE}: changed since install`],
   },
   true,
+);
+
+const TOKEN = `clawsup-operator-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+let openclawBin = '';
+
+function installOpenClaw(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [join(REPO_ROOT, 'test/helpers/install-openclaw.sh')], { timeout: 15 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`install-openclaw.sh failed: ${error.message}\n${stderr.slice(-4000)}`));
+      else resolve(stdout.trim().split('\n').slice(-1)[0]?.trim() ?? '');
+    });
+  });
+}
+
+/** The installed config's gateway listens on OpenClaw's own 18789: the namespace shares the host's network. */
+async function assertPortFree(port: number): Promise<void> {
+  const { createServer } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error) => reject(new Error(`127.0.0.1:${port} is taken on this host (${error.message}): the real variant runs the installed config, whose gateway listens there`)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+describeOperatorPath(
+  {
+    name: 'real openclaw@2026.9.6, CLAWSUP_REAL_OPENCLAW=1',
+    timeoutMs: 15 * 60_000,
+    get installPath() {
+      return `${openclawBin}:${CLEAN_PATH}`;
+    },
+    beforeBoot: async (temp) => {
+      openclawBin = await installOpenClaw();
+      await assertPortFree(18789);
+      // What `openclaw setup` leaves for a local gateway: the installed config runs `openclaw gateway run` and reads the token here.
+      writeFileSync(join(temp, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'local', auth: { mode: 'token', token: TOKEN } } }, null, 2), { mode: 0o644 });
+    },
+    // The gateway writes /tmp/openclaw; its cache is under /root, which only root may enter (mode 0700).
+    extraOverlays: ['/root', '/tmp'],
+    beforeInstall: async (ns, temp) => {
+      expect((await ns.exec('chmod', ['0711', '/root'])).code).toBe(0);
+      // The gateway's state dir is its user's: the gateway makes its state/ and logs/ in it.
+      const stateDir = `/home/${RUN_AS}/.openclaw`;
+      for (const argv of [['-d', '-o', RUN_AS, '-g', RUN_AS, '-m', '0700', stateDir], ['-o', RUN_AS, '-g', RUN_AS, '-m', '0600', join(temp, 'openclaw.json'), `${stateDir}/openclaw.json`]]) {
+        const placed = await ns.exec('install', argv);
+        expect(placed.code, placed.stderr).toBe(0);
+      }
+    },
+    // The installed production config, unchanged: uninstall removes it.
+    afterInstall: async () => undefined,
+    // The gateway's user's home: the OpenClaw config the operator wrote, the gateway's state, its caches (~/.cache/openclaw,
+    // ~/.npm/_logs), none of them clawsup's to remove.
+    keptByDesign: [new RegExp(` /home/${RUN_AS}/`)],
+    uninstallNotes: [],
+  },
+  IS_REAL,
 );
