@@ -53,6 +53,16 @@ describe('the event journal on disk', () => {
     expect(read.skipped).toEqual([{ path: join(temp.path, 'events.ndjson'), line: 3 }]);
   });
 
+  it('finds the last seq at the end of a large file, past a long damaged tail', () => {
+    const lines = Array.from({ length: 2_000 }, (_, i) => `{"seq":${i + 1},"at":"2026-12-01T06:00:00.000Z","type":"tick","padding":"${'x'.repeat(60)}"}\n`);
+    writeFileSync(join(temp.path, 'events.ndjson'), `${lines.join('')}${'#'.repeat(100 * 1024)}\n${'{"seq":'.repeat(10)}`);
+    const journal = open({ maxBytes: 1024 * 1024 * 1024 });
+    expect(journal.lastSeq()).toBe(2_000);
+    journal.append('next');
+    journal.close();
+    expect(readJournal(temp.path).events.at(-1)).toMatchObject({ seq: 2_001, type: 'next' });
+  });
+
   it('finds the last seq in the newest rotated file when events.ndjson has none', () => {
     writeFileSync(join(temp.path, 'events.ndjson.1'), '{"seq":41,"at":"2026-12-01T06:00:00.000Z","type":"a"}\n');
     writeFileSync(join(temp.path, 'events.ndjson'), '');
