@@ -21,7 +21,7 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_EVENTS_READ: { exitCode: 66, summary: 'the event journal (status.dir/events.ndjson) cannot be read' },
   CLAWSUP_ERR_HTTP_LISTEN: { exitCode: 73, summary: 'the http.listen address cannot be bound (port in use, address not on this machine, privileged port)' },
   CLAWSUP_ERR_HTTP_SECRET: { exitCode: 78, summary: 'http.tokenFile or an http.tls file cannot be used (unreadable, empty, readable by everyone)' },
-  CLAWSUP_ERR_METRICS_TEXTFILE: { exitCode: 73, summary: 'the metrics.textfile cannot be written (its folder is missing or refuses writes)' },
+  CLAWSUP_ERR_METRICS_TEXTFILE: { exitCode: 73, summary: 'the metrics.textfile cannot be written (its folder cannot be made, or refuses writes)' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
 } as const;
 
