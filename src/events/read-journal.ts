@@ -17,16 +17,18 @@ export interface JournalRead {
 
 // Each try costs a read of at most maxFiles files; a journal rotating this often is under a flood anyway.
 const MAX_TRIES = 5;
+const MTIME_SLACK_MS = 1_000;
 
 /**
  * Every event in the journal's files in seq order, read the same way with the daemon up or down. Rotation renames
  * files under the reader: when the listing after the read differs from the one before, the read starts again.
  */
-export function readJournal(dir: string): JournalRead {
+export function readJournal(dir: string, sinceMs: number | null = null): JournalRead {
   let last: JournalRead = { events: [], skipped: [], isUnsettled: true };
   for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
     const before = listJournalFiles(dir);
-    const read = readFiles(before);
+    // A file last written before `sinceMs` holds nothing newer: not read (a second of slack for coarse mtimes).
+    const read = readFiles(sinceMs === null ? before : before.filter((file) => file.mtimeMs + MTIME_SLACK_MS >= sinceMs));
     if (read !== null && isSameListing(before, listJournalFiles(dir))) return { ...read, isUnsettled: false };
     if (read !== null) last = { ...read, isUnsettled: true };
   }

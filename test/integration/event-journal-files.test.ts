@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,16 @@ describe('the event journal on disk', () => {
     const kept = seqs();
     expect(kept.at(-1)).toBe(80);
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 81 - kept.length + i));
+  });
+
+  it('with a since, does not read the files last written before it', () => {
+    const old = join(temp.path, 'events.ndjson.1');
+    writeFileSync(old, '{"seq":1,"at":"2026-11-01T06:00:00.000Z","type":"old"}\nnot an event\n');
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+    utimesSync(old, threeDaysAgo, threeDaysAgo);
+    writeFileSync(join(temp.path, 'events.ndjson'), `{"seq":2,"at":"${new Date().toISOString()}","type":"new"}\n`);
+    expect(readJournal(temp.path, Date.now() - 3_600_000)).toMatchObject({ events: [{ seq: 2, type: 'new' }], skipped: [] });
+    expect(readJournal(temp.path).events.map((event) => event.type)).toEqual(['old', 'new']);
   });
 
   it('tells listeners of each event, numbered, even when the disk did not take it', () => {

@@ -24,7 +24,7 @@ export const eventsCommand: ClawctlCommand = {
     if (target.statusDir === null && values.follow !== true) {
       throw new ClawsupError('CLAWSUP_ERR_USAGE', 'the journal is read from status.dir, which --socket alone does not say: give --config FILE');
     }
-    const read = target.statusDir === null ? null : readFromFiles(target.statusDir, context);
+    const read = target.statusDir === null ? null : readFromFiles(target.statusDir, selection.sinceMs, context);
     let lastSeq = 0;
     for (const event of read?.events ?? []) {
       lastSeq = Math.max(lastSeq, event.seq);
@@ -49,10 +49,10 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** The files, whether or not the daemon runs: what cannot be read is said on stderr, never hidden. */
-function readFromFiles(statusDir: string, context: ClawctlContext, isQuiet = false): JournalRead {
+function readFromFiles(statusDir: string, sinceMs: number | null, context: ClawctlContext, isQuiet = false): JournalRead {
   let read: JournalRead;
   try {
-    read = readJournal(statusDir);
+    read = readJournal(statusDir, sinceMs);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const why = READ_ERRORS[code ?? ''];
@@ -80,7 +80,7 @@ function followEvents(target: ControlTarget, selection: EventSelection, lastSeqR
     { topics: ['events'] },
     {
       onFirst: () => {
-        if (target.statusDir !== null) for (const event of readFromFiles(target.statusDir, context, true).events) show(event);
+        if (target.statusDir !== null) for (const event of readFromFiles(target.statusDir, selection.sinceMs, context, true).events) show(event);
       },
       onPush: (topic, value) => {
         if (topic === 'events' && isJournalEvent(value)) show(value);
