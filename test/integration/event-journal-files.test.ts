@@ -37,6 +37,15 @@ describe('the event journal on disk', () => {
     expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 
+  it('gives the file to control.group when one is set, so its members can read the journal', () => {
+    // A group other than our own where we may (root): a chown to the group we already have would prove nothing.
+    const groupId = process.getuid?.() === 0 ? 65534 : (process.getgid?.() ?? 0);
+    const journal = open({ groupId });
+    journal.append('held');
+    journal.close();
+    expect(statSync(join(temp.path, 'events.ndjson'))).toMatchObject({ gid: groupId });
+  });
+
   it('continues the seq of the last run, and after a crash cut a line short starts a new line: readers skip only the fragment', () => {
     const first = open();
     first.append('a');
