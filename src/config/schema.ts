@@ -134,6 +134,19 @@ const metricsSchema = z.strictObject({
   textfileIntervalMs: positiveMs.min(1_000, 'at least 1000 ms').default(15_000),
 });
 
+const auditSchema = z
+  .strictObject({
+    /** A capability audit this often (and at start-up once the gateway is healthy, and after a restart). */
+    intervalMs: positiveMs.min(60_000, 'at least 60000 ms').default(86_400_000),
+    /** All checks of one audit within this; what has not answered by then is a timeout. */
+    budgetMs: positiveMs.default(60_000),
+    /** Each check's own deadline. */
+    checkTimeoutMs: positiveMs.default(5_000),
+    /** One completion (max 1 token) per model as well: spends tokens, off by default. */
+    liveModelCalls: z.boolean().default(false),
+  })
+  .refine((audit) => audit.checkTimeoutMs <= audit.budgetMs, { path: ['checkTimeoutMs'], message: 'must not exceed audit.budgetMs' });
+
 export const configSchema = z.strictObject({
   gateway: gatewaySchema,
   restart: restartSchema.prefault({}),
@@ -147,6 +160,7 @@ export const configSchema = z.strictObject({
   log: logSchema.prefault({}),
   http: httpSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
+  audit: auditSchema.prefault({}),
 });
 
 export type ClawsupConfig = z.output<typeof configSchema>;

@@ -10,6 +10,13 @@ import { checkPurity, expandModuleList, formatFinding, type PurityRules } from '
  */
 const PURE_MODULES = [
   'src/supervisor/*.ts',
+  'src/audit/audit-diff.ts',
+  'src/audit/audit-summary.ts',
+  'src/audit/capability.ts',
+  'src/audit/channel-verdict.ts',
+  'src/audit/enumerate-capabilities.ts',
+  'src/audit/list-models-verdict.ts',
+  'src/audit/models-status.ts',
   'src/errors.ts',
   'src/describe-error.ts',
   'src/cli/colour.ts',
