@@ -30,6 +30,7 @@ const PURE_MODULES = [
   'src/config/json5-locations.ts',
   'src/config/path-defaults.ts',
   'src/config/schema.ts',
+  'src/cron/lease-decision.ts',
   'src/control/exit-line.ts',
   'src/control/handle-request.ts',
   'src/control/parse-request.ts',
