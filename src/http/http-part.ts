@@ -34,6 +34,7 @@ async function attachHttp(context: DaemonContext): Promise<Detach> {
       routes: loaded.flatMap((routes) => routes.routes),
       log,
       listenSetAt: locateConfigKey(configPath, ['http', 'listen']),
+      tlsSetAt: locateConfigKey(configPath, ['http', 'tls']),
     });
     context.onConfigReloaded((next) => {
       if (next.http.listen !== http.listen || JSON.stringify(next.http.tls) !== JSON.stringify(http.tls)) {

@@ -29,6 +29,8 @@ export interface HttpListenerOptions {
   log: Logger;
   /** Where http.listen is written ("file:line:column"), for the error when it cannot be bound. */
   listenSetAt: string;
+  /** Where http.tls is written, for the error when its certificate and key do not go together. */
+  tlsSetAt: string;
 }
 
 /** Binds the one listener; a bind that fails is a ClawsupError naming the address and what holds it back. */
@@ -79,7 +81,7 @@ function createServer(options: HttpListenerOptions, handle: (request: IncomingMe
   try {
     return createHttpsServer({ cert: tls.cert, key: tls.key }, handle);
   } catch (error) {
-    throw new ClawsupError('CLAWSUP_ERR_HTTP_SECRET', `http.tls: the certificate and key cannot be used together: ${(error as Error).message}`, { cause: error });
+    throw new ClawsupError('CLAWSUP_ERR_HTTP_SECRET', `${options.tlsSetAt}: http.tls: the certificate and key cannot be used together: ${(error as Error).message}`, { cause: error });
   }
 }
 
