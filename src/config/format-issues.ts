@@ -19,10 +19,19 @@ export function formatConfigIssues(
       });
     }
     const where = locations.get(formatPath(path)) ?? nearestLocation(path, locations);
-    const found = describeValue(valueAt(rawConfig, path), path.some((key) => typeof key === 'string' && SECRET_NAME.test(key)));
+    // Alert URLs are secrets by what they are (a Slack webhook's path is its key), whatever their key is called.
+    const isSecret = path.some((key) => typeof key === 'string' && SECRET_NAME.test(key)) || isAlertUrlPath(path);
+    const found = describeValue(valueAt(rawConfig, path), isSecret);
     const label = path.length > 0 ? formatPath(path) : '(top level)';
     return [`${prefix(filePath, where)}${label}: ${describeExpectation(issue)}, found ${found}`];
   });
+}
+
+/** A webhook's or Alertmanager's URL, or an object or list holding one. */
+function isAlertUrlPath(path: readonly PropertyKey[]): boolean {
+  if (path[0] !== 'alerts' || (path[1] !== 'webhooks' && path[1] !== 'alertmanager')) return false;
+  const last = path[path.length - 1];
+  return typeof last !== 'string' || last === 'url' || last === 'webhooks' || last === 'alertmanager';
 }
 
 function prefix(filePath: string, where: SourceLocation | undefined): string {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MIN_REPEAT_DELAY_MS } from '../supervisor/restart-policy.js';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
 import { isLoopbackHost, parseListenAddress } from '../http/listen-address.js';
+import { ALERT_RULE_NAMES } from '../alerts/alert-rule-names.js';
 
 // The one place defaults live. Every object is strict: a typo is an error, never a silent default.
 // Node's timers hold at most 2^31-1 ms (about 24.8 days); a larger value would fire after 1 ms.
@@ -134,6 +135,33 @@ const metricsSchema = z.strictObject({
   textfileIntervalMs: positiveMs.min(1_000, 'at least 1000 ms').default(15_000),
 });
 
+// Webhook URLs are secrets (a Slack webhook's path is its key): src/config/format-issues.ts never shows them.
+const alertUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+const alertsSchema = z.strictObject({
+  /** Each a Slack incoming webhook (`slack`) or a generic JSON webhook (`json`), told of each alert firing and resolved. */
+  webhooks: z.array(z.strictObject({ url: alertUrl, format: z.enum(['slack', 'json']) })).default([]),
+  /** Alertmanager's base URL (alerts go to POST <url>/api/v2/alerts), re-sent every resendIntervalMs while active. */
+  alertmanager: z.strictObject({ url: alertUrl, resendIntervalMs: positiveMs.min(1_000, 'at least 1000 ms').default(60_000) }).optional(),
+  /** An alert whose condition clears is resolved only after this long clear: a flapping socket stays one alert. */
+  resolveHoldMs: durationMs.default(60_000),
+  /** A delivery that has not been answered within this is a failure, retried. */
+  timeoutMs: positiveMs.default(10_000),
+  retryInitialDelayMs: positiveMs.default(1_000),
+  retryMaxDelayMs: positiveMs.default(300_000),
+  /** Undelivered messages kept in status.dir/alerts-outbox.json across restarts; past this the oldest are dropped (and counted). */
+  outboxMaxMessages: z.number().int().min(1).max(100_000).default(1_000),
+  rules: z
+    .strictObject({
+      /** Restarts of the gateway in the last hour above which `restart-storm` fires. */
+      restartsPerHour: z.number().int().nonnegative().default(5),
+      /** How long `daemon-crashed` stays active after clawsupd came back from a crash of its own. */
+      daemonCrashActiveMs: positiveMs.default(600_000),
+      /** Rule names never raised (see the README's alert rules). */
+      disabled: z.array(z.enum(ALERT_RULE_NAMES)).default([]),
+    })
+    .prefault({}),
+});
+
 const auditSchema = z
   .strictObject({
     /** A capability audit this often (and at start-up once the gateway is healthy, and after a restart). */
@@ -160,6 +188,7 @@ export const configSchema = z.strictObject({
   log: logSchema.prefault({}),
   http: httpSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
   audit: auditSchema.prefault({}),
 });
 

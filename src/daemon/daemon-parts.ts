@@ -30,6 +30,7 @@ const logRotationPart = loadWhen(
   async () => (await import('./log-rotation-part.js')).logRotationPart,
 );
 const httpPart = loadWhen('http', ({ config }) => config.http.listen !== undefined, async () => (await import('../http/http-part.js')).httpPart);
+const alertsPart = loadWhen('alerts', ({ config }) => config.alerts.webhooks.length > 0 || config.alerts.alertmanager !== undefined, async () => (await import('../alerts/alerts-part.js')).alertsPart);
 const metricsTextfilePart = loadWhen('metrics-textfile', ({ config }) => config.metrics.textfile !== undefined, async () => (await import('../metrics/metrics-part.js')).metricsTextfilePart);
 
 /** Everything clawsupd runs beside the core loop, attached in this order and detached in reverse. */
@@ -42,6 +43,7 @@ export const DAEMON_PARTS: readonly DaemonPart[] = [
   probesPart,
   httpPart,
   metricsTextfilePart,
+  alertsPart,
   logRotationPart,
   logStatePart,
 ];

@@ -10,6 +10,11 @@ import { checkPurity, expandModuleList, formatFinding, type PurityRules } from '
  */
 const PURE_MODULES = [
   'src/supervisor/*.ts',
+  'src/alerts/alert-conditions.ts',
+  'src/alerts/alert-messages.ts',
+  'src/alerts/alert-outbox.ts',
+  'src/alerts/alert-rule-names.ts',
+  'src/alerts/evaluate-alerts.ts',
   'src/audit/audit-diff.ts',
   'src/audit/audit-summary.ts',
   'src/audit/capability.ts',

@@ -1,0 +1,53 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export type PostOutcome = { ok: true; statusCode: number } | { ok: false; error: string };
+
+// A receiver's answer is read only to free the socket; a huge one is cut off here.
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * POSTs a JSON body and settles within timeoutMs, whatever the receiver does (hangs, trickles, answers slowly). A
+ * redirect is a failure, never followed: a webhook's URL is a secret, and a redirect would carry the alert elsewhere.
+ * The error never contains the URL.
+ */
+export function postJson(url: URL, body: string, timeoutMs: number): Promise<PostOutcome> {
+  return new Promise((resolve) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'clawsup-alerts' },
+      agent: false,
+    });
+    let isSettled = false;
+    const settle = (outcome: PostOutcome): void => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(timer);
+      request.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => settle({ ok: false, error: `no answer within ${timeoutMs} ms (timed out)` }), timeoutMs);
+    request.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: error.code ?? 'the request failed' }));
+    request.on('response', (response: IncomingMessage) => {
+      const statusCode = response.statusCode ?? 0;
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > MAX_ANSWER_BYTES) response.destroy();
+      });
+      response.on('error', () => undefined);
+      // The whole answer, or the deadline: a 200 whose body never ends is not a delivery we can be sure of.
+      response.on('end', () => settle(describeAnswer(statusCode)));
+      response.on('close', () => settle(describeAnswer(statusCode)));
+    });
+    request.end(body);
+  });
+}
+
+function describeAnswer(statusCode: number): PostOutcome {
+  if (statusCode >= 200 && statusCode < 300) return { ok: true, statusCode };
+  if (statusCode >= 300 && statusCode < 400) {
+    return { ok: false, error: `answered HTTP ${statusCode} (a redirect): not followed; put the URL it redirects to in the config` };
+  }
+  return { ok: false, error: `answered HTTP ${statusCode}` };
+}
