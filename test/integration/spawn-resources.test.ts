@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
@@ -32,6 +32,24 @@ function setSoftFileLimit(pid: number, soft: number): void {
   execFileSync('prlimit', ['--pid', String(pid), `--nofile=${soft}:${hard}`]);
 }
 
+/** What each of the daemon's descriptors is, as one text. */
+function describeFds(pid: number): string {
+  return readdirSync(`/proc/${pid}/fd`)
+    .map((fd) => {
+      try {
+        return `${fd}=${readlinkSync(`/proc/${pid}/fd/${fd}`)}`;
+      } catch {
+        return fd;
+      }
+    })
+    .join(' ');
+}
+
+/** The daemon's open sockets: the gateway's stdout and stderr are two of them. */
+function countSockets(pid: number): number {
+  return describeFds(pid).split(' ').filter((fd) => fd.includes('=socket:')).length;
+}
+
 const spawnFailures = (daemon: Daemon) => daemon.logs().filter((r) => r.msg === 'gateway exited' && r.reason === 'spawn-resources');
 
 describe.skipIf(!canSetLimits)('clawsupd out of file descriptors (its RLIMIT_NOFILE lowered while it runs)', () => {
@@ -41,9 +59,18 @@ describe.skipIf(!canSetLimits)('clawsupd out of file descriptors (its RLIMIT_NOF
     });
     const { gateway } = await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
     const originalSoft = execFileSync('prlimit', ['--pid', String(daemon.pid), '--nofile', '--noheadings', '--output', 'SOFT'], { encoding: 'utf8' }).trim();
+    const socketsBeforeKill = countSockets(daemon.pid);
     process.kill(gateway.pid, 'SIGKILL');
-    // Its pipes are closed once the exit is logged: from then on the daemon may open nothing more.
     await daemon.waitForLog('gateway exited', (r) => r.msg === 'gateway exited');
+    // A killed gateway is reported before its pipes close (the restart waits for no pipe): once they have, and no
+    // status write holds a descriptor for a moment, the daemon may open nothing more.
+    let previousFds = '';
+    await waitFor("the dead gateway's pipes closed and the daemon's descriptors settled", () => {
+      const fds = describeFds(daemon.pid);
+      const isSettled = fds === previousFds && countSockets(daemon.pid) <= socketsBeforeKill - 2;
+      previousFds = fds;
+      return isSettled;
+    }, 15_000, 50);
     setSoftFileLimit(daemon.pid, lowestFreeFd(daemon.pid));
     try {
       // Three retries 1.5 s apart span the lock check (every 2 s) at least twice.
