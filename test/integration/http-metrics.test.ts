@@ -89,6 +89,21 @@ describe('the http listener and /metrics', () => {
     await daemon.stop();
   });
 
+  it('reads http.tokenFile again on SIGHUP: the new token works at once and the old one is refused', async () => {
+    const port = await freePort();
+    const dir = tempDir();
+    const tokenFile = writeToken(dir, 'old-token');
+    const daemon = startDaemon({ config: { gateway: forever, http: { listen: `127.0.0.1:${port}`, tokenFile } } });
+    await daemon.waitForStatus('healthy', (status) => status.mode === 'healthy');
+    await waitForListener(port);
+    expect((await get(port, '/metrics', { authorization: 'Bearer old-token' })).status).toBe(200);
+    writeToken(dir, 'new-token');
+    daemon.child.kill('SIGHUP');
+    await waitFor('the new token accepted', async () => (await get(port, '/metrics', { authorization: 'Bearer new-token' })).status === 200);
+    expect((await get(port, '/metrics', { authorization: 'Bearer old-token' })).status).toBe(401);
+    await daemon.stop();
+  });
+
   it('ends at start with a clear error (exit 73) when the port is in use, naming the address and where it is set', async () => {
     const holder = createServer();
     servers.push(holder);
