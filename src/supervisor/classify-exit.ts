@@ -37,9 +37,11 @@ const STRUCTURAL_PATTERNS: readonly StructuralPattern[] = [
     reason: 'duplicate-gateway',
     // The lock, the port, or (seen from openclaw 2026.9.6, exit 78) the state database held by another gateway.
     pattern:
-      /gateway already running|another gateway instance is already listening|another OpenClaw process owns|StateDatabaseCoordinatorContentionError|gateway\.maintenance_required|EADDRINUSE|address already in use/i,
+      /gateway already running|another gateway instance is already listening|another OpenClaw process owns|StateDatabaseCoordinatorContentionError|EADDRINUSE|address already in use/i,
   },
   { reason: 'permission-denied', pattern: /\bEACCES\b|permission denied/i },
+  // openclaw's generic "cannot open my state" code: contention when nothing above (a permission error) explains it.
+  { reason: 'duplicate-gateway', pattern: /gateway\.maintenance_required/ },
   { reason: 'config-invalid', pattern: /Missing config\. Run openclaw setup|Invalid config|config (is )?invalid/i },
 ];
 

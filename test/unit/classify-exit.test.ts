@@ -56,6 +56,8 @@ describe('classifyExit', () => {
     ['EACCES at run time', { code: 1, outputTail: ["Error: EACCES: permission denied, open '/root/.openclaw/openclaw.json'"] }, 'structural', 'permission-denied'],
     ['Node too old', { code: 1, outputTail: ['openclaw requires Node >=24.16 <25 || >=26.1 (found v20.20.2)'] }, 'structural', 'unsupported-runtime'],
     ['lock held by another gateway', { code: 1, outputTail: ['gateway already running (pid 4242)'] }, 'structural', 'duplicate-gateway'],
+    ['the state folder not writable, behind openclaw\'s generic maintenance code', { code: 78, outputTail: ["EACCES: permission denied, mkdir '/home/clawop/.openclaw/state' | gateway.maintenance_required"] }, 'structural', 'permission-denied'],
+    ['the maintenance code alone', { code: 1, outputTail: ['Gateway failed to start: gateway.maintenance_required.'] }, 'structural', 'duplicate-gateway'],
     ['port held by another gateway', { code: 1, outputTail: ['another gateway instance is already listening on ws://127.0.0.1:18789'] }, 'structural', 'duplicate-gateway'],
     ['Node 20 under openclaw 2026.9.6', { code: 1, outputTail: ['openclaw: Node 20.20.2: node:sqlite is unavailable; use 24.16+/26.1+ or a build with the fix.'] }, 'structural', 'unsupported-runtime'],
     ['second gateway on the same state dir exits 78', { code: 78, outputTail: SECOND_INSTANCE }, 'structural', 'duplicate-gateway'],
