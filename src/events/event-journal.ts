@@ -49,7 +49,8 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   const syncTimer = setInterval(syncAndCheck, options.syncIntervalMs ?? SYNC_INTERVAL_MS);
   syncTimer.unref();
 
-  function openCurrent(): void {
+  /** Opens events.ndjson for appending; the error when it cannot (also reported through fail()). */
+  function openCurrent(): unknown {
     try {
       const opened = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, fileMode);
       try {
@@ -60,9 +61,11 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
         throw error;
       }
       fd = opened;
+      return null;
     } catch (error) {
       fd = null;
       fail(error);
+      return error;
     }
   }
 
@@ -93,11 +96,14 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   }
 
   function drop(error: unknown): void {
+    const wasFailing = health.isFailing;
     health = { ...health, droppedEvents: health.droppedEvents + 1 };
     fail(error);
+    // The first drop was told by fail(); later ones change only the count.
+    if (wasFailing) for (const listener of healthListeners) listener(health);
   }
 
-  function rotate(): void {
+  function rotate(): unknown {
     closeCurrent();
     try {
       const existing = listJournalFiles(dir);
@@ -106,8 +112,9 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
     } catch (error) {
       log.error({ err: describeError(error), journal: path }, 'cannot rotate the event journal: writing on in the same file');
     }
-    openCurrent();
+    const openError = openCurrent();
     deleteOldFiles();
+    return openError;
   }
 
   function deleteOldFiles(): void {
@@ -120,10 +127,8 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   }
 
   function writeLine(line: string): void {
-    if (fd === null) openCurrent();
-    if (fd === null) return drop(new Error('the journal file is not open'));
-    if (shouldRotate(sizeBytes, Buffer.byteLength(line), maxBytes)) rotate();
-    if (fd === null) return drop(new Error('the journal file is not open'));
+    const openError = fd === null ? openCurrent() : shouldRotate(sizeBytes, Buffer.byteLength(line), maxBytes) ? rotate() : null;
+    if (fd === null) return drop(openError ?? new Error('the journal file is not open'));
     const bytes = Buffer.from(needsNewline ? `\n${line}` : line);
     let written = 0;
     try {
@@ -181,6 +186,7 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
       if (isClosed) return;
       isClosed = true;
       clearInterval(syncTimer);
+      if (health.isFailing) log.warn({ journal: path, droppedEvents: health.droppedEvents, lastError: health.lastError }, 'event journal closed while failing: events dropped');
       if (fd !== null && isDirty) {
         try {
           // At shutdown a wait is fine: the last events are what explains the stop.

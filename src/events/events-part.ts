@@ -34,9 +34,12 @@ export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: num
   });
   const timer = setInterval(checkSections, sectionCheckIntervalMs);
   timer.unref();
-  publishHealth(context, events.readHealth());
+  let lastHealth = events.readHealth();
+  publishHealth(context, lastHealth, false);
   events.onHealthChange((health) => {
-    if (isAttached) publishHealth(context, health);
+    // A count that grows while the disk stays full is routine: status.json on that disk gets it when it can.
+    if (isAttached) publishHealth(context, health, health.isFailing === lastHealth.isFailing);
+    lastHealth = health;
   });
   return {
     detach() {
@@ -47,8 +50,8 @@ export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: num
 }
 
 // status.json's `events` section is the status schema's to declare: until it does, the log line alone reports drops.
-function publishHealth(context: DaemonContext, health: JournalHealth): void {
+function publishHealth(context: DaemonContext, health: JournalHealth, isRoutine: boolean): void {
   if (!Object.hasOwn(statusSectionSchemas, 'events')) return;
   const name = 'events' as StatusSectionName;
-  context.supervisor.setStatusSection(name, health as unknown as StatusSections[typeof name]);
+  context.supervisor.setStatusSection(name, health as unknown as StatusSections[typeof name], isRoutine);
 }

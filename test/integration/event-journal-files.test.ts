@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,14 +110,34 @@ describe('the event journal on disk', () => {
     expect(readJournal(temp.path).events.map((event) => event.type)).toEqual(['old', 'new']);
   });
 
-  it('tells listeners of each event, numbered, even when the disk did not take it', () => {
+  it('tells listeners of each event, numbered, even when the disk did not take it, and of each drop', () => {
     const journal = open();
     const heard: unknown[] = [];
+    const health: unknown[] = [];
     journal.onEvent((event) => heard.push(event));
+    journal.onHealthChange((value) => health.push(value));
     journal.close();
     journal.append('after-close', { x: 1 });
-    expect(heard).toEqual([expect.objectContaining({ seq: 1, type: 'after-close', x: 1 })]);
-    expect(journal.readHealth()).toMatchObject({ droppedEvents: 1, isFailing: true });
+    journal.append('after-close', { x: 2 });
+    expect(heard).toEqual([expect.objectContaining({ seq: 1, type: 'after-close', x: 1 }), expect.objectContaining({ seq: 2, x: 2 })]);
+    expect(health).toEqual([
+      { droppedEvents: 1, lastError: 'the journal is closed', isFailing: true },
+      { droppedEvents: 2, lastError: 'the journal is closed', isFailing: true },
+    ]);
+  });
+
+  it('says once, in the log, that it drops events, and on closing how many it dropped while still failing', () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    // A folder where the file should be: every open fails, as a disk that refuses would.
+    mkdirSync(join(temp.path, 'events.ndjson'));
+    const journal = open({ log });
+    journal.append('a');
+    journal.append('b');
+    journal.close();
+    expect(lines.map((line) => line.msg)).toEqual(['cannot write the event journal: dropping events until it can', 'event journal closed while failing: events dropped']);
+    expect(lines[0]).toMatchObject({ level: 40, component: 'events', err: { code: 'EISDIR' } });
+    expect(lines[1]).toMatchObject({ droppedEvents: 2, lastError: 'EISDIR' });
   });
 
   it('a reader while another process rotates the journal again and again misses no event', async () => {
