@@ -100,6 +100,8 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
     });
   };
 
+  // What the daemon before left undelivered goes out at once.
+  queueMicrotask(pump);
   return {
     restoredActive,
     enqueue(targetId, body, label, isRefresh = false) {

@@ -1,0 +1,201 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { freePort } from '../helpers/free-port.js';
+import { requestControl } from '../helpers/control.js';
+import { killGroup } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startWebhookReceiver, type Answer, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+
+const node = process.execPath;
+// The part of a webhook URL that is its key: it must never reach a log line, status.json or stderr.
+const SECRET = `T0AL3RT/B0AL3RT/hook-secret-${process.pid}`;
+const receivers: WebhookReceiver[] = [];
+
+afterEach(async () => {
+  await cleanupDaemons();
+  for (const receiver of receivers.splice(0)) await receiver.close();
+});
+
+async function receiver(answer?: (index: number) => Answer, port?: number): Promise<WebhookReceiver> {
+  const started = await startWebhookReceiver(answer, port);
+  receivers.push(started);
+  return started;
+}
+
+function expectNoSecret(daemon: Daemon): void {
+  const everything = JSON.stringify(daemon.logs()) + daemon.stderr() + JSON.stringify(daemon.status());
+  expect(everything).not.toContain(SECRET);
+}
+
+/** Rewrites the daemon's config file and has it reloaded (SIGHUP). */
+function reload(daemon: Daemon, change: (config: Record<string, any>) => void): void {
+  const config = JSON.parse(readFileSync(daemon.configPath, 'utf8'));
+  change(config);
+  writeFileSync(daemon.configPath, JSON.stringify(config, null, 2));
+  daemon.child.kill('SIGHUP');
+}
+
+const DIAGNOSE_GATEWAY = { command: [node, join(FIXTURES, 'module-not-found.mjs')], stopTimeoutMs: 5_000 };
+const fastRetry = { retryInitialDelayMs: 200, retryMaxDelayMs: 1_000 };
+
+describe('alerts to a Slack webhook', () => {
+  it('a flapping Slack socket, cleared and back within the hold, then cleared for good: one firing and one resolved message', async () => {
+    const slack = await receiver();
+    const port = await freePort();
+    const daemon = startDaemon({
+      config: {
+        gateway: { command: [node, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port), '--startup-ms', '300'], stopTimeoutMs: 5_000 },
+        restart: { initialDelayMs: 200, minUptimeMs: 500 },
+        health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500, failureThreshold: 3, startupGraceMs: 15_000 },
+        slack: { rpcIntervalMs: 300, staleAfterMs: 60_000, maxDisconnectsPerHour: 3 },
+        alerts: { webhooks: [{ url: slack.url(`/services/${SECRET}`), format: 'slack' }], resolveHoldMs: 4_000, ...fastRetry },
+      },
+    });
+    const control = async (command: object): Promise<void> => {
+      const response = await fetch(`http://127.0.0.1:${port}/__control`, { method: 'POST', body: JSON.stringify(command) });
+      expect(response.status).toBe(200);
+    };
+    await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
+    // Four disconnects and a reconnect: connected, but past maxDisconnectsPerHour.
+    await control({ slack: 'flapping', count: 4 });
+    await control({ slack: 'connected' });
+    await daemon.waitForStatus('flapping', (s) => s.probes?.slack.state === 'flapping');
+    const [firing] = await slack.waitForRequests('the firing message', 1);
+    expect(firing?.path).toBe(`/services/${SECRET}`);
+    expect(firing?.body.text).toMatch(/^:warning: \[FIRING\] the gateway on .+ has a flapping Slack socket/);
+    expect(firing?.body.text).toContain('4 disconnects in the last hour');
+    expect(firing?.body.text).toContain('Fix: ');
+
+    // The limit raised, the socket counts as connected; lowered again within the hold, it flaps again: the same alert.
+    reload(daemon, (config) => void (config.slack.maxDisconnectsPerHour = 100));
+    await daemon.waitForStatus('connected after the reload', (s) => s.probes?.slack.state === 'connected' && s.mode === 'healthy');
+    reload(daemon, (config) => void (config.slack.maxDisconnectsPerHour = 3));
+    await daemon.waitForStatus('flapping again', (s) => s.probes?.slack.state === 'flapping');
+    await control({ slack: 'flapping', count: 2 });
+    await control({ slack: 'connected' });
+    reload(daemon, (config) => void (config.slack.maxDisconnectsPerHour = 100));
+    const clearedAt = await daemon.waitForStatus('connected for good', (s) => s.probes?.slack.state === 'connected' && s.mode === 'healthy');
+
+    const [, resolved] = await slack.waitForRequests('the resolved message', 2, 30_000);
+    expect(resolved?.body.text).toMatch(/^:white_check_mark: \[RESOLVED\] the gateway on .+ has a flapping Slack socket/);
+    // Resolved only after the hold: at least resolveHoldMs after the socket was last seen connected.
+    expect(resolved!.atMs - Date.parse(clearedAt.updatedAt)).toBeGreaterThanOrEqual(3_000);
+    expect((await daemon.stop()).code).toBe(0);
+    expect(slack.requests.map((r) => r.body.text.split(' ')[1])).toEqual(['[FIRING]', '[RESOLVED]']);
+    expect(daemon.logs().filter((r) => r.msg === 'alert firing').map((r) => r.alert)).toEqual(['slack-flapping']);
+    expectNoSecret(daemon);
+  }, 60_000);
+});
+
+describe('alert delivery faults', () => {
+  it('a webhook answering 500 and then 200: retried with backoff, delivered once, the failure said clearly', async () => {
+    const hook = await receiver((index) => ({ status: index === 0 ? 500 : 200 }));
+    const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'json' }], ...fastRetry } } });
+    await daemon.waitForStatus('diagnose', (s) => s.mode === 'diagnose');
+    const delivered = await daemon.waitForLog('delivered', (r) => r.msg === 'alert delivered again after failures');
+    expect(delivered).toMatchObject({ target: 'webhook #1', host: `127.0.0.1:${hook.port}`, alert: 'diagnose firing' });
+    const failed = daemon.logs().find((r) => r.msg === 'alert not delivered: trying again');
+    expect(failed).toMatchObject({ target: 'webhook #1', error: 'answered HTTP 500', attempts: 1, retryInMs: 200 });
+    await daemon.stop();
+    expect(hook.requests).toHaveLength(2);
+    expect(hook.requests[1]?.body).toMatchObject({ version: 1, source: 'clawsup', status: 'firing', alert: 'diagnose', severity: 'critical', endsAt: null });
+    expect(hook.requests[1]?.body.fix).toEqual(expect.any(String));
+    expect(hook.requests[1]?.body.summary).toContain('module-not-found');
+    expectNoSecret(daemon);
+  }, 30_000);
+
+  it('a webhook that hangs: the daemon keeps answering, the delivery times out and is tried again, and waits in the outbox', async () => {
+    const hook = await receiver(() => 'hang');
+    const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'slack' }], timeoutMs: 500, ...fastRetry } } });
+    await daemon.waitForStatus('diagnose', (s) => s.mode === 'diagnose');
+    await hook.waitForRequests('a first attempt', 1);
+    const startedMs = Date.now();
+    const { result } = await requestControl(daemon.socketPath, 'status');
+    expect(result.mode).toBe('diagnose');
+    expect(Date.now() - startedMs).toBeLessThan(400);
+    const timedOut = await daemon.waitForLog('timed out', (r) => r.msg === 'alert not delivered: trying again');
+    expect(timedOut.error).toBe('no answer within 500 ms (timed out)');
+    await hook.waitForRequests('a second attempt', 2);
+    expect((await daemon.stop()).signal).toBeNull();
+    const outbox = JSON.parse(readFileSync(join(daemon.statusDir, 'alerts-outbox.json'), 'utf8'));
+    expect(outbox.messages.map((m: { label: string }) => m.label)).toEqual(['diagnose firing']);
+    expect(JSON.stringify(outbox)).not.toContain(SECRET);
+    expectNoSecret(daemon);
+  }, 30_000);
+
+  it('a webhook answering 200 slowly, within the timeout: delivered once, the daemon answering meanwhile', async () => {
+    const hook = await receiver(() => ({ status: 200, delayMs: 1_500 }));
+    const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'json' }], timeoutMs: 5_000, ...fastRetry } } });
+    await hook.waitForRequests('the attempt', 1);
+    const { result } = await requestControl(daemon.socketPath, 'status');
+    expect(result.mode).toBe('diagnose');
+    await daemon.waitForLog('delivered', (r) => r.msg === 'alert delivered');
+    await daemon.stop();
+    expect(hook.requests).toHaveLength(1);
+    expect(daemon.logs().some((r) => r.msg === 'alert not delivered: trying again')).toBe(false);
+  }, 30_000);
+
+  it('a webhook that redirects: not followed, said clearly, the URL it points to never reached', async () => {
+    const elsewhere = await receiver();
+    const hook = await receiver(() => ({ status: 302, headers: { location: elsewhere.url('/caught') } }));
+    const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'slack' }], ...fastRetry } } });
+    const failed = await daemon.waitForLog('redirect refused', (r) => r.msg === 'alert not delivered: trying again');
+    expect(failed.error).toBe('answered HTTP 302 (a redirect): not followed; put the URL it redirects to in the config');
+    await hook.waitForRequests('tried again', 2);
+    await daemon.stop();
+    expect(elsewhere.requests).toEqual([]);
+    expectNoSecret(daemon);
+  }, 30_000);
+
+  it('an alert not delivered before a daemon restart is delivered by the next daemon, once', async () => {
+    const port = await freePort();
+    const config = { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: `http://127.0.0.1:${port}/${SECRET}`, format: 'json' }], ...fastRetry } };
+    const first = startDaemon({ config });
+    const refused = await first.waitForLog('refused', (r) => r.msg === 'alert not delivered: trying again');
+    expect(refused.error).toBe('ECONNREFUSED');
+    await first.stop();
+    const outboxPath = join(first.statusDir, 'alerts-outbox.json');
+    expect(JSON.parse(readFileSync(outboxPath, 'utf8')).messages).toHaveLength(1);
+
+    const hook = await receiver(undefined, port);
+    const second = startDaemon({ config: { ...config, status: { dir: first.statusDir } }, dir: first.dir });
+    await second.waitForLog('from before', (r) => r.msg === 'undelivered alerts from before: sending them' && r.pending === 1);
+    await second.waitForStatus('diagnose again', (s) => s.mode === 'diagnose');
+    await second.waitForLog('delivered', (r) => r.msg === 'alert delivered');
+    await second.stop();
+    // The same diagnose episode continued: the old message delivered, no second firing.
+    expect(hook.requests.map((r) => `${r.body.alert} ${r.body.status}`)).toEqual(['diagnose firing']);
+    expect(second.logs().some((r) => r.msg === 'alert firing')).toBe(false);
+    expect(JSON.parse(readFileSync(outboxPath, 'utf8')).messages).toEqual([]);
+    expectNoSecret(first);
+    expectNoSecret(second);
+  }, 40_000);
+
+  it('clawsupd back after a crash of its own alerts once; after a clean stop it does not', async () => {
+    const hook = await receiver();
+    const config = { gateway: { command: [node, join(FIXTURES, 'forever.mjs')], stopTimeoutMs: 5_000 }, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'json' }], ...fastRetry } };
+    const first = startDaemon({ config });
+    const healthy = await first.waitForStatus('healthy', (s) => s.mode === 'healthy');
+    await waitFor('the running mark', () => existsSync(join(first.statusDir, 'alerts-running.json')));
+    await first.stop('SIGKILL');
+    killGroup(healthy.gateway.pid);
+
+    const second = startDaemon({ config: { ...config, status: { dir: first.statusDir } }, dir: first.dir });
+    const [crashed] = await hook.waitForRequests('the crash alert', 1);
+    expect(crashed?.body).toMatchObject({ alert: 'daemon-crashed', status: 'firing' });
+    expect(crashed?.body.description).toContain(`pid ${first.pid}`);
+    await second.waitForStatus('healthy', (s) => s.mode === 'healthy');
+    await second.waitForLog('delivered', (r) => r.msg === 'alert delivered');
+    await second.stop();
+    expect(existsSync(join(first.statusDir, 'alerts-running.json'))).toBe(false);
+
+    const third = startDaemon({ config: { ...config, status: { dir: first.statusDir } }, dir: first.dir });
+    await third.waitForStatus('healthy', (s) => s.mode === 'healthy' && s.daemon.pid === third.pid);
+    await third.waitForLog('alerts on', (r) => r.msg === 'alerts on');
+    await third.stop();
+    expect(third.logs().some((r) => r.msg === 'alert firing' && r.alert === 'daemon-crashed')).toBe(false);
+    expect(hook.requests.map((r) => `${r.body.alert} ${r.body.status}`).filter((t) => t.startsWith('daemon-crashed firing'))).toHaveLength(1);
+  }, 40_000);
+});
