@@ -8,5 +8,6 @@ export function collectKnownSecrets(config: ClawsupConfig, env: NodeJS.ProcessEn
     .filter(([key, value]) => SECRET_NAME.test(key) && typeof value === 'string')
     .map(([, value]) => value as string);
   // OpenClaw's own config holds the gateway token and the channel and provider keys: all hidden, however printed.
-  return orderKnownSecrets([...fromEnv, ...openclawSecrets]);
+  // A webhook's URL is its key: hidden should the gateway ever print it.
+  return orderKnownSecrets([...fromEnv, ...openclawSecrets, ...config.alerts.webhooks.map((webhook) => webhook.url)]);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTargetUrl } from '../../src/alerts/alerts-part.js';
 import { parseConfigText } from '../../src/config/load-config.js';
+import { collectKnownSecrets } from '../../src/gateway/known-secrets.js';
+import { redactSecrets } from '../../src/gateway/redact.js';
 
 const load = (alerts: string): ReturnType<typeof parseConfigText> => parseConfigText(`{\n  gateway: { command: ["openclaw"] },\n  alerts: ${alerts},\n}`, '/etc/clawsup.json5', '/home/x', 'user');
 const errorOf = (alerts: string): string => {
@@ -44,5 +46,11 @@ describe('alerts config', () => {
     expect(resolveTargetUrl(config, 'webhook:0:json')?.href).toBe('http://127.0.0.1:1/hook');
     expect(resolveTargetUrl(config, 'webhook:0:slack')).toBeNull();
     expect(resolveTargetUrl(config, 'webhook:1:json')).toBeNull();
+  });
+
+  it('counts each webhook URL among the secrets redacted from the gateway\'s output', () => {
+    const config = load(`{ webhooks: [{ url: "https://hooks.slack.com/services/${SECRET_PATH}", format: "slack" }] }`);
+    const known = collectKnownSecrets(config, {}, []);
+    expect(redactSecrets(`posting to https://hooks.slack.com/services/${SECRET_PATH} now`, known)).not.toContain(SECRET_PATH);
   });
 });
