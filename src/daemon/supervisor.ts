@@ -88,6 +88,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   // status.json and diagnosis.json carry evidence: 0640, to control.group when set.
   const evidenceFiles = evidenceFileOptions(config);
   let output: OutputCapture = createCapture();
+  // The gateway before the current one stays whole: a gateway killed by a signal is replaced at once, and its last
+  // lines (a helper still holding its pipes) may arrive after that.
+  let previous: { output: OutputCapture; exitLine: string[] } | null = null;
   let earlierOutput: string[] = [];
   const gatewayMark = deps.readOrCreateGatewayMark(config.status.dir);
   let sections: Partial<StatusSections> = {
@@ -211,8 +214,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (sections.config !== undefined && sections.config.pendingGatewayRestart.length > 0) {
       sections = { ...sections, config: { ...sections.config, pendingGatewayRestart: [] } };
     }
-    earlierOutput = keepLastLines([...earlierOutput, ...output.getTailLines(), ...describeLastExit()], outputTailLines, outputTailBytes);
-    output = createCapture();
+    if (previous !== null) earlierOutput = keepLastLines([...earlierOutput, ...previous.output.getTailLines(), ...previous.exitLine], outputTailLines, outputTailBytes);
+    previous = { output, exitLine: describeLastExit() };
+    const capture = createCapture();
+    output = capture;
     safely(() => deps.keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
     const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
     const command = config.gateway.command;
@@ -229,13 +234,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           gateway = null;
           dispatch({ type: 'gateway-spawn-failed', atMs: deps.nowMs(), errorCode, message });
         },
-        onOutput: (stream, chunk) => output.push(stream, chunk),
+        onOutput: (stream, chunk) => capture.push(stream, chunk),
         onExit: (code, signal) => {
           gateway = null;
           gatewayRecord = null;
           safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
-          output.finish();
-          dispatch({ type: 'gateway-exited', atMs: deps.nowMs(), code, signal, outputTail: [...output.getTailLines()] });
+          capture.finish();
+          dispatch({ type: 'gateway-exited', atMs: deps.nowMs(), code, signal, outputTail: [...capture.getTailLines()] });
         },
       },
     );
@@ -338,7 +343,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     getState: () => state,
     getStatus,
     // Output of earlier gateways stays readable after a restart: it is what explains the restart.
-    getOutputLines: (count) => [...earlierOutput, ...output.getTailLines()].slice(-count),
+    getOutputLines: (count) => {
+      const { outputTailLines, outputTailBytes } = config.gateway;
+      const before = previous === null ? [] : [...previous.output.getTailLines(), ...previous.exitLine];
+      return keepLastLines([...earlierOutput, ...before, ...output.getTailLines()], Math.min(count, 2 * outputTailLines), outputTailBytes);
+    },
     reloadConfig,
     getConfig: () => config,
     setStatusSection(name, value, isRoutine = false) {

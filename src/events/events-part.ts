@@ -51,7 +51,6 @@ export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: num
 
 // status.json's `events` section is the status schema's to declare: until it does, the log line alone reports drops.
 function publishHealth(context: DaemonContext, health: JournalHealth, isRoutine: boolean): void {
-  if (!Object.hasOwn(statusSectionSchemas, 'events')) return;
-  const name = 'events' as StatusSectionName;
-  context.supervisor.setStatusSection(name, health as unknown as StatusSections[typeof name], isRoutine);
+  const { droppedEvents, lastError, isFailing } = health;
+  context.supervisor.setStatusSection('events', { droppedEvents, lastError, isFailing }, isRoutine);
 }

@@ -99,6 +99,8 @@ export const statusSectionSchemas = {
   skills: z.record(z.string(), skillViewSchema),
   /** The daemon's own log: lines dropped because the log file could not be written (a full disk), and why. */
   log: z.object({ droppedLines: z.number().int().nonnegative(), lastError: z.string().nullable(), isFailing: z.boolean() }),
+  /** The event journal (status.dir/events.ndjson): events dropped because it could not be written (a full disk), and why. */
+  events: z.object({ droppedEvents: z.number().int().nonnegative(), lastError: z.string().nullable(), isFailing: z.boolean() }),
   /** The last config reload (SIGHUP, or an edit in diagnose mode), and what of it waits for a restart. */
   config: z.object({
     lastReloadAt: z.string().nullable(),
@@ -117,6 +119,7 @@ export const statusSchema = coreStatusSchema.extend({
   skills: statusSectionSchemas.skills.optional(),
   log: statusSectionSchemas.log.optional(),
   config: statusSectionSchemas.config.optional(),
+  events: statusSectionSchemas.events.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;

@@ -286,6 +286,20 @@ describe('the supervisor shell: status.json', () => {
     expect(kept.some((line) => line.startsWith('19:'))).toBe(true);
   });
 
+  it('keeps the lines a killed gateway\'s helper writes after its replacement started with that gateway, before its exit line', () => {
+    const { world, supervisor } = start({ restart: { initialDelayMs: 0 } });
+    world.gatewayUp();
+    const killed = world.lastSpawn();
+    killed.callbacks.onExit(null, 'SIGKILL');
+    expect(world.spawns).toHaveLength(2);
+    world.gatewayUp(4243);
+    killed.callbacks.onOutput('stderr', Buffer.from('late line of the killed gateway\n'));
+    world.lastSpawn().callbacks.onOutput('stdout', Buffer.from('first line of the new one\n'));
+    const lines = supervisor.getOutputLines(10);
+    expect(lines.indexOf('late line of the killed gateway')).toBeLessThan(lines.findIndex((line) => line.startsWith('[clawsup] gateway exited')));
+    expect(lines.at(-1)).toBe('first line of the new one');
+  });
+
   it('exits with the code the core decides once the status is flushed', async () => {
     const { world, supervisor, exited } = start();
     world.gatewayUp();
