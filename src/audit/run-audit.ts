@@ -128,7 +128,7 @@ async function judgeModel(listing: Timed<ListModelsAnswer>, plan: ListModelsPlan
 function describeFetchError(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   const message = error instanceof Error ? error.message : String(error);
-  if (cause && typeof cause.message === 'string') return `${message}: ${typeof cause.code === 'string' ? `${cause.code} ` : ''}${cause.message}`;
+  if (cause && typeof cause.message === 'string') return `${message}: ${cause.message}`;
   return message;
 }
 

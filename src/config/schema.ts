@@ -165,7 +165,9 @@ const alertsSchema = z.strictObject({
 const auditSchema = z
   .strictObject({
     /** A capability audit this often (and at start-up once the gateway is healthy, and after a restart). */
-    intervalMs: positiveMs.min(60_000, 'at least 60000 ms').default(86_400_000),
+    intervalMs: positiveMs.min(1_000, 'at least 1000 ms').default(86_400_000),
+    /** After start-up or a restart, the gateway must stay up this long before it is audited: a crash loop never is. */
+    settleMs: durationMs.default(10_000),
     /** All checks of one audit within this; what has not answered by then is a timeout. */
     budgetMs: positiveMs.default(60_000),
     /** Each check's own deadline. */

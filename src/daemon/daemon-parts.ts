@@ -44,6 +44,7 @@ export const DAEMON_PARTS: readonly DaemonPart[] = [
   httpPart,
   metricsTextfilePart,
   alertsPart,
+  loadWhen('audit', () => true, async () => (await import('../audit/audit-part.js')).auditPart),
   logRotationPart,
   logStatePart,
 ];

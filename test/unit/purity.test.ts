@@ -10,6 +10,8 @@ import { checkPurity, expandModuleList, formatFinding, type PurityRules } from '
  */
 const PURE_MODULES = [
   'src/supervisor/*.ts',
+  'src/audit/audit-schedule.ts',
+  'src/audit/render-audit.ts',
   'src/alerts/alert-conditions.ts',
   'src/alerts/alert-messages.ts',
   'src/alerts/alert-outbox.ts',

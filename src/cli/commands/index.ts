@@ -18,5 +18,6 @@ export const COMMANDS: readonly ClawctlCommandEntry[] = [
   { name: 'install', load: async () => (await import('./install.js')).installCommand },
   { name: 'uninstall', load: async () => (await import('./uninstall.js')).uninstallCommand },
   { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'completion', load: async () => (await import('./completion.js')).completionCommand },
 ];
