@@ -21,6 +21,11 @@ function difference(left: Iterable<string>, right: Iterable<string>): string[] {
   return [...new Set(left)].filter((item) => !exclude.has(item)).sort();
 }
 
+/** Fails naming every item, so a long list is not cut short in the message. */
+function expectNone(items: readonly string[], what: string): void {
+  expect(items, `${what}: ${items.join(', ')}`).toEqual([]);
+}
+
 function codeCells(rows: { cells: Record<string, string> }[], column: string): string[] {
   return rows.map((row) => readCode(row.cells[column] ?? '')).filter((code): code is string => code !== null);
 }
@@ -35,11 +40,11 @@ describe('the error catalogue (src/errors.ts) and the README exit-code table', (
   );
 
   it('documents every code of the catalogue', () => {
-    expect(difference(Object.keys(ERROR_CATALOGUE), documented.keys()), 'codes in src/errors.ts with no row in the README exit-code table').toEqual([]);
+    expectNone(difference(Object.keys(ERROR_CATALOGUE), documented.keys()), 'codes in src/errors.ts with no row in the README exit-code table');
   });
 
   it('documents only codes that exist', () => {
-    expect(difference(documented.keys(), Object.keys(ERROR_CATALOGUE)), 'README exit-code rows for codes not in src/errors.ts').toEqual([]);
+    expectNone(difference(documented.keys(), Object.keys(ERROR_CATALOGUE)), 'README exit-code rows for codes not in src/errors.ts');
   });
 
   it.each(Object.entries(ERROR_CATALOGUE))('gives %s its exit code', (code, { exitCode }) => {
@@ -48,7 +53,7 @@ describe('the error catalogue (src/errors.ts) and the README exit-code table', (
 
   it('names no unknown CLAWSUP_ERR_ code anywhere in the README or docs/', () => {
     const mentioned = [readme, ...docs.map((doc) => doc.text)].flatMap((text) => text.match(/CLAWSUP_ERR_[A-Z0-9_]+/g) ?? []);
-    expect(difference(mentioned, Object.keys(ERROR_CATALOGUE)), 'CLAWSUP_ERR_ codes in the docs but not in src/errors.ts').toEqual([]);
+    expectNone(difference(mentioned, Object.keys(ERROR_CATALOGUE)), 'CLAWSUP_ERR_ codes in the docs but not in src/errors.ts');
   });
 });
 
@@ -58,14 +63,14 @@ describe('the control protocol (src/control/protocol.ts) and docs/control-protoc
 
   it('documents every protocol error code, and only those', () => {
     const documented = codeCells(errorRows, 'code');
-    expect(difference(Object.keys(CONTROL_ERROR_CODES), documented), 'protocol error codes with no row in docs/control-protocol.md').toEqual([]);
-    expect(difference(documented, Object.keys(CONTROL_ERROR_CODES)), 'docs/control-protocol.md error rows not in CONTROL_ERROR_CODES').toEqual([]);
+    expectNone(difference(Object.keys(CONTROL_ERROR_CODES), documented), 'protocol error codes with no row in docs/control-protocol.md');
+    expectNone(difference(documented, Object.keys(CONTROL_ERROR_CODES)), 'docs/control-protocol.md error rows not in CONTROL_ERROR_CODES');
   });
 
   it('documents every method, and only those', () => {
     const documented = codeCells(methodRows, 'method');
-    expect(difference(CONTROL_METHODS, documented), 'methods with no row in docs/control-protocol.md').toEqual([]);
-    expect(difference(documented, CONTROL_METHODS), 'docs/control-protocol.md method rows not in CONTROL_METHODS').toEqual([]);
+    expectNone(difference(CONTROL_METHODS, documented), 'methods with no row in docs/control-protocol.md');
+    expectNone(difference(documented, CONTROL_METHODS), 'docs/control-protocol.md method rows not in CONTROL_METHODS');
   });
 });
 
@@ -79,8 +84,8 @@ describe('the config schema (src/config/schema.ts) and the README configuration 
 
   it('documents every config key, and only those', () => {
     const inSchema = keys.map((entry) => entry.key);
-    expect(difference(inSchema, documented.keys()), 'config keys in src/config/schema.ts with no row in the README table').toEqual([]);
-    expect(difference(documented.keys(), inSchema), 'README config rows for keys not in src/config/schema.ts').toEqual([]);
+    expectNone(difference(inSchema, documented.keys()), 'config keys in src/config/schema.ts with no row in the README table');
+    expectNone(difference(documented.keys(), inSchema), 'README config rows for keys not in src/config/schema.ts');
   });
 
   it.each(keys.filter((entry) => entry.hasDefault).map((entry) => [entry.key, entry.defaultValue] as const))(
@@ -98,7 +103,7 @@ describe('the status.json example in the README', () => {
 
   it('is a status.json the schema accepts, showing every field', () => {
     expect(statusSchema.safeParse(statusExample).error?.issues ?? []).toEqual([]);
-    expect(listMissingKeys(statusSchema, statusExample), 'status.json fields missing from the README example').toEqual([]);
+    expectNone(listMissingKeys(statusSchema, statusExample), 'status.json fields missing from the README example');
   });
 
   const probeRows = readTable(readSection(readme, 'status.json'), ['probe', 'states']);
@@ -110,13 +115,13 @@ describe('the status.json example in the README', () => {
 
   it.each(Object.entries(probesSchema.shape).map(([name, probe]) => [name, [...probe.shape.state.options]] as const))('lists every state of the %s probe, and only those', (name, states) => {
     const documented = documentedStates.get(name) ?? [];
-    expect(difference(states, documented), `${name} states in src/status/status-schema.ts missing from the README`).toEqual([]);
-    expect(difference(documented, states), `${name} states in the README that the schema does not have`).toEqual([]);
+    expectNone(difference(states, documented), `${name} states in src/status/status-schema.ts missing from the README`);
+    expectNone(difference(documented, states), `${name} states in the README that the schema does not have`);
   });
 
   it('shows a diagnosis the schema accepts, with every field', () => {
     expect(diagnosisSchema.safeParse(diagnosisExample).error?.issues ?? []).toEqual([]);
-    expect(listMissingKeys(diagnosisSchema, diagnosisExample), 'diagnosis fields missing from the README example').toEqual([]);
+    expectNone(listMissingKeys(diagnosisSchema, diagnosisExample), 'diagnosis fields missing from the README example');
   });
 });
 
@@ -125,7 +130,7 @@ describe('the clawctl commands (src/cli/commands/index.ts) and the README clawct
     const rows = readTable(readSection(readme, 'clawctl'), ['command', 'what it does']);
     const documented = codeCells(rows, 'command').map((cell) => cell.split(' ')[0]!);
     const names = COMMANDS.map((command) => command.name);
-    expect(difference(names, documented), 'clawctl commands with no row in the README').toEqual([]);
-    expect(difference(documented, names), 'README clawctl rows for commands that do not exist').toEqual([]);
+    expectNone(difference(names, documented), 'clawctl commands with no row in the README');
+    expectNone(difference(documented, names), 'README clawctl rows for commands that do not exist');
   });
 });
