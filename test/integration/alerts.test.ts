@@ -1,21 +1,25 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { requestControl } from '../helpers/control.js';
 import { killGroup } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { startWebhookReceiver, type Answer, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const node = process.execPath;
 // The part of a webhook URL that is its key: it must never reach a log line, status.json or stderr.
 const SECRET = `T0AL3RT/B0AL3RT/hook-secret-${process.pid}`;
 const receivers: WebhookReceiver[] = [];
+const temps: Array<{ remove(): void }> = [];
 
 afterEach(async () => {
   await cleanupDaemons();
   for (const receiver of receivers.splice(0)) await receiver.close();
+  for (const temp of temps.splice(0)) temp.remove();
 });
 
 async function receiver(answer?: (index: number) => Answer, port?: number): Promise<WebhookReceiver> {
@@ -198,4 +202,70 @@ describe('alert delivery faults', () => {
     expect(third.logs().some((r) => r.msg === 'alert firing' && r.alert === 'daemon-crashed')).toBe(false);
     expect(hook.requests.map((r) => `${r.body.alert} ${r.body.status}`).filter((t) => t.startsWith('daemon-crashed firing'))).toHaveLength(1);
   }, 40_000);
+});
+
+describe('alert rules and Alertmanager, end to end', () => {
+  it('more restarts in the hour than alerts.rules.restartsPerHour: restart-storm fires, before diagnose mode', async () => {
+    const hook = await receiver();
+    startDaemon({
+      config: {
+        gateway: { command: [node, join(FIXTURES, 'crash-after.mjs'), '300'] },
+        restart: { initialDelayMs: 200, multiplier: 2, maxDelayMs: 5_000, minUptimeMs: 500 },
+        alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'json' }], rules: { restartsPerHour: 1 }, ...fastRetry },
+      },
+    });
+    const requests = await waitFor('restart-storm and diagnose', () => {
+      const alerts = hook.requests.map((r) => r.body.alert);
+      return alerts.includes('restart-storm') && alerts.includes('diagnose') ? hook.requests : undefined;
+    }, 30_000);
+    expect(requests.map((r) => `${r.body.alert} ${r.body.status}`)).toEqual(['restart-storm firing', 'diagnose firing']);
+    expect(requests[0]?.body.summary).toMatch(/restarted the gateway 2 times in the last hour \(limit 1\)/);
+  }, 40_000);
+
+  it('Alertmanager gets the active alert again every resendIntervalMs, without endsAt, and once with endsAt when resolved', async () => {
+    const api = await receiver();
+    const daemon = startDaemon({
+      config: {
+        gateway: { command: [node, join(FIXTURES, 'module-not-found.mjs')], stopTimeoutMs: 5_000 },
+        alerts: { alertmanager: { url: api.url('/am'), resendIntervalMs: 1_000 }, resolveHoldMs: 0, ...fastRetry },
+      },
+    });
+    const sent = await api.waitForRequests('three sends while active', 3);
+    for (const request of sent) {
+      expect(request).toMatchObject({ method: 'POST', path: '/am/api/v2/alerts' });
+      expect(request.body).toEqual([expect.objectContaining({ labels: expect.objectContaining({ alertname: 'ClawsupDiagnose' }) })]);
+      expect(request.body[0]).not.toHaveProperty('endsAt');
+    }
+    expect(new Set(sent.map((r) => r.body[0].startsAt)).size).toBe(1);
+    const config = JSON.parse(readFileSync(daemon.configPath, 'utf8'));
+    config.gateway.command = [node, join(FIXTURES, 'forever.mjs')];
+    writeFileSync(daemon.configPath, JSON.stringify(config, null, 2));
+    daemon.child.kill('SIGHUP');
+    const ended = await waitFor('the resolution', () => api.requests.find((r) => r.body[0]?.endsAt !== undefined));
+    expect(Date.parse(ended.body[0].endsAt)).toBeGreaterThan(Date.parse(ended.body[0].startsAt));
+    await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
+    await daemon.stop();
+    // Nothing active after the resolution: no more refreshes.
+    expect(api.requests.at(-1)?.body[0].endsAt).toBeDefined();
+  }, 30_000);
+
+  it.each([
+    ['not configured: no alerts module is loaded', {}, false],
+    ['configured: the alerts part is loaded', { alerts: { webhooks: [{ url: 'http://127.0.0.1:9/hook', format: 'json' }] } }, true],
+  ])('%s', async (_name, extra, isLoaded) => {
+    const temp = makeTempDir('cs-alert-loads-');
+    temps.push(temp);
+    const recordPath = join(temp.path, 'loads.txt');
+    const daemon = startDaemon({
+      dir: temp.path,
+      config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')] }, ...extra },
+      env: { NODE_OPTIONS: `--import ${pathToFileURL(join(FIXTURES, 'record-loads.mjs')).href}`, RECORD_LOADS_FILE: recordPath },
+    });
+    await daemon.waitForLog('clawsupd started', (record) => record.msg === 'clawsupd started');
+    await daemon.stop();
+    const loaded = readFileSync(recordPath, 'utf8').split('\n');
+    expect(loaded.some((url) => url.endsWith('dist/daemon/supervisor.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('dist/alerts/alerts-part.js'))).toBe(isLoaded);
+    expect(loaded.some((url) => url.endsWith('dist/alerts/alert-delivery.js'))).toBe(isLoaded);
+  });
 });
