@@ -22,6 +22,7 @@ function makeWorld() {
       probes: { health: probe, startup: probe, ready: probe, slack: { ...probe, state: slackState } },
     }),
     onStateChange: (listener: (typeof listeners)[number]) => listeners.push(listener),
+    setStatusSection: () => undefined,
   } as unknown as Supervisor;
   const sink = createMemorySink(() => Date.parse('2026-12-01T06:00:00.000Z'));
   const context: DaemonContext = {
