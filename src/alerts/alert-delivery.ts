@@ -19,7 +19,7 @@ export interface AlertDeliveryOptions {
   settings: () => DeliverySettings;
   /** The URL for a target id, or null when the config no longer has it (its messages are dropped). */
   resolveUrl: (targetId: string) => URL | null;
-  post: (url: URL, body: string, timeoutMs: number) => Promise<PostOutcome>;
+  post: (url: URL, body: string, timeoutMs: number, signal: AbortSignal) => Promise<PostOutcome>;
   nowMs?: () => number;
 }
 
@@ -44,6 +44,7 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
   const lastErrors = new Map<string, string>();
   let timer: NodeJS.Timeout | null = null;
   let isClosed = false;
+  const stopping = new AbortController();
   let reportedDropped = outbox.dropped;
   const saver = createSaver(() => outboxPath, () => JSON.stringify(outbox), log);
 
@@ -53,7 +54,8 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
       log.warn({ dropped: outbox.dropped - reportedDropped, droppedTotal: outbox.dropped, maxMessages: settings().outboxMaxMessages }, 'alert outbox full: oldest undelivered messages dropped');
       reportedDropped = outbox.dropped;
     }
-    saver.save();
+    // After close the file holds what the last write saw: a message still in flight then is sent again next time.
+    if (!isClosed) saver.save();
   };
 
   const pump = (): void => {
@@ -79,8 +81,9 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
     }
     busy.add(message.targetId);
     const { timeoutMs, retryInitialDelayMs, retryMaxDelayMs } = settings();
-    void post(url, message.body, timeoutMs).then((outcome) => {
+    void post(url, message.body, timeoutMs, stopping.signal).then((outcome) => {
       busy.delete(message.targetId);
+      if (isClosed) return;
       if (outcome.ok) {
         if (lastErrors.has(message.targetId)) log.info({ target, host: url.host, alert: message.label }, 'alert delivered again after failures');
         else log.info({ target, host: url.host, alert: message.label, attempts: message.attempts + 1 }, 'alert delivered');
@@ -115,8 +118,10 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
     },
     pendingCount: () => outbox.messages.length,
     async close() {
-      isClosed = true;
       if (timer !== null) clearTimeout(timer);
+      await saver.flush();
+      isClosed = true;
+      stopping.abort();
       await saver.flush();
     },
   };

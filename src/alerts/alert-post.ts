@@ -11,8 +11,12 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * redirect is a failure, never followed: a webhook's URL is a secret, and a redirect would carry the alert elsewhere.
  * The error never contains the URL.
  */
-export function postJson(url: URL, body: string, timeoutMs: number): Promise<PostOutcome> {
+export function postJson(url: URL, body: string, timeoutMs: number, signal?: AbortSignal): Promise<PostOutcome> {
   return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ ok: false, error: 'stopped before it was sent' });
+      return;
+    }
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'clawsup-alerts' },
@@ -27,6 +31,8 @@ export function postJson(url: URL, body: string, timeoutMs: number): Promise<Pos
       resolve(outcome);
     };
     const timer = setTimeout(() => settle({ ok: false, error: `no answer within ${timeoutMs} ms (timed out)` }), timeoutMs);
+    // clawsupd stopping ends a delivery at once: the message stays in the outbox for the next one.
+    signal?.addEventListener('abort', () => settle({ ok: false, error: 'stopped while waiting for an answer' }), { once: true });
     request.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: error.code ?? 'the request failed' }));
     request.on('response', (response: IncomingMessage) => {
       const statusCode = response.statusCode ?? 0;

@@ -77,4 +77,29 @@ describe('alert delivery', () => {
     expect(posted).toEqual(['{"kept":true}']);
     expect(records.find((r) => r.msg === 'alert dropped: its target is no longer in alerts config')).toMatchObject({ target: 'webhook #2' });
   });
+
+  it('close ends a delivery still waiting for an answer, and keeps its message in the file for the next daemon', async () => {
+    const temp = makeTempDir('cs-alert-');
+    temps.push(temp);
+    const outboxPath = join(temp.path, 'alerts-outbox.json');
+    let wasAborted = false;
+    const delivery = createAlertDelivery({
+      outboxPath,
+      log: recordingLog().log,
+      settings: () => ({ ...SETTINGS, timeoutMs: 600_000 }),
+      resolveUrl: () => new URL('http://127.0.0.1:1/hook'),
+      post: (_url, _body, _timeoutMs, signal) =>
+        new Promise<PostOutcome>((resolve) => {
+          signal.addEventListener('abort', () => {
+            wasAborted = true;
+            resolve({ ok: false, error: 'stopped while waiting for an answer' });
+          });
+        }),
+    });
+    delivery.enqueue('webhook:0:json', '{"n":1}', 'a firing');
+    await waitFor('in flight', () => readFileSync(outboxPath, 'utf8').includes('a firing'));
+    await delivery.close();
+    expect(wasAborted).toBe(true);
+    expect(JSON.parse(readFileSync(outboxPath, 'utf8')).messages.map((m: { label: string; attempts: number }) => [m.label, m.attempts])).toEqual([['a firing', 0]]);
+  });
 });
