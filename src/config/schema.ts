@@ -177,6 +177,47 @@ const auditSchema = z
   })
   .refine((audit) => audit.checkTimeoutMs <= audit.budgetMs, { path: ['checkTimeoutMs'], message: 'must not exceed audit.budgetMs' });
 
+// redis:// or rediss:// (TLS), optionally with user:password@; the URL is a secret when it has a password.
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' });
+const cronSchema = z.strictObject({
+  leader: z
+    .strictObject({
+      /** One gateway of the fleet runs cron: the holder of a lease on Redis. Off: cron runs as the gateway's config says. */
+      enabled: z.boolean().default(false),
+      redisUrl: redisUrl.optional(),
+      key: z.string().min(1).default('clawsup:cron:leader'),
+      leaseMs: positiveMs.min(300, 'at least 300 ms').default(15_000),
+      /** Cron goes off when less than this is left of the lease; a quarter of leaseMs when absent. */
+      safetyMarginMs: positiveMs.optional(),
+      /** A connection or a call to Redis that has not answered within this is a failure (no offline queue). */
+      connectTimeoutMs: positiveMs.default(2_000),
+      /** `cron-off`: Redis unreachable means cron off on every node. `keep-last-role`: a leader keeps cron (risk: two leaders if Redis comes back to another node first). */
+      onRedisUnreachable: z.enum(['cron-off', 'keep-last-role']).default('cron-off'),
+    })
+    .prefault({})
+    .superRefine((leader, context) => {
+      if (leader.enabled && leader.redisUrl === undefined) context.addIssue({ code: 'custom', path: ['redisUrl'], message: 'required when cron.leader.enabled is true' });
+      const marginMs = leader.safetyMarginMs ?? Math.floor(leader.leaseMs / 4);
+      if (marginMs >= leader.leaseMs - Math.floor(leader.leaseMs / 3)) {
+        context.addIssue({ code: 'custom', path: ['safetyMarginMs'], message: `must be under two thirds of leaseMs (${leader.leaseMs - Math.floor(leader.leaseMs / 3)} ms), so that a renewal can fail once before cron goes off` });
+      }
+    }),
+});
+
+/** clawctl gateway-config: the apply gate for the gateway's own config (OpenClaw's openclaw.json). */
+const gatewayConfigSchema = z.strictObject({
+  /** The gateway's validator, run with OPENCLAW_CONFIG_PATH set to the candidate; from gateway.command when it is openclaw; [] for parse only. */
+  validateCommand: z.array(z.string().min(1)).optional(),
+  validateTimeoutMs: positiveMs.default(60_000),
+  /** How long an apply (and its rollback) waits for the gateway to be healthy on the new config. */
+  healthTimeoutMs: positiveMs.default(120_000),
+  /** Healthy must hold this long before the new config is kept: a gateway that exits on it soon after start is caught. */
+  settleMs: durationMs.default(5_000),
+  keepBackups: z.number().int().min(1).max(1_000).default(20),
+  /** How often the live config is checked for drift (and on each change to the file). */
+  driftCheckIntervalMs: positiveMs.default(30_000),
+});
+
 export const configSchema = z.strictObject({
   gateway: gatewaySchema,
   restart: restartSchema.prefault({}),
@@ -192,6 +233,8 @@ export const configSchema = z.strictObject({
   metrics: metricsSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  cron: cronSchema.prefault({}),
+  gatewayConfig: gatewayConfigSchema.prefault({}),
 });
 
 export type ClawsupConfig = z.output<typeof configSchema>;

@@ -9,6 +9,10 @@ export const DEFAULT_REPLY_TIMEOUT_MS = 5_000;
 const REPLY_ERROR_CODES: Record<string, ErrorCode> = {
   'not-in-diagnose': 'CLAWSUP_ERR_REFUSED',
   'not-held': 'CLAWSUP_ERR_REFUSED',
+  'cron-leader-off': 'CLAWSUP_ERR_REFUSED',
+  'gateway-config-busy': 'CLAWSUP_ERR_REFUSED',
+  'gateway-config-unavailable': 'CLAWSUP_ERR_REFUSED',
+  'gateway-config-unknown': 'CLAWSUP_ERR_GATEWAY_CONFIG_UNKNOWN',
   'shutting-down': 'CLAWSUP_ERR_REFUSED',
   'too-many-clients': 'CLAWSUP_ERR_NO_DAEMON',
   'skill-write-failed': 'CLAWSUP_ERR_SKILL_FILE',

@@ -13,13 +13,14 @@ import { checkConfigFile } from '../config/check-config-file.js';
 import { handleRequest, type ControlDeps } from './handle-request.js';
 import { parseRequestLine } from './parse-request.js';
 import { DIAGNOSIS_FILE } from '../status/status-files.js';
+import { getCronControl } from '../cron/cron-control.js';
 
-const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-forget']);
+const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-forget', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback']);
 
 /** The control socket: clawctl's way in. Owner-only unless `control.group` is set. */
 export const controlPart: DaemonPart = {
   name: 'control',
-  async attach({ supervisor, config, configPath, log, events }) {
+  async attach({ supervisor, config, configPath, log, events, env }) {
     const controlLog = log.child({ component: 'control' });
     const { socket: socketPath, group, maxClients, requestTimeoutMs } = config.control;
     const statusDir = config.status.dir;
@@ -72,6 +73,8 @@ export const controlPart: DaemonPart = {
       forgetSkill: (name) => removeSkillRecord(statusDir, name),
       isConfiguredSkill: (name) => Object.hasOwn(supervisor.getConfig().skills, name),
       subscribe: (request) => hub.open(request),
+      gatewayConfig: async (request) => (await import('../gateway-config/answer-gateway-config.js')).answerGatewayConfig(request, supervisor, { log, events, env }),
+      stepDownCron: () => getCronControl()?.stepDown() ?? null,
     };
     const control = createControlServer({
       maxClients,

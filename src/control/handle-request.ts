@@ -3,8 +3,11 @@ import type { SkillRecord } from '../skills/skill-record.js';
 import type { StatusSnapshot } from '../status/status-schema.js';
 import type { ControlAnswer } from './control-server.js';
 import type { ControlRequest } from './parse-request.js';
-import { buildError, buildResult } from './protocol.js';
+import { buildError, buildResult, type ControlErrorCode } from './protocol.js';
 import type { SubscribeRequest } from './subscriptions.js';
+
+export type GatewayConfigRequest = Extract<ControlRequest, { method: 'gateway-config-apply' | 'gateway-config-rollback' | 'gateway-config-history' | 'gateway-config-diff' }>;
+export type GatewayConfigAnswer = { ok: true; result: unknown } | { ok: false; code: ControlErrorCode; message: string };
 
 /** What the methods need from the daemon; the socket adapter and the tests supply it. */
 export interface ControlDeps {
@@ -22,6 +25,10 @@ export interface ControlDeps {
   /** Whether the config names this skill (it stays listed, as never run, once forgotten). */
   isConfiguredSkill(name: string): boolean;
   subscribe(request: SubscribeRequest): ControlAnswer;
+  /** The gateway-config gate (src/gateway-config/): apply, rollback, history, diff. */
+  gatewayConfig?(request: GatewayConfigRequest): Promise<GatewayConfigAnswer>;
+  /** Hands the cron lease over; null when cron.leader is off on this node. */
+  stepDownCron?(): Promise<{ wasLeader: boolean; term: number | null }> | null;
 }
 
 /** Carries out one checked request and builds its reply; never throws for anything a client sends. */
@@ -55,6 +62,20 @@ export async function handleRequest(request: ControlRequest, deps: ControlDeps):
       } catch (error) {
         return buildError(id, 'skill-write-failed', (error as Error).message);
       }
+    }
+    case 'gateway-config-apply':
+    case 'gateway-config-rollback':
+    case 'gateway-config-history':
+    case 'gateway-config-diff': {
+      if (state.intent === 'shutdown' && request.method !== 'gateway-config-history') return buildError(id, 'shutting-down', 'clawsupd is shutting down');
+      if (deps.gatewayConfig === undefined) return buildError(id, 'gateway-config-unavailable', 'this clawsupd has no gateway-config gate');
+      const answer = await deps.gatewayConfig(request);
+      return answer.ok ? buildResult(id, answer.result) : buildError(id, answer.code, answer.message);
+    }
+    case 'cron-step-down': {
+      const stepDown = deps.stepDownCron?.() ?? null;
+      if (stepDown === null) return buildError(id, 'cron-leader-off', 'cron.leader is not enabled on this node: there is no lease to hand over');
+      return buildResult(id, await stepDown);
     }
     case 'subscribe':
       if (state.intent === 'shutdown') return buildError(id, 'shutting-down', 'clawsupd is shutting down');

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { skillNamePattern } from '../config/schema.js';
 import { skillRecordSchema } from '../skills/skill-record.js';
-import { buildError, isControlMethod, PROTOCOL_VERSION, SUBSCRIBE_TOPICS, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
+import { buildError, isControlMethod, MAX_REQUEST_BYTES, PROTOCOL_VERSION, SUBSCRIBE_TOPICS, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
 
 const noParams = z.strictObject({}).optional();
+// Who ran clawctl, as clawctl says: Node cannot read a Unix socket peer's credentials.
+const requester = z.strictObject({ uid: z.number().int().nullable(), user: z.string().max(256).nullable() });
 
 /** Each method's params; defaults live here, as everywhere else, in the schema. */
 export const PARAM_SCHEMAS = {
@@ -14,6 +16,24 @@ export const PARAM_SCHEMAS = {
   start: noParams,
   diagnose: noParams,
   'config-check': noParams,
+  'cron-step-down': noParams,
+  // The candidate's text travels in the request (the daemon's user may not read the operator's file): at most the 64 KiB line.
+  'gateway-config-apply': z.strictObject({
+    content: z.string().max(MAX_REQUEST_BYTES),
+    source: z.string().min(1).max(4096),
+    isDryRun: z.boolean().default(false),
+    isVerifying: z.boolean().default(true),
+    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    who: requester,
+  }),
+  'gateway-config-rollback': z.strictObject({
+    id: z.string().regex(/^\d{8}T\d{6}Z-\d{3}$/, 'an apply id as clawctl gateway-config history prints it (20261201T065500Z-001)').optional(),
+    isVerifying: z.boolean().default(true),
+    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    who: requester,
+  }),
+  'gateway-config-history': z.strictObject({ n: z.number().int().min(1).max(500).default(50) }).prefault({}),
+  'gateway-config-diff': z.strictObject({ a: z.string().max(64).optional(), b: z.string().max(64).optional() }).prefault({}),
   logs: z.strictObject({ n: z.number().int().min(1).max(10_000).default(50) }).prefault({}),
   'skill-report': z.strictObject({ record: skillRecordSchema }),
   'skill-forget': z.strictObject({ name: z.string().regex(skillNamePattern, 'a skill name is 1-64 characters of a-z 0-9 . _ - starting with a letter or digit') }),

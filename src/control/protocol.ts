@@ -3,7 +3,7 @@ export const PROTOCOL_VERSION = 1;
 /** A request line longer than this is refused and the connection closed. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
-export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe'] as const;
+export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback', 'gateway-config-history', 'gateway-config-diff'] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
 
 /** What `subscribe` can follow: the status, the gateway's lines, the event journal's new events. */
@@ -27,7 +27,11 @@ export const CONTROL_ERROR_CODES = {
   'not-held': 'start asked while the gateway is not held by stop',
   'shutting-down': 'clawsupd is stopping and takes no more orders',
   'skill-write-failed': 'the skill status file could not be written or removed',
+  'cron-leader-off': 'cron-step-down asked while cron.leader is not enabled on this node',
   'subscriber-too-slow': 'a subscriber left over 1 MiB of pushes unread; this last line says so and the connection is closed',
+  'gateway-config-busy': 'a gateway-config apply or rollback is already running: one at a time',
+  'gateway-config-unavailable': 'the live gateway config cannot be read (not JSON5, unreadable), so the gate cannot back it up or compare',
+  'gateway-config-unknown': 'no apply with that id in the gateway-config history, or its backup is gone',
   internal: 'a bug in clawsupd; the daemon goes on',
 } as const;
 export type ControlErrorCode = keyof typeof CONTROL_ERROR_CODES;

@@ -15,7 +15,8 @@ export type LeaseOutcome =
   | 'released' // this node dropped the lease (step-down, shutdown)
   | 'error'; // Redis did not answer in time, refused, or failed
 
-export type LeaseAction = 'turn-cron-off' | 'turn-cron-on' | 'renew' | 'try-acquire' | 'release';
+/** `observe`: only read who holds the lease (during a hold-off after a step-down). */
+export type LeaseAction = 'turn-cron-off' | 'turn-cron-on' | 'renew' | 'try-acquire' | 'release' | 'observe';
 
 export interface LeaseTiming {
   leaseMs: number;
@@ -82,12 +83,13 @@ export function decideLease(input: LeaseInput): LeaseDecision {
   if (input.isStepDownRequested && input.heldUntilMs !== null) actions.push('release');
   else if (isAttemptDue && input.heldUntilMs !== null) actions.push('renew');
   else if (isAttemptDue && !isHoldingOff && !input.isStepDownRequested) actions.push('try-acquire');
+  else if (isAttemptDue && isHoldingOff) actions.push('observe');
 
   const role: CronRole = isHolding ? 'leader' : input.lastOutcome === 'error' ? 'no-quorum' : 'follower';
   const knowsLeader = isHolding || input.lastOutcome === 'held-by-other';
   const isNoLeader = !knowsLeader && (input.leaderSeenAtMs === null || nowMs - input.leaderSeenAtMs > 2 * timing.leaseMs);
 
-  const isAttempting = actions.includes('renew') || actions.includes('try-acquire') || actions.includes('release');
+  const isAttempting = actions.some((action) => action === 'renew' || action === 'try-acquire' || action === 'release' || action === 'observe');
   const attemptBase = isAttempting || input.lastAttemptAtMs === null ? nowMs : input.lastAttemptAtMs;
   // A due attempt held back (the hold-off) must not count, or the next decision would be now, again and again.
   const candidates = isAttemptDue && !isAttempting ? [] : [attemptBase + timing.renewEveryMs];

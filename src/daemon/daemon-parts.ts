@@ -31,6 +31,7 @@ const logRotationPart = loadWhen(
 );
 const httpPart = loadWhen('http', ({ config }) => config.http.listen !== undefined, async () => (await import('../http/http-part.js')).httpPart);
 const alertsPart = loadWhen('alerts', ({ config }) => config.alerts.webhooks.length > 0 || config.alerts.alertmanager !== undefined, async () => (await import('../alerts/alerts-part.js')).alertsPart);
+const cronPart = loadWhen('cron', ({ config }) => config.cron.leader.enabled, async () => (await import('../cron/cron-part.js')).cronPart);
 const metricsTextfilePart = loadWhen('metrics-textfile', ({ config }) => config.metrics.textfile !== undefined, async () => (await import('../metrics/metrics-part.js')).metricsTextfilePart);
 
 /** Everything clawsupd runs beside the core loop, attached in this order and detached in reverse. */
@@ -40,11 +41,14 @@ export const DAEMON_PARTS: readonly DaemonPart[] = [
   controlPart,
   eventsPart,
   skillsPart,
+  cronPart,
   probesPart,
   httpPart,
   metricsTextfilePart,
   alertsPart,
   loadWhen('audit', () => true, async () => (await import('../audit/audit-part.js')).auditPart),
   logRotationPart,
+  // Drift of the gateway's own config against the last apply (clawctl gateway-config); the gate itself answers on the control socket.
+  loadWhen('gateway-config', ({ config }) => config.gateway.openclawConfigPath !== undefined, async () => (await import('../gateway-config/gateway-config-part.js')).gatewayConfigPart),
   logStatePart,
 ];

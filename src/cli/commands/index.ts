@@ -13,11 +13,13 @@ export const COMMANDS: readonly ClawctlCommandEntry[] = [
   { name: 'diagnose', load: async () => (await import('./diagnose.js')).diagnoseCommand },
   { name: 'logs', load: async () => (await import('./logs.js')).logsCommand },
   { name: 'events', load: async () => (await import('./events.js')).eventsCommand },
+  { name: 'cron', load: async () => (await import('./cron.js')).cronCommand },
   { name: 'config', load: async () => (await import('./config-check.js')).configCommand },
   { name: 'skill', load: async () => (await import('./skill.js')).skillCommand },
   { name: 'install', load: async () => (await import('./install.js')).installCommand },
   { name: 'uninstall', load: async () => (await import('./uninstall.js')).uninstallCommand },
   { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'gateway-config', load: async () => (await import('./gateway-config.js')).gatewayConfigCommand },
   { name: 'completion', load: async () => (await import('./completion.js')).completionCommand },
 ];
