@@ -17,6 +17,8 @@ export const METRIC_DEFINITIONS = {
   gatewayUp: { name: 'clawsup_gateway_up', help: '1 while a gateway process runs under clawsupd, 0 when it does not.', type: 'gauge', labelNames: [] },
   gatewayUptime: { name: 'clawsup_gateway_uptime_seconds', help: 'How long the running gateway has run; 0 when none runs.', type: 'gauge', labelNames: [] },
   gatewayStartTime: { name: 'clawsup_gateway_start_time_seconds', help: 'When the running gateway started, in Unix seconds; 0 when none runs.', type: 'gauge', labelNames: [] },
+  gatewayFailuresInWindow: { name: 'clawsup_gateway_failures_in_window', help: 'Gateway failures within restart.failureWindowMs; at clawsup_gateway_failure_limit clawsupd enters diagnose mode.', type: 'gauge', labelNames: [] },
+  gatewayFailureLimit: { name: 'clawsup_gateway_failure_limit', help: 'The failures within the window that end in diagnose mode (restart.failureLimit).', type: 'gauge', labelNames: [] },
   gatewayRestarts: { name: 'clawsup_gateway_restarts_total', help: 'Gateway restarts since clawsupd started, by the class and reason of the exit that led to each.', type: 'counter', labelNames: ['class', 'reason'] },
   gatewayExits: { name: 'clawsup_gateway_exits_total', help: 'Gateway exits since clawsupd started, by class and reason.', type: 'counter', labelNames: ['class', 'reason'] },
   diagnoseEntries: { name: 'clawsup_diagnose_entries_total', help: 'Times clawsupd entered diagnose mode since it started, by the diagnosis reason.', type: 'counter', labelNames: ['reason'] },

@@ -30,6 +30,8 @@ export function deriveGaugeSamples(status: StatusSnapshot, facts: SampleFacts): 
   add('gatewayUp', {}, pid !== null ? 1 : 0);
   add('gatewayUptime', {}, isRunning ? Math.max(0, (facts.nowMs - startedAtMs) / 1000) : 0);
   add('gatewayStartTime', {}, isRunning ? startedAtMs / 1000 : 0);
+  add('gatewayFailuresInWindow', {}, status.gateway.failuresInWindow);
+  add('gatewayFailureLimit', {}, status.gateway.failureLimit);
   const slack = status.probes?.slack.state;
   if (slack !== undefined) for (const state of SLACK_STATES) add('slackState', { state }, state === slack ? 1 : 0);
   for (const [skill, view] of Object.entries(status.skills ?? {})) {

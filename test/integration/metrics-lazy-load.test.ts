@@ -50,7 +50,7 @@ describe('metrics cost nothing when off, and little when on', () => {
       import { createRequire } from 'node:module';
       const { createMetricsCollector } = await import(${JSON.stringify(collector)});
       const status = { schemaVersion: 1, mode: 'healthy', since: '2026-12-01T00:00:00.000Z', reasons: [], updatedAt: '2026-12-01T00:00:00.000Z',
-        gateway: { pid: 1, startedAt: '2026-12-01T00:00:00.000Z', restarts: 0, lastExit: null }, diagnosis: null,
+        gateway: { pid: 1, startedAt: '2026-12-01T00:00:00.000Z', restarts: 0, lastExit: null, nextAttemptAt: null, failuresInWindow: 0, failureLimit: 3 }, diagnosis: null,
         daemon: { pid: 1, version: '0', startedAt: '2026-12-01T00:00:00.000Z', host: 'h' } };
       const text = await createMetricsCollector({ getStatus: () => status, onStateChange: () => {} }, { nodeVersion: '20', nowMs: () => 0 }).render();
       if (!text.includes('clawsup_mode{mode="healthy"} 1')) throw new Error('no mode in ' + text);

@@ -19,7 +19,7 @@ const baseStatus: StatusSnapshot = {
   since: '2026-12-01T00:00:10.000Z',
   reasons: [],
   updatedAt: '2026-12-01T00:01:39.000Z',
-  gateway: { pid: 42, startedAt: '2026-12-01T00:00:00.000Z', restarts: 0, lastExit: null },
+  gateway: { pid: 42, startedAt: '2026-12-01T00:00:00.000Z', restarts: 0, lastExit: null, nextAttemptAt: null, failuresInWindow: 0, failureLimit: 3 },
   diagnosis: null,
   daemon: { pid: 7, version: '0.1.0', startedAt: '2026-11-30T23:59:59.000Z', host: 'node-1' },
 };
@@ -67,6 +67,12 @@ describe('deriveGaugeSamples', () => {
     expect(valuesOf(samples, 'gatewayUp')).toEqual([[{}, expected.up]]);
     expect(valuesOf(samples, 'gatewayUptime')).toEqual([[{}, expected.uptime]]);
     expect(valuesOf(samples, 'gatewayStartTime')).toEqual([[{}, expected.start]]);
+  });
+
+  it('gives the failures in the window and the limit that ends in diagnose mode', () => {
+    const samples = deriveGaugeSamples({ ...baseStatus, gateway: { ...baseStatus.gateway, failuresInWindow: 2 } }, facts);
+    expect(valuesOf(samples, 'gatewayFailuresInWindow')).toEqual([[{}, 2]]);
+    expect(valuesOf(samples, 'gatewayFailureLimit')).toEqual([[{}, 3]]);
   });
 
   it.each(SLACK_STATES.map((state) => [state]))('Slack %s: one series per state, exactly that one at 1', (state) => {
