@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { describeAnswer, type PostOutcome } from './describe-answer.js';
 
-export type PostOutcome = { ok: true; statusCode: number } | { ok: false; error: string };
+export type { PostOutcome };
 
 // A receiver's answer is read only to free the socket; a huge one is cut off here.
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -48,12 +49,4 @@ export function postJson(url: URL, body: string, timeoutMs: number, signal?: Abo
     });
     request.end(body);
   });
-}
-
-function describeAnswer(statusCode: number): PostOutcome {
-  if (statusCode >= 200 && statusCode < 300) return { ok: true, statusCode };
-  if (statusCode >= 300 && statusCode < 400) {
-    return { ok: false, error: `answered HTTP ${statusCode} (a redirect): not followed; put the URL it redirects to in the config` };
-  }
-  return { ok: false, error: `answered HTTP ${statusCode}` };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeAnswer } from '../../src/alerts/describe-answer.js';
 import { addToOutbox, describeTarget, dueMessages, EMPTY_OUTBOX, markAttemptFailed, parseOutbox, removeFromOutbox, retryDelayMs, targetId, type Outbox } from '../../src/alerts/alert-outbox.js';
 
 const message = (target: string, label: string, atMs = 0, isRefresh = false) => ({ targetId: target, body: '{}', label, isRefresh, createdAtMs: atMs, attempts: 0, nextAttemptAtMs: atMs });
@@ -56,5 +57,21 @@ describe('the alert outbox', () => {
     expect(parseOutbox('{"messages": [').error).toBe('not JSON');
     expect(parseOutbox('[]').error).toMatch(/not an outbox/);
     expect(parseOutbox(JSON.stringify({ messages: [{ id: 'x' }], active: [] })).outbox.messages).toEqual([]);
+  });
+});
+
+describe('a receiver\'s answer', () => {
+  it.each([
+    [200, true, null],
+    [204, true, null],
+    [302, false, 'answered HTTP 302 (a redirect): not followed; put the URL it redirects to in the config'],
+    [404, false, 'answered HTTP 404: no webhook at this URL (revoked, or mistyped?)'],
+    [403, false, 'answered HTTP 403: refused (a revoked webhook, or one that needs credentials?)'],
+    [400, false, 'answered HTTP 400: the receiver refused the message (is the format right for it: slack or json?)'],
+    [500, false, 'answered HTTP 500'],
+  ])('HTTP %i: delivered %s', (statusCode, ok, error) => {
+    const outcome = describeAnswer(statusCode);
+    expect(outcome.ok).toBe(ok);
+    if (!outcome.ok) expect(outcome.error).toBe(error);
   });
 });
