@@ -1,0 +1,156 @@
+import type { Mode } from '../supervisor/modes.js';
+
+/**
+ * One apply of a gateway config as a state machine: validate -> back up -> swap -> restart -> wait until healthy
+ * (for a settle time, within a deadline) -> keep; or restore the backup, restart, wait, and say why. Pure: the
+ * runner (run-apply.ts) carries out the effects and feeds back what happened.
+ */
+export type ApplyOutcome = 'applied' | 'refused' | 'rolled-back' | 'rollback-failed' | 'dry-run';
+
+export type ApplyPhase =
+  | { step: 'validating' }
+  | { step: 'backing-up' }
+  | { step: 'swapping' }
+  | { step: 'verifying'; isSettling: boolean }
+  | { step: 'restoring'; reason: string }
+  | { step: 'recovering'; reason: string; isSettling: boolean }
+  | { step: 'done'; outcome: ApplyOutcome; reason: string | null };
+
+export interface ApplyOptions {
+  isDryRun: boolean;
+  /** --no-verify: restart on the candidate and keep it without waiting for healthy. */
+  isVerifying: boolean;
+}
+
+/** What the runner saw of the gateway: its mode, a failed exit since the restart, its degraded reasons. */
+export interface GatewayObservation {
+  mode: Mode;
+  /** The first exit since the restart that was not the restart's own stop; null while there is none. */
+  exit: { code: number | null; signal: string | null; class: string; reason: string } | null;
+  degradedReasons: readonly string[];
+}
+
+export type ApplyEvent =
+  | { type: 'validated'; issues: readonly string[] }
+  | { type: 'backed-up' }
+  | { type: 'swapped' }
+  | { type: 'restored' }
+  | { type: 'step-failed'; error: string }
+  | { type: 'gateway-observed'; observation: GatewayObservation }
+  | { type: 'settle-elapsed'; observation: GatewayObservation }
+  | { type: 'deadline-passed'; observation: GatewayObservation };
+
+export type ApplyEffect =
+  | { type: 'validate' }
+  | { type: 'back-up' }
+  | { type: 'write-candidate' }
+  /** Restart the gateway and watch it; the runner arms the deadline with the restart. */
+  | { type: 'restart-gateway' }
+  | { type: 'arm-settle' }
+  | { type: 'cancel-settle' }
+  | { type: 'restore-backup' }
+  | { type: 'finish'; outcome: ApplyOutcome; reason: string | null };
+
+export interface ApplyStep {
+  phase: ApplyPhase;
+  effects: ApplyEffect[];
+}
+
+// Reasons that say nothing about the gateway's own health: ours (drift is what an apply settles) and the operator's hold.
+const IGNORED_REASONS = new Set(['config-drift']);
+
+export function startApply(): ApplyStep {
+  return { phase: { step: 'validating' }, effects: [{ type: 'validate' }] };
+}
+
+/** Up, still coming up, or failed (with why), judged against the reasons the node had before the apply. */
+export function judgeGateway(observation: GatewayObservation, reasonsBefore: readonly string[]): { verdict: 'up' } | { verdict: 'waiting' } | { verdict: 'failed'; reason: string } {
+  const { exit, mode } = observation;
+  if (exit !== null && exit.class !== 'clean' && exit.class !== 'requested') {
+    const how = exit.signal === null ? `code ${exit.code}` : `signal ${exit.signal}`;
+    return { verdict: 'failed', reason: `gateway-exited: ${how}, ${exit.class}: ${exit.reason}` };
+  }
+  if (mode === 'diagnose') return { verdict: 'failed', reason: 'gateway-diagnose' };
+  if (mode === 'healthy') return { verdict: 'up' };
+  if (mode === 'degraded') return newReasons(observation, reasonsBefore).length === 0 ? { verdict: 'up' } : { verdict: 'waiting' };
+  return { verdict: 'waiting' };
+}
+
+function newReasons(observation: GatewayObservation, reasonsBefore: readonly string[]): string[] {
+  return observation.degradedReasons.filter((reason) => !IGNORED_REASONS.has(reason) && !reasonsBefore.includes(reason));
+}
+
+function describeTimeout(observation: GatewayObservation, reasonsBefore: readonly string[]): string {
+  const added = newReasons(observation, reasonsBefore);
+  return added.length > 0 ? `not-healthy-in-time: mode ${observation.mode} (${added.join(', ')})` : `not-healthy-in-time: mode ${observation.mode}`;
+}
+
+function finish(outcome: ApplyOutcome, reason: string | null, extra: ApplyEffect[] = []): ApplyStep {
+  return { phase: { step: 'done', outcome, reason }, effects: [...extra, { type: 'finish', outcome, reason }] };
+}
+
+function rollBack(reason: string, extra: ApplyEffect[] = []): ApplyStep {
+  return { phase: { step: 'restoring', reason }, effects: [...extra, { type: 'restore-backup' }] };
+}
+
+/** The next phase and what to do, for one event; an event that does not fit the phase changes nothing. */
+export function stepApply(phase: ApplyPhase, event: ApplyEvent, options: ApplyOptions, reasonsBefore: readonly string[]): ApplyStep {
+  const same: ApplyStep = { phase, effects: [] };
+  switch (phase.step) {
+    case 'validating':
+      if (event.type === 'step-failed') return finish('refused', event.error);
+      if (event.type !== 'validated') return same;
+      if (event.issues.length > 0) return finish('refused', event.issues.join('; '));
+      if (options.isDryRun) return finish('dry-run', null);
+      return { phase: { step: 'backing-up' }, effects: [{ type: 'back-up' }] };
+    case 'backing-up':
+      // Nothing was swapped yet: the live config is untouched.
+      if (event.type === 'step-failed') return finish('refused', `backup-failed: ${event.error}`);
+      if (event.type !== 'backed-up') return same;
+      return { phase: { step: 'swapping' }, effects: [{ type: 'write-candidate' }] };
+    case 'swapping':
+      if (event.type === 'step-failed') return finish('refused', `write-failed: ${event.error}`);
+      if (event.type !== 'swapped') return same;
+      if (!options.isVerifying) return finish('applied', 'not verified (--no-verify)', [{ type: 'restart-gateway' }]);
+      return { phase: { step: 'verifying', isSettling: false }, effects: [{ type: 'restart-gateway' }] };
+    case 'verifying':
+      return stepWait(phase, event, reasonsBefore, {
+        onUp: () => finish('applied', null),
+        onFailed: (reason, settle) => rollBack(reason, settle),
+      });
+    case 'restoring':
+      if (event.type === 'step-failed') return finish('rollback-failed', `${phase.reason}; restore-failed: ${event.error}`);
+      if (event.type !== 'restored') return same;
+      return { phase: { step: 'recovering', reason: phase.reason, isSettling: false }, effects: [{ type: 'restart-gateway' }] };
+    case 'recovering':
+      return stepWait(phase, event, reasonsBefore, {
+        onUp: () => finish('rolled-back', phase.reason),
+        // The old config came back and crashed once: the supervisor restarts it; only diagnose or the deadline ends the wait.
+        onFailed: (reason, settle) => (reason.startsWith('gateway-exited') ? { phase: { ...phase, isSettling: false }, effects: settle } : finish('rollback-failed', `${phase.reason}; then ${reason}`, settle)),
+      });
+    case 'done':
+      return same;
+  }
+}
+
+interface WaitEnds {
+  onUp(): ApplyStep;
+  onFailed(reason: string, cancelSettle: ApplyEffect[]): ApplyStep;
+}
+
+function stepWait(phase: Extract<ApplyPhase, { isSettling: boolean }>, event: ApplyEvent, reasonsBefore: readonly string[], ends: WaitEnds): ApplyStep {
+  const cancel: ApplyEffect[] = phase.isSettling ? [{ type: 'cancel-settle' }] : [];
+  if (event.type !== 'gateway-observed' && event.type !== 'settle-elapsed' && event.type !== 'deadline-passed') return { phase, effects: [] };
+  const judged = judgeGateway(event.observation, reasonsBefore);
+  if (judged.verdict === 'failed') return ends.onFailed(judged.reason, cancel);
+  if (event.type === 'deadline-passed') {
+    if (judged.verdict === 'up' && phase.isSettling) return ends.onUp();
+    return ends.onFailed(describeTimeout(event.observation, reasonsBefore), cancel);
+  }
+  if (event.type === 'settle-elapsed') {
+    if (judged.verdict === 'up' && phase.isSettling) return ends.onUp();
+    return { phase: { ...phase, isSettling: false }, effects: [] };
+  }
+  if (judged.verdict === 'up') return phase.isSettling ? { phase, effects: [] } : { phase: { ...phase, isSettling: true }, effects: [{ type: 'arm-settle' }] };
+  return { phase: { ...phase, isSettling: false }, effects: cancel };
+}
