@@ -5,7 +5,8 @@ const asRecord = (value: unknown): Json | undefined => (typeof value === 'object
 
 /**
  * One channel account as the gateway's `channels.status` (with `probe: true`) reports it: its probe's verdict when it
- * ran one, else a blocked lifecycle or a last error; a connected socket without a probe is ok, anything else unverified.
+ * ran one, else a blocked lifecycle, a last error or an account the gateway does not run; a connected socket without a
+ * probe is ok, anything else unverified.
  */
 export function judgeChannelAccount(payload: unknown, channel: string, account: string): CheckVerdict {
   const listed = asRecord(asRecord(payload)?.['channelAccounts'])?.[channel];
@@ -18,8 +19,11 @@ export function judgeChannelAccount(payload: unknown, channel: string, account: 
   if (snapshot['lifecycle'] === 'blocked') return { result: 'failed', detail: `blocked${lastError ? `: ${lastError}` : ''}` };
   if (probe?.['ok'] === true) return { result: 'ok', detail: 'the gateway\'s probe of the account works' };
   if (lastError !== null) return { result: 'failed', detail: lastError };
+  if (snapshot['running'] === false && snapshot['configured'] !== false) {
+    return { result: 'failed', detail: `the gateway does not run this account (${typeof snapshot['healthState'] === 'string' ? snapshot['healthState'] : 'not running'})` };
+  }
   if (snapshot['connected'] === true) return { result: 'ok', detail: 'connected (the plugin has no probe)' };
-  return { result: 'unverified', detail: `no probe result and not connected (running: ${String(snapshot['running'] ?? 'unknown')})` };
+  return { result: 'unverified', detail: `no probe result and not connected (running: ${String(snapshot['running'] ?? null)})` };
 }
 
 function describeProbeError(probe: Json): string | null {

@@ -47,7 +47,11 @@ describe('judgeChannelAccount', () => {
     ['a blocked lifecycle', { accountId: 'default', lifecycle: 'blocked', lastError: 'not_authed' }, 'failed', 'blocked: not_authed'],
     ['a last error without a probe', { accountId: 'default', running: true, lastError: 'socket mode failed to start' }, 'failed', 'socket mode failed to start'],
     ['connected without a probe', { accountId: 'default', running: true, connected: true }, 'ok', 'connected (the plugin has no probe)'],
-    ['nothing known', { accountId: 'default', running: false }, 'unverified', 'no probe result and not connected (running: false)'],
+    // openclaw@2026.9.6 with the Slack plugin installed but not trusted (no plugins.entries.slack.enabled): never started.
+    ['configured but not run by the gateway', { accountId: 'default', configured: true, enabled: true, running: false, lastError: null, healthState: 'not-running' }, 'failed', 'the gateway does not run this account (not-running)'],
+    // As the real release answered with bogus tokens and no route to slack.com.
+    ['the real probe failing', { accountId: 'default', configured: true, running: true, lifecycle: 'starting', probe: { ok: false, status: null, error: 'A request error occurred: fetch failed; cause: getaddrinfo ENOTFOUND slack.com', elapsedMs: 37 } }, 'failed', 'probe failed: A request error occurred'],
+    ['nothing known', { accountId: 'default', running: null }, 'unverified', 'no probe result and not connected (running: null)'],
     ['another account only', { accountId: 'work', connected: true }, 'failed', 'reports no slack account default'],
   ])('%s', (_name, account, result, detail) => {
     expect(judgeChannelAccount(payload(account), 'slack', 'default')).toEqual({ result, detail: expect.stringContaining(detail) });
