@@ -41,7 +41,8 @@ export async function runAudit(options: AuditRunOptions): Promise<AuditRun> {
   try {
     const providerChecks = new Map<string, Promise<Timed<ListModelsAnswer>>>();
     let channelStatus: Promise<TimedValue<unknown>> | null = null;
-    const modelsStatus = options.fetchModelsStatus === null ? null : timed(() => options.fetchModelsStatus?.(budget.signal));
+    const fetchModelsStatus = options.fetchModelsStatus;
+    const modelsStatus = fetchModelsStatus === null ? null : timed(() => fetchModelsStatus(budget.signal), budget.signal);
 
     const verdicts = options.claims.map(async (claim): Promise<CapabilityVerdict> => {
       const { check } = claim;
@@ -62,10 +63,12 @@ export async function runAudit(options: AuditRunOptions): Promise<AuditRun> {
       }
       if (options.fetchChannelStatus === null) return { ...base, result: 'unverified', latencyMs: null, detail: options.channelsUnavailable };
       const fetchStatus = options.fetchChannelStatus;
-      channelStatus ??= timed(() => fetchStatus(options.checkTimeoutMs, budget.signal));
+      const deadline = AbortSignal.any([AbortSignal.timeout(options.checkTimeoutMs), budget.signal]);
+      channelStatus ??= timed(() => fetchStatus(options.checkTimeoutMs, deadline), deadline);
       const answer = await channelStatus;
       if ('error' in answer) {
-        return { ...base, result: budget.signal.aborted || /timed? ?out|timeout/i.test(answer.error) ? 'timeout' : 'unverified', latencyMs: answer.latencyMs, detail: clean(`channels.status: ${answer.error}`) };
+        // The channels could not be asked (a refused token, a gateway restarting): that says nothing of the accounts.
+        return { ...base, result: answer.isTimeout ? 'timeout' : 'unverified', latencyMs: answer.latencyMs, detail: clean(`channels.status: ${answer.error}`) };
       }
       const verdict = judgeChannelAccount(answer.value, check.channel, check.account);
       return { ...base, result: verdict.result, latencyMs: answer.latencyMs, detail: clean(verdict.detail) };
@@ -91,15 +94,33 @@ interface Timed<T = CheckVerdict> {
   value?: T;
 }
 
-type TimedValue<T> = { value: T; latencyMs: number } | { error: string; latencyMs: number };
+type TimedValue<T> = { value: T; latencyMs: number } | { error: string; isTimeout: boolean; latencyMs: number };
 
-async function timed<T>(run: () => Promise<T> | undefined): Promise<TimedValue<T>> {
+/** `run`'s answer, or its error; when `signal` fires first the wait ends then, whether or not `run` heeds the signal. */
+async function timed<T>(run: () => Promise<T>, signal: AbortSignal): Promise<TimedValue<T>> {
   const startedMs = performance.now();
+  const latencyMs = (): number => Math.round(performance.now() - startedMs);
   try {
-    return { value: (await run()) as T, latencyMs: Math.round(performance.now() - startedMs) };
+    return { value: await raceAbort(run(), signal), latencyMs: latencyMs() };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error), latencyMs: Math.round(performance.now() - startedMs) };
+    const isTimeout = signal.aborted || (error as { kind?: unknown } | null)?.kind === 'timeout';
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: signal.aborted && error === ABORTED ? `no answer within ${latencyMs()} ms` : message, isTimeout, latencyMs: latencyMs() };
   }
+}
+
+const ABORTED = new Error('aborted');
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(ABORTED);
+      return;
+    }
+    const onAbort = (): void => reject(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** One check under its own deadline and the audit's budget: a hung endpoint is a `timeout`, an error `failed`. */
@@ -109,7 +130,7 @@ async function withDeadline<T>(check: (signal: AbortSignal) => Promise<{ verdict
   const startedMs = performance.now();
   const latency = (): number => Math.round(performance.now() - startedMs);
   try {
-    return { ...(await check(signal)), latencyMs: latency() };
+    return { ...(await raceAbort(check(signal), signal)), latencyMs: latency() };
   } catch (error) {
     if (deadline.aborted) return { verdict: { result: 'timeout', detail: `no answer within ${timeoutMs} ms` }, latencyMs: latency() };
     if (budget.aborted) return { verdict: { result: 'timeout', detail: BUDGET_SPENT }, latencyMs: latency() };
