@@ -93,6 +93,19 @@ export function findAlertConditions(snapshot: StatusSnapshot, facts: AlertFacts,
     const condition = conditionFromReason(reason, host);
     if (condition) found.push(condition);
   }
+  const rollback = readRollback(snapshot);
+  if (rollback) {
+    const isFailed = rollback.outcome === 'rollback-failed';
+    found.push({
+      rule: 'config-rolled-back',
+      subject: rollback.id,
+      severity: isFailed ? 'critical' : 'warning',
+      summary: isFailed ? `a gateway config apply on ${host} failed and so did its rollback` : `a gateway config apply on ${host} was rolled back`,
+      description: rollback.reason ?? rollback.outcome,
+      fix: '`clawctl gateway-config history` shows what was applied and why it failed; fix it and apply again',
+      sinceMs: parseTime(rollback.at),
+    });
+  }
   const crash = facts.daemonCrash;
   if (crash && nowMs - crash.detectedAtMs < settings.daemonCrashActiveMs) {
     found.push({
@@ -131,6 +144,20 @@ function conditionFromReason(reason: string, host: string): AlertCondition | nul
     return { rule: 'cron-no-leader', subject: null, severity: 'critical', summary: `cron on ${host} has no leader: scheduled jobs are not running`, description: reason, fix: '`clawctl cron status` shows the lease and the store it needs', sinceMs: null };
   }
   return null;
+}
+
+/**
+ * The last gateway-config apply when it ended rolled back (status.json's `gatewayConfig.lastApply`): active until the
+ * next apply, keyed by the apply's id so a second rollback is a second alert. Read by shape: the section is optional.
+ */
+function readRollback(snapshot: StatusSnapshot): { id: string; at: string; outcome: string; reason: string | null } | null {
+  const section = (snapshot as { gatewayConfig?: unknown }).gatewayConfig;
+  if (typeof section !== 'object' || section === null) return null;
+  const last = (section as { lastApply?: unknown }).lastApply;
+  if (typeof last !== 'object' || last === null) return null;
+  const { id, at, outcome, reason } = last as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof at !== 'string' || (outcome !== 'rolled-back' && outcome !== 'rollback-failed')) return null;
+  return { id, at, outcome, reason: typeof reason === 'string' ? reason : null };
 }
 
 function dedupe(conditions: AlertCondition[]): AlertCondition[] {

@@ -59,6 +59,11 @@ const skill = (state: 'ok' | 'stale' | 'failing') => ({
   host: null,
 });
 
+function withLastApply(outcome: string): StatusSnapshot {
+  const lastApply = { id: 'a7', at: '2026-12-01T05:58:00.000Z', kind: 'apply', outcome, reason: 'gateway-exited: code 78' };
+  return { ...snapshot(), gatewayConfig: { liveConfigPath: null, isApplying: false, lastApply, drift: { isDrifted: false } } } as StatusSnapshot;
+}
+
 describe('findAlertConditions: one rule per kind of trouble', () => {
   it.each<[string, StatusSnapshot, AlertFacts, string[]]>([
     ['healthy: nothing', snapshot(), NO_FACTS, []],
@@ -76,6 +81,9 @@ describe('findAlertConditions: one rule per kind of trouble', () => {
     ['a config rolled back', snapshot({ reasons: ['config-rolled-back'] }), NO_FACTS, ['config-rolled-back']],
     ['config drift', snapshot({ reasons: ['config-drift'] }), NO_FACTS, ['config-rolled-back']],
     ['cron without a leader', snapshot({ reasons: ['cron-no-leader'] }), NO_FACTS, ['cron-no-leader']],
+    ['a gateway config apply rolled back (status.json gatewayConfig.lastApply)', withLastApply('rolled-back'), NO_FACTS, ['config-rolled-back:a7']],
+    ['an apply whose rollback failed too', withLastApply('rollback-failed'), NO_FACTS, ['config-rolled-back:a7']],
+    ['an apply that went through', withLastApply('applied'), NO_FACTS, []],
     ['clawsupd back from a crash of its own', snapshot(), { restartTimesMs: [], daemonCrash: { detectedAtMs: T0 - 1_000, detail: 'pid 6 ended without stopping cleanly' } }, ['daemon-crashed']],
     ['a crash long enough ago is over', snapshot(), { restartTimesMs: [], daemonCrash: { detectedAtMs: T0 - 600_000, detail: 'x' } }, []],
   ])('%s', (_name, status, facts, keys) => {
