@@ -94,6 +94,14 @@ describe('alerts to a Slack webhook', () => {
 });
 
 describe('alert delivery faults', () => {
+  it('a webhook URL that is not http(s): clawsupd refuses the config, naming the key, never the URL', async () => {
+    const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: `file:///tmp/${SECRET}`, format: 'slack' }] } } });
+    const { code } = await daemon.exited;
+    expect(code).toBe(78);
+    expect(daemon.stderr() + JSON.stringify(daemon.logs())).toMatch(/alerts\.webhooks\.0\.url: expected an http:\/\/ or https:\/\/ URL, found a string \(not shown/);
+    expectNoSecret(daemon);
+  });
+
   it('a webhook answering 500 and then 200: retried with backoff, delivered once, the failure said clearly', async () => {
     const hook = await receiver((index) => ({ status: index === 0 ? 500 : 200 }));
     const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'json' }], ...fastRetry } } });
