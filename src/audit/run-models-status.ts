@@ -15,27 +15,50 @@ export function runModelsStatus(argv: readonly string[], env: NodeJS.ProcessEnv,
       return;
     }
     // OPENCLAW_CONFIG_READONLY: a status command must never migrate or rewrite the user's openclaw.json.
-    const child = spawn(command, [...args, 'models', 'status', '--json', '--check'], { env: { ...env, OPENCLAW_CONFIG_READONLY: '1' }, stdio: ['ignore', 'pipe', 'ignore'], signal });
+    const child = spawn(command, [...args, 'models', 'status', '--json', '--check'], { env: { ...env, OPENCLAW_CONFIG_READONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'], signal });
     const chunks: Buffer[] = [];
     let total = 0;
     child.stdout.on('data', (chunk: Buffer) => {
       total += chunk.byteLength;
       if (total <= MAX_OUTPUT_BYTES) chunks.push(chunk);
     });
+    // Its diagnostics go to stderr: the last line explains a failure.
+    let stderrTail = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = `${stderrTail}${chunk.toString('utf8')}`.slice(-2_048);
+    });
     child.on('error', (error) => reject(error));
     child.on('close', (code, exitSignal) => {
-      if (signal.aborted) return reject(new Error('openclaw models status ran out of time'));
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-      } catch {
-        return reject(new Error(`openclaw models status printed no JSON (exit ${code ?? exitSignal})`));
+      if (signal.aborted) return reject(new Error('ran out of time'));
+      const stdout = Buffer.concat(chunks).toString('utf8');
+      const parsed = parseStatusJson(stdout);
+      if (parsed === undefined) {
+        const said = lastLine(stdout) ?? lastLine(stderrTail);
+        return reject(new Error(`printed no JSON (exit ${code ?? exitSignal})${said === null ? '' : `: ${said}`}`));
       }
       const error = (parsed as { ok?: unknown; error?: { message?: unknown } } | null)?.error;
-      if ((parsed as { ok?: unknown } | null)?.ok === false) return reject(new Error(`openclaw models status: ${typeof error?.message === 'string' ? error.message.split('\n').join(' ') : 'failed'}`));
+      if ((parsed as { ok?: unknown } | null)?.ok === false) return reject(new Error(`${typeof error?.message === 'string' ? error.message.split('\n').join(' ') : 'failed'}`));
       resolve(parsed);
     });
   });
+}
+
+/** The JSON object on stdout; a notice printed before it (a plugin being set up) is skipped. */
+function parseStatusJson(stdout: string): unknown {
+  for (const start of [0, stdout.search(/^\{\s*$/m)]) {
+    if (start < 0) continue;
+    try {
+      return JSON.parse(stdout.slice(start)) as unknown;
+    } catch {
+      // Try the next place an object may start.
+    }
+  }
+  return undefined;
+}
+
+function lastLine(text: string): string | null {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.at(-1)?.slice(0, 300) ?? null;
 }
 
 /**

@@ -68,3 +68,32 @@ describe('runAudit deadlines', () => {
     expect(run.capabilities[0]).toMatchObject({ result: 'unverified', detail: expect.stringContaining('completion: HTTP 404') });
   });
 });
+
+describe('runAudit with openclaw models status', () => {
+  // OpenClaw's own resolution wins: a key that works in openclaw.json while a stale auth profile is used (#40363).
+  it('fails a model whose route OpenClaw finds unusable, even when its config key answers, and notes an indeterminate one', async () => {
+    fake = await startFakeProvider({ keys: [KEY], models: ['tiny-1'] });
+    const unverified: ClaimedCapability = { id: 'model:anthropic/claude-opus-4-6', kind: 'model', source, check: { method: 'none', reason: 'not in models.providers' } };
+    const status = {
+      auth: {
+        modelRouteIssues: [
+          { kind: 'missing', provider: 'good', model: 'tiny-1', message: 'No credentials for good/tiny-1 (auth profile good:default is stale)' },
+          { kind: 'indeterminate', provider: 'anthropic', model: 'claude-opus-4-6', message: 'Auth readiness could not be confirmed.' },
+        ],
+      },
+    };
+    const run = await runAudit(options([model('good', fake.baseUrl()), unverified], { fetchModelsStatus: () => Promise.resolve(status) }));
+    expect(run.capabilities.map(({ result, detail }) => [result, detail])).toEqual([
+      ['failed', 'openclaw models status: No credentials for good/tiny-1 (auth profile good:default is stale)'],
+      ['unverified', 'not in models.providers; openclaw models status: Auth readiness could not be confirmed.'],
+    ]);
+    expect(run.notes).toEqual([]);
+  });
+
+  it('notes a models status that failed, and keeps its own verdicts', async () => {
+    fake = await startFakeProvider({ keys: [KEY], models: ['tiny-1'] });
+    const run = await runAudit(options([model('good', fake.baseUrl())], { fetchModelsStatus: () => Promise.reject(new Error(`printed no JSON (exit 0): key ${KEY}`)) }));
+    expect(run.capabilities[0]?.result).toBe('ok');
+    expect(run.notes).toEqual(['openclaw models status: printed no JSON (exit 0): key [REDACTED]']);
+  });
+});
