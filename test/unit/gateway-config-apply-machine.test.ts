@@ -10,7 +10,7 @@ const verify: ApplyOptions = { isDryRun: false, isVerifying: true };
 function run(events: ApplyEvent[], options: ApplyOptions = verify, reasonsBefore: string[] = []): { phase: ApplyPhase; effects: string[] } {
   const first = startApply();
   let phase = first.phase;
-  const effects = first.effects.map((effect) => effect.type);
+  const effects: string[] = first.effects.map((effect) => effect.type);
   for (const event of events) {
     const step = stepApply(phase, event, options, reasonsBefore);
     phase = step.phase;

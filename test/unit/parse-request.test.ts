@@ -51,8 +51,8 @@ describe('parseRequestLine', () => {
     expect(!parsed.ok && !parsed.reply.ok && parsed.reply.error.message).toMatch(/^logs: params\.n: /);
   });
 
-  // These three need params: a record, a skill name, the topics.
-  it.each(CONTROL_METHODS.filter((method) => !['skill-report', 'skill-forget', 'subscribe'].includes(method)))('accepts %s with no params', (method) => {
+  // These need params: a record, a skill name, the topics, the candidate config.
+  it.each(CONTROL_METHODS.filter((method) => !['skill-report', 'skill-forget', 'subscribe', 'gateway-config-apply'].includes(method)))('accepts %s with no params', (method) => {
     const parsed = parseRequestLine(JSON.stringify({ v: 1, id: 'x', method }));
     expect(parsed).toMatchObject({ ok: true, request: { id: 'x', method } });
   });

@@ -1,0 +1,342 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { statSync, unlinkSync } from 'node:fs';
+import type { Logger } from '../daemon/logger.js';
+import type { Supervisor } from '../daemon/supervisor.js';
+import type { EventSink } from '../events/event-sink.js';
+import type { SupervisorState } from '../supervisor/supervisor-state.js';
+import { writeFileAtomic } from '../status/atomic-file.js';
+import { startApply, stepApply, type ApplyEffect, type ApplyEvent, type ApplyOptions, type ApplyOutcome, type ApplyPhase, type GatewayObservation } from './apply-machine.js';
+import { createConfigStore, hashConfig, readLiveConfig, type ConfigStore } from './config-store.js';
+import { judgeDrift } from './drift.js';
+import { findRollbackTarget, makeApplyId, REQUESTER_NOTE, type ApplyRequester, type HistoryRecord } from './history-record.js';
+import { carryOwnedKeys, diffKeyPaths, listOwnedKeys, stripOwnedKeys } from './owned-keys.js';
+import { NO_DRIFT, type GatewayConfigSection } from './gateway-config-status.js';
+import { resolveValidateCommand, validateCandidate } from './validate-candidate.js';
+
+export interface ApplyRequest {
+  content: string;
+  source: string;
+  isDryRun: boolean;
+  isVerifying: boolean;
+  timeoutMs?: number;
+  who: ApplyRequester;
+}
+
+export type ServiceAnswer = { ok: true; result: unknown } | { ok: false; code: 'gateway-config-busy' | 'gateway-config-unavailable' | 'gateway-config-unknown'; message: string };
+
+export interface ApplyResult {
+  id: string;
+  outcome: ApplyOutcome;
+  reason: string | null;
+  validator: 'openclaw' | 'parse-only' | null;
+  notes: string[];
+  issues: string[];
+  changedKeys: HistoryRecord['changedKeys'];
+  liveConfigPath: string;
+}
+
+export interface GatewayConfigService {
+  apply(request: ApplyRequest): Promise<ServiceAnswer>;
+  rollback(request: { id?: string; isVerifying: boolean; timeoutMs?: number; who: ApplyRequester }): Promise<ServiceAnswer>;
+  history(n: number): ServiceAnswer;
+  diff(a: string | undefined, b: string | undefined): ServiceAnswer;
+  checkDrift(): void;
+  liveConfigPath(): string;
+  isApplying(): boolean;
+}
+
+const services = new WeakMap<Supervisor, GatewayConfigService>();
+
+/** One service per supervisor, shared by the control socket and the drift part: one apply at a time, whoever asks. */
+export function gatewayConfigServiceFor(supervisor: Supervisor, context: { log: Logger; events: EventSink; env: NodeJS.ProcessEnv }): GatewayConfigService {
+  let service = services.get(supervisor);
+  if (service === undefined) {
+    service = createGatewayConfigService(supervisor, context);
+    services.set(supervisor, service);
+  }
+  return service;
+}
+
+function createGatewayConfigService(supervisor: Supervisor, context: { log: Logger; events: EventSink; env: NodeJS.ProcessEnv }): GatewayConfigService {
+  const log = context.log.child({ component: 'gateway-config' });
+  const config = () => supervisor.getConfig();
+  const store: ConfigStore = createConfigStore(config().status.dir);
+  const owned = () => listOwnedKeys(config().cron.leader.enabled);
+  let sequence = 0;
+  let current: { onState(state: SupervisorState, previous: SupervisorState): void } | null = null;
+  let section: GatewayConfigSection = { liveConfigPath: null, isApplying: false, lastApply: lastApplyOf(store.readHistory()), drift: NO_DRIFT };
+
+  supervisor.onStateChange((state, previous) => current?.onState(state, previous));
+
+  function liveConfigPath(): string {
+    const configured = config().gateway.openclawConfigPath;
+    return configured ?? join(context.env['HOME'] ?? homedir(), '.openclaw', 'openclaw.json');
+  }
+
+  function publish(patch: Partial<GatewayConfigSection>): void {
+    section = { ...section, ...patch, liveConfigPath: liveConfigPath() };
+    // The section joins the status schema once the lead declares it there (gateway-config-status.ts has its shape).
+    (supervisor.setStatusSection as (name: string, value: unknown) => void)('gatewayConfig', section);
+    supervisor.setDegradation('gateway-config', section.drift.isDrifted ? ['config-drift'] : []);
+  }
+
+  function checkDrift(): void {
+    if (current !== null) return;
+    const live = readLiveConfig(liveConfigPath());
+    const liveHash = live.ok ? hashConfig(live.parsed, owned()) : null;
+    const applied = store.readApplied();
+    const verdict = judgeDrift({ liveHash, liveError: live.ok ? null : live.error, isLiveMissing: !live.ok && live.isMissing, appliedHash: applied?.hash ?? null });
+    const checkedAt = new Date().toISOString();
+    if (verdict.action === 'adopt') {
+      if (liveHash === null) return;
+      const id = nextId();
+      store.writeApplied({ id, hash: liveHash, at: checkedAt });
+      log.info({ liveHash, path: liveConfigPath() }, 'gateway config adopted as the baseline for drift');
+      publish({ drift: { isDrifted: false, checkedAt, appliedHash: liveHash, liveHash, detail: null } });
+      return;
+    }
+    if (verdict.isDrifted && !section.drift.isDrifted) {
+      log.warn({ path: liveConfigPath(), appliedHash: applied?.hash ?? null, liveHash, detail: verdict.detail }, 'gateway config drift');
+      context.events.append('gateway-config-drift', { path: liveConfigPath(), detail: verdict.detail });
+    }
+    publish({ drift: { isDrifted: verdict.isDrifted, checkedAt, appliedHash: applied?.hash ?? null, liveHash, detail: verdict.detail } });
+  }
+
+  function nextId(): string {
+    sequence = (sequence + 1) % 1000;
+    return makeApplyId(Date.now(), sequence);
+  }
+
+  async function runGate(kind: 'apply' | 'rollback', request: ApplyRequest): Promise<ServiceAnswer> {
+    if (current !== null) return { ok: false, code: 'gateway-config-busy', message: 'another gateway-config apply is running: one at a time; try again when it has finished' };
+    const startedAtMs = Date.now();
+    const id = nextId();
+    const path = liveConfigPath();
+    const options: ApplyOptions = { isDryRun: request.isDryRun, isVerifying: request.isVerifying };
+    const timeoutMs = request.timeoutMs ?? config().gatewayConfig.healthTimeoutMs;
+    const settleMs = config().gatewayConfig.settleMs;
+    const reasonsBefore = supervisor.getState().reasons;
+    const liveBefore = readLiveConfig(path);
+    if (!liveBefore.ok && !liveBefore.isMissing) {
+      return { ok: false, code: 'gateway-config-unavailable', message: `${liveBefore.error}: fix or remove the live config by hand first; the gate compares against it and backs it up` };
+    }
+    let validation: Awaited<ReturnType<typeof validateCandidate>> | null = null;
+    let toWrite = request.content;
+    let backupFile: string | null = null;
+    let settleTimer: NodeJS.Timeout | undefined;
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    let exitAtRestart: unknown = null;
+    // What the restart replaced: until a gateway started after it, what the supervisor says is about the old one.
+    let startedAtMsBeforeRestart: number | null = null;
+    let hasRespawned = false;
+    let phase: ApplyPhase;
+    let resolveDone: (result: ApplyResult) => void = () => undefined;
+    const done = new Promise<ApplyResult>((resolve) => (resolveDone = resolve));
+
+    const observe = (state: SupervisorState, previous: SupervisorState | null): GatewayObservation => {
+      const exit = state.gateway.lastExit;
+      // Only an exit that just happened, and not the one the restart itself asked for.
+      const isNew = exit !== null && exit !== exitAtRestart && (previous === null || exit !== previous.gateway.lastExit);
+      return { mode: state.mode, exit: isNew && exit !== null ? { code: exit.code, signal: exit.signal, class: exit.class, reason: exit.reason } : null, degradedReasons: state.reasons };
+    };
+    const feed = (event: ApplyEvent): void => {
+      const step = stepApply(phase, event, options, reasonsBefore);
+      if (step.phase !== phase) log.info({ id, step: step.phase.step }, 'gateway config apply step');
+      phase = step.phase;
+      for (const effect of step.effects) carryOut(effect);
+    };
+    const carryOut = (effect: ApplyEffect): void => {
+      switch (effect.type) {
+        case 'validate': {
+          const command = resolveValidateCommand(config().gatewayConfig.validateCommand, config().gateway.command);
+          void validateCandidate({ content: request.content, source: request.source, command, env: { ...context.env, ...config().gateway.env }, stagingDir: store.dir, timeoutMs: config().gatewayConfig.validateTimeoutMs })
+            .then((result) => {
+              validation = result;
+              if (result.issues.length === 0 && liveBefore.ok) {
+                const carried = carryOwnedKeys(result.parsed, liveBefore.parsed, owned());
+                // Only rewritten when an owned key had to move: otherwise the operator's bytes (comments too) go in as they are.
+                if (hashOfAll(carried) !== hashOfAll(result.parsed)) toWrite = `${JSON.stringify(carried, null, 2)}\n`;
+              }
+              feed({ type: 'validated', issues: result.issues });
+            })
+            .catch((error: unknown) => feed({ type: 'step-failed', error: (error as Error).message }));
+          return;
+        }
+        case 'back-up':
+          try {
+            backupFile = liveBefore.ok ? store.writeBackup(id, 'before', liveBefore.text) : null;
+            store.pruneBackups(config().gatewayConfig.keepBackups);
+            feed({ type: 'backed-up' });
+          } catch (error) {
+            feed({ type: 'step-failed', error: (error as Error).message });
+          }
+          return;
+        case 'write-candidate':
+          try {
+            writeFileAtomic(path, toWrite, { mode: modeOf(path), isDurable: true });
+            feed({ type: 'swapped' });
+          } catch (error) {
+            feed({ type: 'step-failed', error: (error as Error).message });
+          }
+          return;
+        case 'restart-gateway': {
+          exitAtRestart = supervisor.getState().gateway.lastExit;
+          startedAtMsBeforeRestart = supervisor.getState().gateway.startedAtMs;
+          hasRespawned = false;
+          clearTimeout(deadlineTimer);
+          deadlineTimer = setTimeout(() => feed({ type: 'deadline-passed', observation: observe(supervisor.getState(), null) }), timeoutMs);
+          supervisor.dispatch({ type: 'restart-requested', atMs: Date.now() });
+          // The restart's own stop is an exit too: anything after it is the new gateway's.
+          exitAtRestart = supervisor.getState().gateway.lastExit;
+          return;
+        }
+        case 'arm-settle':
+          clearTimeout(settleTimer);
+          settleTimer = setTimeout(() => feed({ type: 'settle-elapsed', observation: observe(supervisor.getState(), null) }), settleMs);
+          return;
+        case 'cancel-settle':
+          clearTimeout(settleTimer);
+          return;
+        case 'restore-backup':
+          try {
+            if (backupFile === null) unlinkSync(path);
+            else writeFileAtomic(path, store.readBackup(backupFile), { mode: modeOf(path), isDurable: true });
+            feed({ type: 'restored' });
+          } catch (error) {
+            feed({ type: 'step-failed', error: (error as Error).message });
+          }
+          return;
+        case 'finish':
+          clearTimeout(settleTimer);
+          clearTimeout(deadlineTimer);
+          return resolveDone(finishGate(effect.outcome, effect.reason));
+      }
+    };
+    const finishGate = (outcome: ApplyOutcome, reason: string | null): ApplyResult => {
+      const candidateParsed = validation?.parsed ?? null;
+      const changedKeys = candidateParsed === null ? [] : diffKeyPaths(liveBefore.ok ? stripOwnedKeys(liveBefore.parsed, owned()) : {}, stripOwnedKeys(candidateParsed, owned()));
+      const result: ApplyResult = {
+        id,
+        outcome,
+        reason,
+        validator: validation?.validator ?? null,
+        notes: validation?.notes ?? [],
+        issues: outcome === 'refused' ? (validation?.issues.length ? validation.issues : reason === null ? [] : [reason]) : [],
+        changedKeys,
+        liveConfigPath: path,
+      };
+      if (outcome === 'dry-run') return result;
+      const at = new Date().toISOString();
+      const record: HistoryRecord = {
+        id,
+        at,
+        kind,
+        who: { ...request.who, note: REQUESTER_NOTE },
+        source: request.source,
+        outcome,
+        reason,
+        validator: result.validator,
+        previousHash: liveBefore.ok ? hashConfig(liveBefore.parsed, owned()) : null,
+        candidateHash: candidateParsed === null ? '' : hashConfig(candidateParsed, owned()),
+        backupFile,
+        changedKeys,
+        durationMs: Date.now() - startedAtMs,
+      };
+      store.appendHistory(record);
+      if (outcome === 'applied') {
+        store.writeApplied({ id, hash: record.candidateHash, at });
+        store.writeBackup(id, 'applied', toWrite);
+      }
+      log[outcome === 'applied' ? 'info' : 'warn']({ id, kind, outcome, reason, source: request.source, changedKeys: changedKeys.length }, 'gateway config apply finished');
+      context.events.append('gateway-config-applied', { id, kind, outcome, reason });
+      section = { ...section, lastApply: { id, at, kind, outcome, reason } };
+      return result;
+    };
+
+    current = {
+      onState: (state, previous) => {
+        if (phase.step !== 'verifying' && phase.step !== 'recovering') return;
+        if (!hasRespawned) {
+          if (state.gateway.startedAtMs === null || state.gateway.startedAtMs === startedAtMsBeforeRestart) return;
+          hasRespawned = true;
+        }
+        feed({ type: 'gateway-observed', observation: observe(state, previous) });
+      },
+    };
+    publish({ isApplying: true });
+    log.info({ id, kind, source: request.source, path, isDryRun: request.isDryRun, who: request.who }, 'gateway config apply started');
+    const first = startApply();
+    phase = first.phase;
+    for (const effect of first.effects) carryOut(effect);
+    try {
+      return { ok: true, result: await done };
+    } finally {
+      current = null;
+      publish({ isApplying: false });
+      checkDrift();
+    }
+  }
+
+  return {
+    apply: (request) => runGate('apply', request),
+    async rollback(request) {
+      const target = findRollbackTarget(store.readHistory(), request.id);
+      if ('error' in target) return { ok: false, code: 'gateway-config-unknown', message: target.error };
+      if (target.backupFile === null) return { ok: false, code: 'gateway-config-unknown', message: `apply ${target.id} has no backup` };
+      let content: string;
+      try {
+        content = store.readBackup(target.backupFile);
+      } catch (error) {
+        return { ok: false, code: 'gateway-config-unknown', message: `the backup of apply ${target.id} is gone (${(error as Error).message}); only the last gatewayConfig.keepBackups are kept` };
+      }
+      return runGate('rollback', { content, source: `backup of ${target.id}`, isDryRun: false, isVerifying: request.isVerifying, timeoutMs: request.timeoutMs, who: request.who });
+    },
+    history(n) {
+      return { ok: true, result: { records: store.readHistory().slice(-n) } };
+    },
+    diff(a, b) {
+      // What an apply put in (its `applied` copy); no id: the last one applied.
+      const loadApplied = (which: string | undefined): { ok: true; parsed: unknown; label: string } | { ok: false; message: string } => {
+        const history = store.readHistory();
+        const record = which === undefined ? [...history].reverse().find((each) => each.outcome === 'applied') : history.find((each) => each.id === which);
+        if (record === undefined) return { ok: false, message: which === undefined ? 'no applied config in the history yet' : `no apply ${which} in the history (clawctl gateway-config history lists them)` };
+        if (record.outcome !== 'applied') return { ok: false, message: `apply ${record.id} was ${record.outcome}: it put nothing in to compare` };
+        const read = readLiveConfig(join(store.dir, 'backups', `${record.id}.applied.json5`));
+        return read.ok ? { ok: true, parsed: read.parsed, label: `apply ${record.id}` } : { ok: false, message: `the copy of apply ${record.id} is gone (only the last gatewayConfig.keepBackups are kept)` };
+      };
+      const before = loadApplied(a);
+      if (!before.ok) return { ok: false, code: 'gateway-config-unknown', message: before.message };
+      let after: { ok: true; parsed: unknown; label: string } | { ok: false; message: string };
+      if (b !== undefined) after = loadApplied(b);
+      else {
+        const live = readLiveConfig(liveConfigPath());
+        after = live.ok ? { ok: true, parsed: live.parsed, label: 'the live config' } : live.isMissing ? { ok: true, parsed: {}, label: 'the live config (missing)' } : { ok: false, message: live.error };
+      }
+      if (!after.ok) return { ok: false, code: 'gateway-config-unknown', message: after.message };
+      // Key paths only, never values: the config holds secrets.
+      return { ok: true, result: { from: before.label, to: after.label, changes: diffKeyPaths(stripOwnedKeys(before.parsed, owned()), stripOwnedKeys(after.parsed, owned()), 500) } };
+    },
+    checkDrift,
+    liveConfigPath,
+    isApplying: () => current !== null,
+  };
+}
+
+function hashOfAll(value: unknown): string {
+  return hashConfig(value, []);
+}
+
+function modeOf(path: string): number {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return 0o600;
+  }
+}
+
+function lastApplyOf(history: readonly HistoryRecord[]): GatewayConfigSection['lastApply'] {
+  const last = history.filter((record) => record.kind !== 'adopt').at(-1);
+  if (last === undefined || last.outcome === 'adopted') return null;
+  return { id: last.id, at: last.at, kind: last.kind === 'rollback' ? 'rollback' : 'apply', outcome: last.outcome, reason: last.reason };
+}

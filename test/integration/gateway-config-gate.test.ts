@@ -1,0 +1,201 @@
+import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { runClawctl } from '../helpers/control.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { freePort } from '../helpers/free-port.js';
+import JSON5 from 'json5';
+
+afterEach(cleanupDaemons);
+
+const GATEWAY = join(FIXTURES, 'config-gateway.mjs');
+const V1 = '// the operator\'s config, comments and all\n{ name: "v1", gateway: { mode: "local" } }\n';
+
+/** A clawsupd supervising the config-reading fake gateway, its live config at dir/openclaw.json (v1). */
+function startGate(extra: { gatewayConfig?: Record<string, unknown>; cron?: Record<string, unknown> } = {}): { daemon: Daemon; live: string; dir: string } {
+  const temp = makeTempDir();
+  const live = join(temp.path, 'openclaw.json');
+  writeFileSync(live, V1, { mode: 0o600 });
+  const daemon = startDaemon({
+    dir: temp.path,
+    config: {
+      gateway: { command: [process.execPath, GATEWAY, '--config', live], openclawConfigPath: live },
+      restart: { initialDelayMs: 100, maxDelayMs: 200 },
+      gatewayConfig: { validateCommand: [process.execPath, GATEWAY, '--validate'], settleMs: 1_500, healthTimeoutMs: 15_000, driftCheckIntervalMs: 60_000, ...extra.gatewayConfig },
+      ...(extra.cron === undefined ? {} : { cron: extra.cron }),
+    },
+  });
+  return { daemon, live, dir: temp.path };
+}
+
+function writeCandidate(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function waitHealthy(daemon: Daemon): Promise<Record<string, any>> {
+  return daemon.waitForStatus('healthy with a gateway', (status) => status.mode === 'healthy' && typeof status.gateway?.pid === 'number');
+}
+
+function clawctl(daemon: Daemon, args: string[]) {
+  return runClawctl(['--socket', daemon.socketPath, 'gateway-config', ...args], { timeoutMs: 60_000 });
+}
+
+describe('clawctl gateway-config under a real clawsupd', () => {
+  it('applies a good config: swapped, the gateway restarted on it, kept, recorded, backed up 0600', async () => {
+    const { daemon, live, dir } = startGate();
+    const before = await waitHealthy(daemon);
+    const candidate = writeCandidate(dir, 'v2.json5', '{ name: "v2", gateway: { mode: "local" } }\n');
+
+    const run = await clawctl(daemon, ['apply', candidate]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^applied \d{8}T\d{6}Z-\d{3} to .*openclaw\.json \(validated by the gateway's own validator; 1 key\(s\) changed: ~name\); the gateway is healthy on it\n$/);
+    expect(readFileSync(live, 'utf8')).toBe(readFileSync(candidate, 'utf8'));
+    const after = await daemon.waitForStatus('the apply in status', (status) => status.mode === 'healthy' && status.gatewayConfig?.isApplying === false && status.gatewayConfig?.lastApply !== null);
+    expect(after.gateway.pid).not.toBe(before.gateway.pid);
+    expect(after.gatewayConfig).toMatchObject({ isApplying: false, lastApply: { kind: 'apply', outcome: 'applied', reason: null }, drift: { isDrifted: false } });
+    const history = await clawctl(daemon, ['history', '--json']);
+    const records = JSON.parse(history.stdout) as Array<Record<string, any>>;
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ kind: 'apply', outcome: 'applied', source: candidate, validator: 'openclaw', changedKeys: [{ path: 'name', change: 'changed' }] });
+    expect(records[0]?.who.note).toMatch(/cannot verify/);
+    const backups = join(daemon.statusDir, 'gateway-config', 'backups');
+    const before1 = readdirSync(backups).find((name) => name.endsWith('.before.json5')) ?? '';
+    expect(readFileSync(join(backups, before1), 'utf8')).toBe(V1);
+    expect(statSync(join(backups, before1)).mode & 0o777).toBe(0o600);
+    // The operator's config is never printed in the daemon's log.
+    expect(JSON.stringify(daemon.logs())).not.toContain('the operator\'s config');
+  });
+
+  it('rolls a config the gateway exits on back automatically: the old config byte for byte, healthy again, the reason in history and status', async () => {
+    const { daemon, live, dir } = startGate();
+    await waitHealthy(daemon);
+    const candidate = writeCandidate(dir, 'bad.json5', '{ name: "v2", bad: true }\n');
+
+    const run = await clawctl(daemon, ['apply', candidate]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/rolled back \S+: gateway-exited: code 78, structural: config-invalid; .*openclaw\.json is the previous config again and the gateway is healthy on it/);
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    const status = await daemon.waitForStatus('the rollback in status', (status) => status.mode === 'healthy' && status.gatewayConfig?.lastApply !== null);
+    expect(status.gatewayConfig.lastApply).toMatchObject({ outcome: 'rolled-back', reason: 'gateway-exited: code 78, structural: config-invalid' });
+    expect(status.reasons).toEqual([]);
+    const records = JSON.parse((await clawctl(daemon, ['history', '--json'])).stdout) as Array<Record<string, any>>;
+    expect(records.at(-1)).toMatchObject({ outcome: 'rolled-back', reason: 'gateway-exited: code 78, structural: config-invalid' });
+  });
+
+  it('rolls back a valid config that breaks the gateway a moment after start (within the settle time)', async () => {
+    const { daemon, live, dir } = startGate();
+    await waitHealthy(daemon);
+    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'crash.json5', '{ name: "v2", crashAfterMs: 300 }\n')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/rolled back \S+: gateway-exited: code 1/);
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    await waitHealthy(daemon);
+  });
+
+  it('refuses before the swap what the validator rejects, what is not JSON5, a missing file, a symlink and an $include, the live config untouched', async () => {
+    const { daemon, live, dir } = startGate();
+    const before = await waitHealthy(daemon);
+    const cases: Array<[string, string[], number, RegExp]> = [
+      ['rejected', ['apply', writeCandidate(dir, 'rejected.json5', '{ rejectMe: 1 }')], 78, /refused before the swap, .*openclaw\.json is untouched:\n {2}.*rejected\.json5: <root>: Unrecognized key: "rejectMe"/],
+      ['not JSON5', ['apply', writeCandidate(dir, 'broken.json5', '{ name: "v2",\n  oops }')], 78, /broken\.json5: not JSON5: JSON5: invalid character '}' at 2:8/],
+      ['an array', ['apply', writeCandidate(dir, 'array.json5', '[1]')], 78, /a gateway config is a JSON5 object, found an array/],
+      ['an $include', ['apply', writeCandidate(dir, 'inc.json5', '{ agents: { $include: "./agents.json5" } }')], 78, /agents\.\$include: configs that \$include other files are refused/],
+      ['missing', ['apply', join(dir, 'nope.json5')], 66, /nope\.json5: ENOENT; the live gateway config is untouched/],
+      ['a folder', ['apply', dir], 66, /a directory, not a regular file/],
+      ['no file', ['apply'], 64, /takes one FILE/],
+    ];
+    symlinkSync(live, join(dir, 'link.json5'));
+    cases.push(['a symlink', ['apply', join(dir, 'link.json5')], 66, /a symlink, not a regular file/]);
+    for (const [name, args, code, message] of cases) {
+      const run = await clawctl(daemon, args);
+      expect({ name, code: run.code, stdout: run.stdout }).toEqual({ name, code, stdout: '' });
+      expect(run.stderr, name).toMatch(message);
+      expect(run.stderr, name).not.toMatch(/\n\s+at /);
+      expect(readFileSync(live, 'utf8'), name).toBe(V1);
+    }
+    expect(daemon.status()?.gateway.pid).toBe(before.gateway.pid);
+  });
+
+  it('refuses a second apply while one runs (exit 75)', async () => {
+    const { daemon, dir } = startGate({ gatewayConfig: { settleMs: 4_000 } });
+    await waitHealthy(daemon);
+    const first = clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2" }')]);
+    await daemon.waitForStatus('an apply running', (status) => status.gatewayConfig?.isApplying === true);
+    const second = await clawctl(daemon, ['apply', writeCandidate(dir, 'v3.json5', '{ name: "v3" }')]);
+    expect(second.code).toBe(75);
+    expect(second.stderr).toMatch(/another gateway-config apply is running: one at a time/);
+    expect((await first).code).toBe(0);
+  });
+
+  it('shows a hand edit as config-drift (status and diff, key paths only) until a rollback through the gate settles it', async () => {
+    const { daemon, live, dir } = startGate();
+    await waitHealthy(daemon);
+    const first = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2", token: "s3cret-value" }')]);
+    expect(first.code).toBe(0);
+    const second = await clawctl(daemon, ['apply', writeCandidate(dir, 'v3.json5', '{ name: "v3", token: "s3cret-value" }')]);
+    expect(second.code).toBe(0);
+
+    writeFileSync(live, '{ name: "v3", token: "hand-edited-secret" }');
+    const drifted = await daemon.waitForStatus('config-drift', (status) => status.reasons?.includes('config-drift'));
+    expect(drifted.mode).toBe('degraded');
+    expect(drifted.gatewayConfig.drift).toMatchObject({ isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply' });
+    const diff = await clawctl(daemon, ['diff']);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toMatch(/^from apply \S+ to the live config: 1 key\(s\) \(values not shown: the config holds secrets\)\n {2}~ token\n$/);
+    expect(diff.stdout + JSON.stringify(daemon.logs())).not.toMatch(/s3cret-value|hand-edited-secret/);
+
+    // Back to the config before the first apply, by name.
+    const records = JSON.parse((await clawctl(daemon, ['history', '--json'])).stdout) as Array<{ id: string }>;
+    const rollback = await clawctl(daemon, ['rollback', records[0]?.id ?? '']);
+    expect(rollback.stderr).toBe('');
+    expect(rollback.code).toBe(0);
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    const settled = await daemon.waitForStatus('drift cleared', (status) => status.mode === 'healthy' && status.gatewayConfig?.drift.isDrifted === false);
+    expect(settled.gatewayConfig.lastApply).toMatchObject({ kind: 'rollback', outcome: 'applied' });
+    const unknown = await clawctl(daemon, ['rollback', '20200101T000000Z-001']);
+    expect(unknown.code).toBe(65);
+    expect(unknown.stderr).toMatch(/no apply 20200101T000000Z-001 in the history/);
+  });
+
+  it('--dry-run validates and changes nothing', async () => {
+    const { daemon, live, dir } = startGate();
+    const before = await waitHealthy(daemon);
+    const run = await clawctl(daemon, ['apply', '--dry-run', writeCandidate(dir, 'v2.json5', '{ name: "v2", extra: 1 }')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("dry run: the candidate passes (validated by the gateway's own validator); applying it would make 3 key(s) changed: +extra -gateway ~name; nothing was changed\n");
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    expect(daemon.status()?.gateway.pid).toBe(before.gateway.pid);
+    expect(JSON.parse((await clawctl(daemon, ['history', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('validates by parse only, and says so, when there is no gateway validator', async () => {
+    const { daemon, dir } = startGate({ gatewayConfig: { validateCommand: [] } });
+    await waitHealthy(daemon);
+    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2" }')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^note: validated by parse only/);
+    expect(run.stdout).toMatch(/validated by parse only/);
+  });
+});
+
+describe('keys clawsup owns', () => {
+  it('a cron.enabled written by the cron leader is not drift, and an apply keeps the live value', async () => {
+    // Redis on a port nobody listens on: the leader cannot get the lease and turns this node's cron off.
+    const { daemon, live, dir } = startGate({ cron: { leader: { enabled: true, redisUrl: `redis://127.0.0.1:${await freePort()}`, leaseMs: 1_000, connectTimeoutMs: 200 } } });
+    await daemon.waitForStatus('cron turned off in the live config', () => (JSON5.parse(readFileSync(live, 'utf8')) as { cron?: { enabled?: boolean } }).cron?.enabled === false);
+    await daemon.waitForStatus('drift checked after the cron write', (status) => status.gatewayConfig?.drift.checkedAt !== null && status.gatewayConfig?.drift.isDrifted === false);
+    expect(daemon.status()?.reasons ?? []).not.toContain('config-drift');
+
+    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2", cron: { enabled: true } }')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON5.parse(readFileSync(live, 'utf8'))).toEqual({ name: 'v2', cron: { enabled: false } });
+    expect(run.stdout).toMatch(/no key changed|~name/);
+  });
+});
