@@ -211,7 +211,7 @@ describe('the supervisor shell: status dir files', () => {
   it('writes the running gateway\'s own record back, with its command, when the status dir was removed', () => {
     const { world, deps } = createFakeWorld();
     const kept: unknown[] = [];
-    const record = { pid: 4242, startTime: 77, startedAt: '2026-12-01T00:00:00.000Z', command: ['/usr/bin/openclaw', 'gateway'] };
+    const record = { pid: 4242, startTime: '77', startedAt: '2026-12-01T00:00:00.000Z', command: ['/usr/bin/openclaw', 'gateway'] };
     const supervisor = createSupervisor({
       config: world.config, configPath: CONFIG_PATH, log: world.log, env: {},
       deps: { ...deps, recordGateway: () => record, keepGatewayFiles: (_dir, mark, gateway) => void kept.push([mark, gateway]) },
