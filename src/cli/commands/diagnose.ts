@@ -6,6 +6,7 @@ import { resolveControlTarget } from '../control-target.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { renderDiagnosisDetail } from '../render-status.js';
 import { readStatusFile } from '../read-status-file.js';
+import { DIAGNOSIS_FILE } from '../../status/status-files.js';
 
 interface DiagnoseResult {
   isCurrent: boolean;
@@ -25,7 +26,7 @@ export const diagnoseCommand: ClawctlCommand = {
     } catch (error) {
       if (!isClawsupError(error) || target.statusDir === null) throw error;
       context.stderr(`clawctl: ${error.message}; reading diagnosis.json instead\n`);
-      result = { isCurrent: false, diagnosis: readDiagnosisFile(join(target.statusDir, 'diagnosis.json'), context) };
+      result = { isCurrent: false, diagnosis: readDiagnosisFile(join(target.statusDir, DIAGNOSIS_FILE), context) };
     }
     if (values.json === true) {
       context.stdout(`${JSON.stringify(result, null, 2)}\n`);
