@@ -193,6 +193,8 @@ const cronSchema = z.strictObject({
       connectTimeoutMs: positiveMs.default(2_000),
       /** `cron-off`: Redis unreachable means cron off on every node. `keep-last-role`: a leader keeps cron (risk: two leaders if Redis comes back to another node first). */
       onRedisUnreachable: z.enum(['cron-off', 'keep-last-role']).default('cron-off'),
+      /** Also write cron.skipMissedJobs true: a new leader's cron starts by catching up missed slots, which the old leader ran. */
+      skipMissedJobs: z.boolean().default(true),
     })
     .prefault({})
     .superRefine((leader, context) => {

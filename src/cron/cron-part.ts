@@ -34,7 +34,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       if (config.gateway.env['OPENCLAW_SKIP_CRON'] === '1' || env['OPENCLAW_SKIP_CRON'] === '1') {
         cronLog.warn({}, 'OPENCLAW_SKIP_CRON=1 is set for the gateway: it never runs cron, even as leader');
       }
-      const cronSwitch: CronSwitch = createConfigCronSwitch(openclawConfigPath);
+      const cronSwitch: CronSwitch = createConfigCronSwitch(openclawConfigPath, leader.skipMissedJobs ? true : null);
       // Every node starts as a follower: cron off before the gateway starts, until this node wins the lease.
       cronSwitch.set(false);
       const backend: LeaseBackend = createRedisLease({ url: leader.redisUrl as string, key: leader.key, timeoutMs: leader.connectTimeoutMs, log: cronLog });

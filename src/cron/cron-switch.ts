@@ -13,10 +13,10 @@ export interface CronSwitch {
 }
 
 /** `cron.enabled` in the gateway's own config file: clawsup owns that key while cron.leader is on. */
-export function createConfigCronSwitch(openclawConfigPath: string): CronSwitch {
+export function createConfigCronSwitch(openclawConfigPath: string, skipMissedJobs: boolean | null): CronSwitch {
   return {
     isOn: () => readCronEnabled(openclawConfigPath),
-    set: (isOn) => writeCronEnabled(openclawConfigPath, isOn),
+    set: (isOn) => writeCronEnabled(openclawConfigPath, isOn, skipMissedJobs),
   };
 }
 
@@ -28,14 +28,15 @@ export function readCronEnabled(path: string): boolean {
 }
 
 /**
- * Writes `cron.enabled` only when it differs, atomically (the gateway never reads half a file), keeping the file's
- * mode and owner. The file is written back as JSON: comments in it are not kept.
+ * Writes `cron.enabled` (and `cron.skipMissedJobs` unless null) only when they differ, atomically (the gateway never
+ * reads half a file), keeping the file's mode and owner. The file is written back as JSON: comments in it are not kept.
  */
-export function writeCronEnabled(path: string, isOn: boolean): void {
+export function writeCronEnabled(path: string, isOn: boolean, skipMissedJobs: boolean | null = null): void {
   const parsed = readConfigObject(path);
   const cron = typeof parsed['cron'] === 'object' && parsed['cron'] !== null ? (parsed['cron'] as Record<string, unknown>) : {};
-  if ((cron['enabled'] !== false) === isOn && parsed['cron'] !== undefined && cron['enabled'] !== undefined) return;
-  const next = { ...parsed, cron: { ...cron, enabled: isOn } };
+  const isSkipSame = skipMissedJobs === null || cron['skipMissedJobs'] === skipMissedJobs;
+  if (cron['enabled'] === isOn && isSkipSame) return;
+  const next = { ...parsed, cron: { ...cron, enabled: isOn, ...(skipMissedJobs === null ? {} : { skipMissedJobs }) } };
   let mode = 0o600;
   let owner: { uid: number; gid: number } | null = null;
   try {

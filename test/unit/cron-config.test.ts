@@ -11,7 +11,7 @@ function issuesOf(leader: Record<string, unknown>): string[] {
 describe('cron.leader config', () => {
   it('is off by default, with a 15 s lease', () => {
     const config = configSchema.parse({ gateway });
-    expect(config.cron.leader).toMatchObject({ enabled: false, key: 'clawsup:cron:leader', leaseMs: 15_000, connectTimeoutMs: 2_000, onRedisUnreachable: 'cron-off' });
+    expect(config.cron.leader).toMatchObject({ enabled: false, key: 'clawsup:cron:leader', leaseMs: 15_000, connectTimeoutMs: 2_000, onRedisUnreachable: 'cron-off', skipMissedJobs: true });
   });
 
   it.each<[string, Record<string, unknown>, string]>([
