@@ -23,6 +23,7 @@ export const PARAM_SCHEMAS = {
     source: z.string().min(1).max(4096),
     isDryRun: z.boolean().default(false),
     isVerifying: z.boolean().default(true),
+    isForced: z.boolean().default(false),
     timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
     who: requester,
   }),

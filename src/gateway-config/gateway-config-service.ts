@@ -12,13 +12,16 @@ import { judgeDrift } from './drift.js';
 import { findRollbackTarget, makeApplyId, REQUESTER_NOTE, type ApplyRequester, type HistoryRecord } from './history-record.js';
 import { carryOwnedKeys, diffKeyPaths, listOwnedKeys, stripOwnedKeys } from './owned-keys.js';
 import { NO_DRIFT, type GatewayConfigSection } from './gateway-config-status.js';
-import { resolveValidateCommand, validateCandidate } from './validate-candidate.js';
+import { resolveValidateCommand, validateCandidate, type ValidationResult } from './validate-candidate.js';
+import { formatFinding, lintCandidate } from './lint-candidate.js';
 
 export interface ApplyRequest {
   content: string;
   source: string;
   isDryRun: boolean;
   isVerifying: boolean;
+  /** Apply despite lint warnings (errors always refuse). */
+  isForced?: boolean;
   timeoutMs?: number;
   who: ApplyRequester;
 }
@@ -151,7 +154,8 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
         case 'validate': {
           const command = resolveValidateCommand(config().gatewayConfig.validateCommand, config().gateway.command);
           void validateCandidate({ content: request.content, source: request.source, command, env: { ...context.env, ...config().gateway.env }, stagingDir: store.dir, timeoutMs: config().gatewayConfig.validateTimeoutMs })
-            .then((result) => {
+            .then((checked) => {
+              const result = withLint(checked, liveBefore.ok ? liveBefore.parsed : {}, owned(), request.isForced === true, request.source);
               validation = result;
               if (result.issues.length === 0 && liveBefore.ok) {
                 const carried = carryOwnedKeys(result.parsed, liveBefore.parsed, owned());
@@ -290,7 +294,7 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
       } catch (error) {
         return { ok: false, code: 'gateway-config-unknown', message: `the backup of apply ${target.id} is gone (${(error as Error).message}); only the last gatewayConfig.keepBackups are kept` };
       }
-      return runGate('rollback', { content, source: `backup of ${target.id}`, isDryRun: false, isVerifying: request.isVerifying, timeoutMs: request.timeoutMs, who: request.who });
+      return runGate('rollback', { content, source: `backup of ${target.id}`, isDryRun: false, isForced: true, isVerifying: request.isVerifying, timeoutMs: request.timeoutMs, who: request.who });
     },
     history(n) {
       return { ok: true, result: { records: store.readHistory().slice(-n) } };
@@ -321,6 +325,18 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     liveConfigPath,
     isApplying: () => current !== null,
   };
+}
+
+/** clawsup's lint after the gateway's validator: errors refuse, warnings refuse unless forced (then they are notes). */
+function withLint(result: ValidationResult, live: unknown, owned: ReturnType<typeof listOwnedKeys>, isForced: boolean, source: string): ValidationResult {
+  if (result.issues.length > 0) return result;
+  const findings = lintCandidate(stripOwnedKeys(result.parsed, owned), live);
+  const errors = findings.filter((finding) => finding.severity === 'error').map((finding) => `${source}: ${formatFinding(finding)}`);
+  const warnings = findings.filter((finding) => finding.severity === 'warning').map((finding) => `${source}: warning: ${formatFinding(finding)}`);
+  if (errors.length > 0 || (warnings.length > 0 && !isForced)) {
+    return { ...result, issues: [...errors, ...warnings.map((warning) => (isForced ? warning : `${warning}; --force applies despite warnings`))] };
+  }
+  return { ...result, notes: [...result.notes, ...warnings] };
 }
 
 function hashOfAll(value: unknown): string {

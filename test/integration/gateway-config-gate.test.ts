@@ -74,7 +74,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
   it('rolls a config the gateway exits on back automatically: the old config byte for byte, healthy again, the reason in history and status', async () => {
     const { daemon, live, dir } = startGate();
     await waitHealthy(daemon);
-    const candidate = writeCandidate(dir, 'bad.json5', '{ name: "v2", bad: true }\n');
+    const candidate = writeCandidate(dir, 'bad.json5', '{ gateway: { mode: "local" }, name: "v2", bad: true }\n');
 
     const run = await clawctl(daemon, ['apply', candidate]);
 
@@ -91,7 +91,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
   it('rolls back a valid config that breaks the gateway a moment after start (within the settle time)', async () => {
     const { daemon, live, dir } = startGate();
     await waitHealthy(daemon);
-    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'crash.json5', '{ name: "v2", crashAfterMs: 300 }\n')]);
+    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'crash.json5', '{ gateway: { mode: "local" }, name: "v2", crashAfterMs: 300 }\n')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/rolled back \S+: gateway-exited: code 1/);
     expect(readFileSync(live, 'utf8')).toBe(V1);
@@ -103,7 +103,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     const before = await waitHealthy(daemon);
     const cases: Array<[string, string[], number, RegExp]> = [
       ['rejected', ['apply', writeCandidate(dir, 'rejected.json5', '{ rejectMe: 1 }')], 78, /refused before the swap, .*openclaw\.json is untouched:\n {2}.*rejected\.json5: <root>: Unrecognized key: "rejectMe"/],
-      ['not JSON5', ['apply', writeCandidate(dir, 'broken.json5', '{ name: "v2",\n  oops }')], 78, /broken\.json5: not JSON5: JSON5: invalid character '}' at 2:8/],
+      ['not JSON5', ['apply', writeCandidate(dir, 'broken.json5', '{ gateway: { mode: "local" }, name: "v2",\n  oops }')], 78, /broken\.json5: not JSON5: JSON5: invalid character '}' at 2:8/],
       ['an array', ['apply', writeCandidate(dir, 'array.json5', '[1]')], 78, /a gateway config is a JSON5 object, found an array/],
       ['an $include', ['apply', writeCandidate(dir, 'inc.json5', '{ agents: { $include: "./agents.json5" } }')], 78, /agents\.\$include: configs that \$include other files are refused/],
       ['missing', ['apply', join(dir, 'nope.json5')], 66, /nope\.json5: ENOENT; the live gateway config is untouched/],
@@ -125,9 +125,9 @@ describe('clawctl gateway-config under a real clawsupd', () => {
   it('refuses a second apply while one runs (exit 75)', async () => {
     const { daemon, dir } = startGate({ gatewayConfig: { settleMs: 4_000 } });
     await waitHealthy(daemon);
-    const first = clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2" }')]);
+    const first = clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2" }')]);
     await daemon.waitForStatus('an apply running', (status) => status.gatewayConfig?.isApplying === true);
-    const second = await clawctl(daemon, ['apply', writeCandidate(dir, 'v3.json5', '{ name: "v3" }')]);
+    const second = await clawctl(daemon, ['apply', writeCandidate(dir, 'v3.json5', '{ gateway: { mode: "local" }, name: "v3" }')]);
     expect(second.code).toBe(75);
     expect(second.stderr).toMatch(/another gateway-config apply is running: one at a time/);
     expect((await first).code).toBe(0);
@@ -136,12 +136,12 @@ describe('clawctl gateway-config under a real clawsupd', () => {
   it('shows a hand edit as config-drift (status and diff, key paths only) until a rollback through the gate settles it', async () => {
     const { daemon, live, dir } = startGate();
     await waitHealthy(daemon);
-    const first = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2", token: "s3cret-value" }')]);
+    const first = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2", token: "s3cret-value" }')]);
     expect(first.code).toBe(0);
-    const second = await clawctl(daemon, ['apply', writeCandidate(dir, 'v3.json5', '{ name: "v3", token: "s3cret-value" }')]);
+    const second = await clawctl(daemon, ['apply', writeCandidate(dir, 'v3.json5', '{ gateway: { mode: "local" }, name: "v3", token: "s3cret-value" }')]);
     expect(second.code).toBe(0);
 
-    writeFileSync(live, '{ name: "v3", token: "hand-edited-secret" }');
+    writeFileSync(live, '{ gateway: { mode: "local" }, name: "v3", token: "hand-edited-secret" }');
     const drifted = await daemon.waitForStatus('config-drift', (status) => status.reasons?.includes('config-drift'));
     expect(drifted.mode).toBe('degraded');
     expect(drifted.gatewayConfig.drift).toMatchObject({ isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply' });
@@ -163,12 +163,30 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     expect(unknown.stderr).toMatch(/no apply 20200101T000000Z-001 in the history/);
   });
 
+  it('refuses a lint warning unless --force, and a lint error even with it, each with its key path and fix', async () => {
+    const { daemon, live, dir } = startGate();
+    await waitHealthy(daemon);
+    const noMode = writeCandidate(dir, 'nomode.json5', '{ name: "v2" }');
+    const warned = await clawctl(daemon, ['apply', noMode]);
+    expect(warned.code).toBe(78);
+    expect(warned.stderr).toMatch(/nomode\.json5: warning: gateway\.mode: missing: .* \(fix: set gateway\.mode to "local"\); --force applies despite warnings/);
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    const open = writeCandidate(dir, 'open.json5', '{ gateway: { mode: "local", bind: "lan", auth: { mode: "none" } } }');
+    const refused = await clawctl(daemon, ['apply', '--force', open]);
+    expect(refused.code).toBe(78);
+    expect(refused.stderr).toMatch(/open\.json5: gateway\.auth\.mode: "none" with gateway\.bind "lan"/);
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    const forced = await clawctl(daemon, ['apply', '--force', noMode]);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/^note: .*warning: gateway\.mode: missing/);
+  });
+
   it('--dry-run validates and changes nothing', async () => {
     const { daemon, live, dir } = startGate();
     const before = await waitHealthy(daemon);
-    const run = await clawctl(daemon, ['apply', '--dry-run', writeCandidate(dir, 'v2.json5', '{ name: "v2", extra: 1 }')]);
+    const run = await clawctl(daemon, ['apply', '--dry-run', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2", extra: 1 }')]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe("dry run: the candidate passes (validated by the gateway's own validator); applying it would make 3 key(s) changed: +extra -gateway ~name; nothing was changed\n");
+    expect(run.stdout).toBe("dry run: the candidate passes (validated by the gateway's own validator); applying it would make 2 key(s) changed: +extra ~name; nothing was changed\n");
     expect(readFileSync(live, 'utf8')).toBe(V1);
     expect(daemon.status()?.gateway.pid).toBe(before.gateway.pid);
     expect(JSON.parse((await clawctl(daemon, ['history', '--json'])).stdout)).toEqual([]);
@@ -177,7 +195,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
   it('validates by parse only, and says so, when there is no gateway validator', async () => {
     const { daemon, dir } = startGate({ gatewayConfig: { validateCommand: [] } });
     await waitHealthy(daemon);
-    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2" }')]);
+    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2" }')]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^note: validated by parse only/);
     expect(run.stdout).toMatch(/validated by parse only/);
@@ -192,10 +210,10 @@ describe('keys clawsup owns', () => {
     await daemon.waitForStatus('drift checked after the cron write', (status) => status.gatewayConfig?.drift.checkedAt !== null && status.gatewayConfig?.drift.isDrifted === false);
     expect(daemon.status()?.reasons ?? []).not.toContain('config-drift');
 
-    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ name: "v2", cron: { enabled: true } }')]);
+    const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2", cron: { enabled: true } }')]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON5.parse(readFileSync(live, 'utf8'))).toEqual({ name: 'v2', cron: { enabled: false } });
+    expect(JSON5.parse(readFileSync(live, 'utf8'))).toEqual({ gateway: { mode: 'local' }, name: 'v2', cron: { enabled: false } });
     expect(run.stdout).toMatch(/no key changed|~name/);
   });
 });

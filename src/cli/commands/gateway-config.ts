@@ -11,7 +11,7 @@ import { parseCommandArgs } from '../parse-command-args.js';
 import { readRegularFile } from '../read-regular-file.js';
 
 const USAGE =
-  'clawctl [--config FILE | --socket PATH] gateway-config apply FILE [--dry-run] [--no-verify] [--timeout S] [--json] | history [-n N] [--json] | diff [A] [B] [--json] | rollback [ID] [--no-verify] [--timeout S] [--json]';
+  'clawctl [--config FILE | --socket PATH] gateway-config apply FILE [--dry-run] [--force] [--no-verify] [--timeout S] [--json] | history [-n N] [--json] | diff [A] [B] [--json] | rollback [ID] [--no-verify] [--timeout S] [--json]';
 const MAX_CANDIDATE_BYTES = 1024 * 1024;
 // The daemon validates, restarts and waits (twice, on a rollback): the reply comes when the gate has finished.
 const GATE_REPLY_TIMEOUT_MS = 30 * 60_000;
@@ -51,7 +51,7 @@ function requester(): { uid: number | null; user: string | null } {
 }
 
 async function applyCommand(args: string[], context: ClawctlContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...GATE_OPTIONS, 'dry-run': { type: 'boolean' } }, USAGE, true);
+  const { values, positionals } = parseCommandArgs(args, { ...GATE_OPTIONS, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } }, USAGE, true);
   if (positionals.length !== 1) throw new ClawsupError('CLAWSUP_ERR_USAGE', `gateway-config apply takes one FILE (usage: ${USAGE})`);
   const file = resolve(positionals[0] as string);
   const read = readRegularFile(file, MAX_CANDIDATE_BYTES);
@@ -61,6 +61,7 @@ async function applyCommand(args: string[], context: ClawctlContext): Promise<nu
     source: file,
     isDryRun: values['dry-run'] === true,
     isVerifying: values['no-verify'] !== true,
+    isForced: values.force === true,
     ...(values.timeout === undefined ? {} : { timeoutMs: readTimeoutMs(values.timeout) }),
     who: requester(),
   };
