@@ -184,4 +184,21 @@ describe('the audit in clawsupd', () => {
     expect(logs).toContain('capabilities lost changed');
     for (const text of [logs, daemon.stderr(), JSON.stringify(daemon.status()), readAllAuditFiles(daemon.statusDir), readFileSync(join(daemon.statusDir, 'events.ndjson'), 'utf8')]) expect(text).not.toContain(KEY);
   });
+
+  it('never audits a gateway in a crash loop: each life ends before it settles', async () => {
+    const fake = await provider();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({ models: { providers: { fake: providerEntry(fake.baseUrl(), KEY) } }, agents: { defaults: { model: 'fake/tiny-1' } } }));
+    const daemon = startDaemon({
+      config: {
+        // Lives of 400 ms, restarted after 100-200 ms: never the 3 s the audit waits for.
+        gateway: { command: [node, join(FIXTURES, 'exit-with.mjs'), '1', '400'], stopTimeoutMs: 5_000, openclawConfigPath: join(dir, 'openclaw.json') },
+        restart: { initialDelayMs: 100, maxDelayMs: 200, failureLimit: 50, failureWindowMs: 600_000 },
+        audit: { intervalMs: 1_000, settleMs: 3_000 },
+      },
+    });
+    await daemon.waitForStatus('five restarts', (status) => status['gateway']['restarts'] >= 5, 30_000);
+    expect(fake.requests).toEqual([]);
+    expect(readdirSync(daemon.statusDir)).not.toContain('audit');
+  });
 });
