@@ -18,7 +18,23 @@ export interface ConfigStore {
   writeBackup(id: string, kind: 'before' | 'applied', content: string): string;
   readBackup(file: string): string;
   pruneBackups(keep: number): void;
+  /** The apply under way, written before the swap and removed once it is recorded: found at start, it was interrupted. */
+  readJournal(): ApplyJournal | null;
+  writeJournal(journal: ApplyJournal): void;
+  removeJournal(): void;
 }
+
+export interface ApplyJournal {
+  id: string;
+  kind: 'apply' | 'rollback';
+  source: string;
+  who: { uid: number | null; user: string | null };
+  backupFile: string | null;
+  previousHash: string | null;
+  startedAt: string;
+}
+
+const JOURNAL_FILE = 'apply-journal.json';
 
 const HISTORY_FILE = 'history.ndjson';
 const APPLIED_FILE = 'applied.json';
@@ -76,6 +92,24 @@ export function createConfigStore(statusDir: string): ConfigStore {
     },
     readBackup(file) {
       return readFileSync(join(backupsDir, file), 'utf8');
+    },
+    readJournal() {
+      try {
+        return JSON.parse(readFileSync(join(dir, JOURNAL_FILE), 'utf8')) as ApplyJournal;
+      } catch {
+        return null;
+      }
+    },
+    writeJournal(journal) {
+      ensureDirs();
+      writeJsonAtomic(join(dir, JOURNAL_FILE), journal, PRIVATE_FILE);
+    },
+    removeJournal() {
+      try {
+        unlinkSync(join(dir, JOURNAL_FILE));
+      } catch {
+        // Not there: nothing was under way.
+      }
     },
     pruneBackups(keep) {
       if (!existsSync(backupsDir)) return;

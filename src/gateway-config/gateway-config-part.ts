@@ -20,6 +20,11 @@ export const gatewayConfigPart: DaemonPart = {
         partLog.warn({ err: describeError(error) }, 'gateway config drift check failed');
       }
     };
+    try {
+      service.recoverInterruptedApply();
+    } catch (error) {
+      partLog.error({ err: describeError(error) }, 'cannot roll back the gateway config apply the last clawsupd left unverified');
+    }
     check();
     let interval = setInterval(check, supervisor.getConfig().gatewayConfig.driftCheckIntervalMs);
     interval.unref();

@@ -45,6 +45,8 @@ export interface GatewayConfigService {
   history(n: number): ServiceAnswer;
   diff(a: string | undefined, b: string | undefined): ServiceAnswer;
   checkDrift(): void;
+  /** At start-up, before the gateway: an apply a killed clawsupd left unverified is rolled back (its backup put back). */
+  recoverInterruptedApply(): void;
   liveConfigPath(): string;
   isApplying(): boolean;
 }
@@ -171,6 +173,8 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
           try {
             backupFile = liveBefore.ok ? store.writeBackup(id, 'before', liveBefore.text) : null;
             store.pruneBackups(config().gatewayConfig.keepBackups);
+            // From here the live file may change: a clawsupd killed before the record puts the backup back at its next start.
+            store.writeJournal({ id, kind, source: request.source, who: request.who, backupFile, previousHash: liveBefore.ok ? hashConfig(liveBefore.parsed, owned()) : null, startedAt: new Date(startedAtMs).toISOString() });
             feed({ type: 'backed-up' });
           } catch (error) {
             feed({ type: 'step-failed', error: (error as Error).message });
@@ -248,6 +252,7 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
         durationMs: Date.now() - startedAtMs,
       };
       store.appendHistory(record);
+      store.removeJournal();
       if (outcome === 'applied') {
         store.writeApplied({ id, hash: record.candidateHash, at });
         store.writeBackup(id, 'applied', toWrite);
@@ -322,6 +327,36 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
       return { ok: true, result: { from: before.label, to: after.label, changes: diffKeyPaths(stripOwnedKeys(before.parsed, owned()), stripOwnedKeys(after.parsed, owned()), 500) } };
     },
     checkDrift,
+    recoverInterruptedApply() {
+      const journal = store.readJournal();
+      if (journal === null) return;
+      // Recorded already (killed between the record and the journal's removal): that outcome stands.
+      if (store.readHistory().some((record) => record.id === journal.id)) return store.removeJournal();
+      const path = liveConfigPath();
+      const reason = 'interrupted: clawsupd stopped before the apply was verified; the previous config was put back at its next start';
+      if (journal.backupFile === null) unlinkSync(path);
+      else writeFileAtomic(path, store.readBackup(journal.backupFile), { mode: modeOf(path), isDurable: true });
+      const at = new Date().toISOString();
+      store.appendHistory({
+        id: journal.id,
+        at,
+        kind: journal.kind,
+        who: { ...journal.who, note: REQUESTER_NOTE },
+        source: journal.source,
+        outcome: 'rolled-back',
+        reason,
+        validator: null,
+        previousHash: journal.previousHash,
+        candidateHash: '',
+        backupFile: journal.backupFile,
+        changedKeys: [],
+        durationMs: Date.parse(at) - Date.parse(journal.startedAt),
+      });
+      store.removeJournal();
+      log.warn({ id: journal.id, path, reason }, 'gateway config apply interrupted: rolled back');
+      context.events.append('gateway-config-applied', { id: journal.id, kind: journal.kind, outcome: 'rolled-back', reason });
+      section = { ...section, lastApply: { id: journal.id, at, kind: journal.kind, outcome: 'rolled-back', reason } };
+    },
     liveConfigPath,
     isApplying: () => current !== null,
   };

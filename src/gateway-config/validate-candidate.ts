@@ -55,7 +55,7 @@ export async function validateCandidate(input: {
     if (run.error !== null) return refused(`the gateway's validator (${input.command[0]}) could not run: ${run.error}`);
     const report = readReport(run.stdout);
     if (run.code === 0) return { issues: [], validator: 'openclaw', notes: report?.warnings ?? [], parsed };
-    const issues = report?.issues ?? lastLines(`${run.stdout}\n${run.stderr}`);
+    const issues = report !== null && report.issues.length > 0 ? report.issues : lastLines(`${run.stdout}\n${run.stderr}`, run.code, run.signal);
     return { issues: issues.slice(0, MAX_ISSUES).map((issue) => `${input.source}: ${issue}`), validator: 'openclaw', notes: [], parsed };
   } finally {
     try {
@@ -84,12 +84,13 @@ function readReport(stdout: string): { issues: string[]; warnings: string[] } | 
   }
 }
 
-function lastLines(text: string): string[] {
+function lastLines(text: string, code: number | null, signal: string | null): string[] {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines.length === 0 ? ['the validator refused the config and said nothing'] : lines.slice(-5);
+  const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
+  return lines.length === 0 ? [`the validator refused the config (${how}) and said nothing`] : [...lines.slice(-5), `(the validator's ${how})`];
 }
 
-function runValidator(command: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error: string | null }> {
+function runValidator(command: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; error: string | null }> {
   return new Promise((resolve) => {
     const [program, ...args] = command as [string, ...string[]];
     const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -106,11 +107,11 @@ function runValidator(command: readonly string[], env: NodeJS.ProcessEnv, timeou
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ code: null, stdout, stderr, error: error.message });
+      resolve({ code: null, signal: null, stdout, stderr, error: error.message });
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, error: isTimedOut ? `no answer within ${timeoutMs} ms` : null });
+      resolve({ code, signal, stdout, stderr, error: isTimedOut ? `no answer within ${timeoutMs} ms` : null });
     });
   });
 }

@@ -202,6 +202,28 @@ describe('clawctl gateway-config under a real clawsupd', () => {
   });
 });
 
+describe('an apply interrupted by a killed clawsupd', () => {
+  it('is rolled back at the next start, before the gateway runs on the unverified config, and recorded so', async () => {
+    const { daemon, live, dir } = startGate({ gatewayConfig: { settleMs: 30_000 } });
+    await waitHealthy(daemon);
+    const candidate = writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2" }');
+    const apply = clawctl(daemon, ['apply', candidate]);
+    await daemon.waitForStatus('the apply waiting on the new gateway', (status) => status.gatewayConfig?.isApplying === true && readFileSync(live, 'utf8') === readFileSync(candidate, 'utf8'));
+    await daemon.stop('SIGKILL');
+    expect((await apply).code).toBe(69);
+    expect(readFileSync(live, 'utf8')).toBe(readFileSync(candidate, 'utf8'));
+
+    const next = startDaemon({ dir, config: JSON.parse(readFileSync(daemon.configPath, 'utf8')) as Record<string, any> });
+    const status = await next.waitForStatus('the interrupted apply rolled back', (each) => each.mode === 'healthy' && each.gatewayConfig?.lastApply?.outcome === 'rolled-back');
+    expect(status.gatewayConfig.lastApply.reason).toMatch(/^interrupted: clawsupd stopped before the apply was verified/);
+    expect(readFileSync(live, 'utf8')).toBe(V1);
+    expect(status.reasons).toEqual([]);
+    expect(next.logs().some((record) => record.msg === 'gateway output' && String(record.line).includes('name=v2'))).toBe(false);
+    const records = JSON.parse((await clawctl(next, ['history', '--json'])).stdout) as Array<Record<string, any>>;
+    expect(records.map((record) => record.outcome)).toEqual(['rolled-back']);
+  });
+});
+
 describe('keys clawsup owns', () => {
   it('a cron.enabled written by the cron leader is not drift, and an apply keeps the live value', async () => {
     // Redis on a port nobody listens on: the leader cannot get the lease and turns this node's cron off.
