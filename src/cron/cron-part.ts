@@ -10,6 +10,11 @@ import { startFencer, type Fencer } from './fencer-process.js';
 import type { LeaseBackend, LeaseHolder } from './lease-backend.js';
 import { decideLease, leaseTiming, type LeaseOutcome } from './lease-decision.js';
 import { createRedisLease } from './redis-lease.js';
+import { readGatewayJobs } from './gateway-jobs.js';
+
+// Jobs change rarely: read them this often while the gateway runs, and soon after it (re)starts.
+const JOBS_CHECK_INTERVAL_MS = 60_000;
+const JOBS_FIRST_CHECK_MS = 5_000;
 
 export interface CronPartOptions {
   /** The clock the lease is measured on; a test injects jumps here, never in the machine's clock. */
@@ -53,6 +58,9 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       let otherHolder: LeaseHolder | null = null;
       let otherExpiresAtMs: number | null = null;
       let lastError: string | null = null;
+      let jobs: CronStatus['jobs'] = null;
+      let jobsError: string | null = null;
+      let jobsTimer: NodeJS.Timeout | undefined;
       let stepDownWaiters: Array<(result: { wasLeader: boolean; term: number | null }) => void> = [];
       let status: CronStatus = makeStatus('follower', false);
       let lastStatusJson = '';
@@ -80,6 +88,8 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           isCronOn,
           highestTermSeen,
           node,
+          jobs,
+          jobsError,
           updatedAt: new Date(clock()).toISOString(),
         };
       }
@@ -306,6 +316,33 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
             scheduleTick(0);
           }),
       });
+      const checkJobs = (): void => {
+        clearTimeout(jobsTimer);
+        if (isDetached) return;
+        const gatewayPid = supervisor.getState().gateway.pid;
+        const next = (): void => {
+          jobsTimer = setTimeout(checkJobs, gatewayPid === null ? JOBS_FIRST_CHECK_MS : JOBS_CHECK_INTERVAL_MS);
+          jobsTimer.unref();
+        };
+        if (gatewayPid === null) return next();
+        readGatewayJobs(supervisor.getConfig(), env, () => supervisor.getState().gateway.pid, leader.connectTimeoutMs * 2)
+          .then((read) => {
+            if (jobs?.definitionsHash !== read.definitionsHash) cronLog.info({ count: read.count, definitionsHash: read.definitionsHash }, 'gateway cron jobs');
+            jobs = { ...read, checkedAt: new Date().toISOString() };
+            jobsError = null;
+          })
+          .catch((error: unknown) => {
+            jobsError = `cron.list: ${describeError(error)}`;
+          })
+          .finally(() => {
+            status = { ...status, jobs, jobsError };
+            writeStatusNow(false);
+            next();
+          });
+      };
+      jobsTimer = setTimeout(checkJobs, JOBS_FIRST_CHECK_MS);
+      jobsTimer.unref();
+
       scheduleTick(0);
       cronLog.info({ node, key: leader.key, leaseMs: leader.leaseMs, renewEveryMs: timing.renewEveryMs, safetyMarginMs: timing.safetyMarginMs, openclawConfigPath }, 'cron leader election started');
 
@@ -313,6 +350,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         async detach() {
           isDetached = true;
           clearTimeout(timer);
+          clearTimeout(jobsTimer);
           setCronControl(null);
           while (isTicking) await new Promise((resolve) => setTimeout(resolve, 10));
           fencer.guard(null);

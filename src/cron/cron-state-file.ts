@@ -20,6 +20,10 @@ export interface CronStatus {
   /** The highest term this node has ever seen; a term it takes is always past it. Kept across restarts. */
   highestTermSeen: number;
   node: string;
+  /** This gateway's cron jobs (its RPC's cron.list): compare definitionsHash across nodes; a follower without the leader's jobs runs nothing after a failover. */
+  jobs: { count: number; definitionsHash: string; checkedAt: string } | null;
+  /** Why the jobs could not be read, when they could not. */
+  jobsError: string | null;
   updatedAt: string;
 }
 

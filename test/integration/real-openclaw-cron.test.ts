@@ -3,7 +3,7 @@
  * cron really starts and stops by the hot reload of `cron.enabled` (the gateway's own `cron.status` says so), no restart.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,9 +56,10 @@ describe.skipIf(!ENABLED)('real OpenClaw gateway: cron switched by cron.leader (
       config: {
         gateway: {
           command: [join(bin, 'openclaw'), 'gateway', 'run', '--allow-unconfigured', '--bind', 'loopback', '--port', String(port), '--auth', 'token', '--token', TOKEN],
-          env: { HOME: join(temp.path, 'home'), OPENCLAW_STATE_DIR: join(temp.path, 'state'), OPENCLAW_CONFIG_PATH: openclawConfigPath, PATH: `${bin}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1' },
+          env: { HOME: join(temp.path, 'home'), OPENCLAW_STATE_DIR: join(temp.path, 'state'), OPENCLAW_CONFIG_PATH: openclawConfigPath, OPENCLAW_GATEWAY_TOKEN: TOKEN, PATH: `${bin}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1' },
           openclawConfigPath,
         },
+        health: { url: `http://127.0.0.1:${port}` },
         cron: { leader: { enabled: true, redisUrl: redis.url, leaseMs: LEASE_MS } },
       },
     });
@@ -71,7 +72,9 @@ describe.skipIf(!ENABLED)('real OpenClaw gateway: cron switched by cron.leader (
   }, 60_000);
 
   it('the leader\'s gateway has cron on; Redis down turns it off (no-quorum); Redis back turns it on again, without a gateway restart', async () => {
-    await waitFor('the gateway answers cron.status with cron on', async () => (await isCronEnabled()) === true, 180_000, 500);
+    await waitFor('the gateway answers cron.status with cron on', async () => (await isCronEnabled()) === true, 180_000, 500).catch((error: Error) => {
+      throw new Error(`${error.message}\nstatus: ${JSON.stringify(daemon.status())}\ncron.json: ${readFileSync(join(daemon.statusDir, 'cron.json'), 'utf8')}\nlogs: ${JSON.stringify(daemon.logs().slice(-15))}`);
+    });
     const gatewayPid = daemon.status()?.gateway?.pid as number;
     await redis.stop();
     await waitFor('cron off in the real gateway', async () => (await isCronEnabled()) === false, 30_000, 250);
@@ -79,5 +82,11 @@ describe.skipIf(!ENABLED)('real OpenClaw gateway: cron switched by cron.leader (
     await waitFor('cron on again in the real gateway', async () => (await isCronEnabled()) === true, 60_000, 250);
     expect(daemon.status()?.gateway?.pid).toBe(gatewayPid);
     expect(daemon.status()?.gateway?.restarts ?? 0).toBe(0);
+    // Its jobs (the gateway's own system jobs here) are read through cron.list, with a hash to compare across nodes.
+    const cron = await waitFor('the jobs in cron.json', () => {
+      const read = JSON.parse(readFileSync(join(daemon.statusDir, 'cron.json'), 'utf8')) as { jobs: { count: number; definitionsHash: string } | null; jobsError: string | null };
+      return read.jobs !== null ? read : undefined;
+    }, 90_000, 500);
+    expect(cron.jobs?.definitionsHash).toMatch(/^[0-9a-f]{16}$/);
   }, 300_000);
 });

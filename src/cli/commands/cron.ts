@@ -45,6 +45,7 @@ export function renderCronStatus(status: CronStatus, nowMs: number): string {
     `holder:     ${holder}`,
     `lease age:  ${leaseAge}; expires ${expires}`,
     `terms seen: up to ${status.highestTermSeen}`,
+    `cron jobs:  ${status.jobs ? `${status.jobs.count}, definitions ${status.jobs.definitionsHash} (compare across nodes)` : status.jobsError ?? 'not read yet'}`,
     ...(status.lastError === null ? [] : [`last error: ${status.lastError}`]),
     `as of:      ${status.updatedAt}`,
     '',

@@ -1,0 +1,25 @@
+/**
+ * A gateway's cron jobs as their definitions only, in a canonical order, so two gateways with the same jobs give the
+ * same text (and hash) whatever their run state. Pure.
+ */
+// Run state and bookkeeping, which differ between gateways with the same jobs.
+const NOT_DEFINITION = new Set(['state', 'effectiveAgentId', 'createdAt', 'updatedAt', 'createdAtMs', 'updatedAtMs', 'revision', 'deliveryPreview']);
+
+export function canonicalJobDefinitions(jobs: readonly unknown[]): string {
+  const definitions = jobs.map((job) => canonical(stripState(job))).sort();
+  return `[${definitions.join(',')}]`;
+}
+
+function stripState(job: unknown): unknown {
+  if (typeof job !== 'object' || job === null || Array.isArray(job)) return job;
+  return Object.fromEntries(Object.entries(job).filter(([key]) => !NOT_DEFINITION.has(key) && !key.startsWith('last') && !key.startsWith('next')));
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, inner]) => inner !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
