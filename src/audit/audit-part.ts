@@ -1,7 +1,6 @@
 import type { DaemonPart } from '../daemon/daemon-part.js';
 import { describeError } from '../describe-error.js';
 import { readOpenclawConfig } from '../gateway/openclaw-config.js';
-import { statusSectionSchemas } from '../status/status-schema.js';
 import type { Mode } from '../supervisor/modes.js';
 import { auditNow } from './audit-now.js';
 import { decideNextAuditAtMs, type AuditClock } from './audit-schedule.js';
@@ -66,10 +65,7 @@ export const auditPart: DaemonPart = {
       }
     };
 
-    const publishSection = (section: AuditStatusSection): void => {
-      // status.json's `audit` section appears once the status schema declares it.
-      if ('audit' in statusSectionSchemas) (supervisor.setStatusSection as (name: string, value: unknown) => void)('audit', section);
-    };
+    const publishSection = (section: AuditStatusSection): void => supervisor.setStatusSection('audit', section);
 
     supervisor.onStateChange((state) => {
       const isUp = UP_MODES.includes(state.mode) && state.gateway.pid !== null;

@@ -101,6 +101,20 @@ export const statusSectionSchemas = {
   log: z.object({ droppedLines: z.number().int().nonnegative(), lastError: z.string().nullable(), isFailing: z.boolean() }),
   /** The event journal (status.dir/events.ndjson): events dropped because it could not be written (a full disk), and why. */
   events: z.object({ droppedEvents: z.number().int().nonnegative(), lastError: z.string().nullable(), isFailing: z.boolean() }),
+  /** The last capability audit: counts by result, what the baseline had and the latest lacks. */
+  audit: z.object({
+    lastRunAt: z.string(),
+    durationMs: z.number().int().nonnegative(),
+    counts: z.object({
+      ok: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+      unverified: z.number().int().nonnegative(),
+      timeout: z.number().int().nonnegative(),
+    }),
+    lost: z.array(z.string()),
+    baselineAt: z.string().nullable(),
+    isBaselineSaved: z.boolean(),
+  }),
   /** The last config reload (SIGHUP, or an edit in diagnose mode), and what of it waits for a restart. */
   config: z.object({
     lastReloadAt: z.string().nullable(),
@@ -120,6 +134,7 @@ export const statusSchema = coreStatusSchema.extend({
   log: statusSectionSchemas.log.optional(),
   config: statusSectionSchemas.config.optional(),
   events: statusSectionSchemas.events.optional(),
+  audit: statusSectionSchemas.audit.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;

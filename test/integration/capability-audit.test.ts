@@ -172,6 +172,8 @@ describe('the audit in clawsupd', () => {
     fake.rotate(KEY);
     const degraded = await daemon.waitForStatus('degraded by the lost model', (status) => status['mode'] === 'degraded' && (status['reasons'] as string[]).includes('capability-lost:model:fake/tiny-1'), 15_000);
     expect(degraded['reasons']).toEqual(['capability-lost:model:fake/tiny-1']);
+    const audited = await daemon.waitForStatus('the audit section names the loss', (status) => (status['audit']?.lost ?? []).includes('model:fake/tiny-1'), 15_000);
+    expect(audited['audit']).toMatchObject({ lost: ['model:fake/tiny-1'], counts: { failed: expect.any(Number) } });
     expect(readLatest().lost).toEqual(['model:fake/tiny-1']);
     const diff = await runClawctl(['--config', daemon.configPath, 'audit', 'diff']);
     expect(diff.stdout).toContain('lost       model:fake/tiny-1');
