@@ -21,6 +21,9 @@ export function renderStatus(status: Loose, nowMs: number): string {
   if (status.mode === 'backoff') lines.push(...renderBackoff(asObject(status.gateway), nowMs));
   lines.push(...renderProbes(status.probes));
   lines.push(...renderSkills(status.skills, nowMs));
+  lines.push(...renderAudit(status.audit, nowMs));
+  lines.push(...renderConfigReload(status.config, nowMs));
+  lines.push(...renderDropped(status.log, status.events));
   lines.push(...renderDiagnosis(status.diagnosis));
   return `${lines.join('\n')}\n`;
 }
@@ -72,6 +75,46 @@ function renderProbe(name: string, probe: Loose): string {
     .map(([key, field]) => `${toOneLine(key)}=${toOneLine(field, 'null')}`);
   const facts = [latency, failures, detail, ...others].filter((fact) => fact.length > 0).join('  ');
   return `  ${toOneLine(name).padEnd(10)} ${toOneLine(probe.state, '-').padEnd(14)} ${facts}`.trimEnd();
+}
+
+function renderAudit(value: unknown, nowMs: number): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const audit = asObject(value);
+  const counts = asObject(audit.counts);
+  const lost = asList(audit.lost);
+  const baseline = audit.baselineAt ? `baseline ${formatAge(audit.baselineAt, nowMs)}` : 'no baseline';
+  const lostText = lost.length > 0 ? `; lost ${toOneLineList(lost)}` : '';
+  return [
+    `audit: ${toOneLine(counts.ok, '0')} ok, ${toOneLine(counts.failed, '0')} failed, ${toOneLine(counts.unverified, '0')} unverified, ${toOneLine(counts.timeout, '0')} timeout${lostText} (ran ${formatAge(audit.lastRunAt, nowMs)}, ${baseline})`,
+  ];
+}
+
+/** A refused reload and what an accepted one left for a restart: otherwise only the log says so. */
+function renderConfigReload(value: unknown, nowMs: number): string[] {
+  const config = asObject(value);
+  const lines: string[] = [];
+  if (typeof config.lastReloadError === 'string') {
+    lines.push(`config: reload refused ${formatAge(config.lastReloadAt, nowMs)}, the running config kept: ${toOneLine(config.lastReloadError.split('\n')[0])}`);
+  }
+  if (asList(config.pendingGatewayRestart).length > 0) {
+    lines.push(`config: ${toOneLineList(config.pendingGatewayRestart)} take effect at the next gateway start (clawctl restart)`);
+  }
+  if (asList(config.pendingDaemonRestart).length > 0) {
+    lines.push(`config: ${toOneLineList(config.pendingDaemonRestart)} take effect when clawsupd restarts`);
+  }
+  return lines;
+}
+
+function renderDropped(log: unknown, events: unknown): string[] {
+  const lines: string[] = [];
+  for (const [what, value, key] of [['log lines', log, 'droppedLines'], ['journal events', events, 'droppedEvents']] as const) {
+    const section = asObject(value);
+    const dropped = asNumber(section[key]);
+    if (!(dropped > 0) && section.isFailing !== true) continue;
+    const state = section.isFailing === true ? 'still failing' : 'writing again';
+    lines.push(`${what} dropped: ${Number.isNaN(dropped) ? '?' : dropped} (${state}; last error ${toOneLine(section.lastError, 'none')})`);
+  }
+  return lines;
 }
 
 function renderSkills(skills: unknown, nowMs: number): string[] {

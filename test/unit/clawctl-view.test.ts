@@ -62,6 +62,31 @@ describe('renderStatus', () => {
     skills: { backup: { state: 'stale', status: 'success', lastSuccessAt: '2026-11-20T10:00:00.000Z', maxAgeMs: 3_600_000, message: null } },
   };
 
+  it.each([
+    {
+      what: 'the audit in one line',
+      extra: { audit: { lastRunAt: '2026-11-21T07:00:00.000Z', durationMs: 900, counts: { ok: 5, failed: 1, unverified: 2, timeout: 0 }, lost: ['model:x/y'], baselineAt: '2026-11-19T10:00:00.000Z', isBaselineSaved: true } },
+      line: 'audit: 5 ok, 1 failed, 2 unverified, 0 timeout; lost model:x/y (ran 3h ago, baseline 2d ago)',
+    },
+    {
+      what: 'a refused reload',
+      extra: { config: { lastReloadAt: '2026-11-21T09:58:00.000Z', lastReloadError: 'clawsup.json5:3:5: restart.failureLimt: unknown key\nmore', pendingGatewayRestart: [], pendingDaemonRestart: [] } },
+      line: 'config: reload refused 2m ago, the running config kept: clawsup.json5:3:5: restart.failureLimt: unknown key',
+    },
+    {
+      what: 'a change waiting for the next gateway start',
+      extra: { config: { lastReloadAt: '2026-11-21T09:58:00.000Z', lastReloadError: null, pendingGatewayRestart: ['gateway.command'], pendingDaemonRestart: ['status.dir'] } },
+      line: 'config: gateway.command take effect at the next gateway start (clawctl restart)',
+    },
+    {
+      what: 'log lines lost to a full disk',
+      extra: { log: { droppedLines: 12, lastError: 'ENOSPC', isFailing: true } },
+      line: 'log lines dropped: 12 (still failing; last error ENOSPC)',
+    },
+  ])('shows $what', ({ extra, line }) => {
+    expect(renderStatus({ ...status, ...extra }, NOW).split('\n')).toContain(line);
+  });
+
   it('shows mode, reasons, gateway, last exit, probes and skills, one fact a line', () => {
     const text = renderStatus(status, NOW);
     expect(text).toContain('mode: degraded since 2026-11-21T09:59:00.000Z (1m ago)');
