@@ -16,6 +16,8 @@ import { freePort } from '../helpers/free-port.js';
 
 const ENABLED = process.env['CLAWSUP_REAL_OPENCLAW'] === '1';
 const INSTALL_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'install-openclaw.sh');
+// openclaw prints nothing at all when it sees VITEST in its environment (its validator too): not for a test run.
+const WITHOUT_VITEST: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('VITEST') || key === 'NODE_ENV').map((key) => [key, undefined]));
 const TOKEN = `clawsup-test-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
 function installOpenClaw(): Promise<string> {
@@ -45,6 +47,7 @@ describe.skipIf(!ENABLED)('clawctl gateway-config with the real OpenClaw gateway
     const v1 = '// v1\n{ gateway: { mode: "local" } }\n';
     writeFileSync(live, v1, { mode: 0o600 });
     const daemon = startDaemon({
+      env: WITHOUT_VITEST,
       config: {
         gateway: {
           command: [join(bin, 'openclaw'), 'gateway', 'run', '--allow-unconfigured', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', TOKEN],
