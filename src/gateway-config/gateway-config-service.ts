@@ -91,21 +91,21 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     const live = readLiveConfig(liveConfigPath());
     const liveHash = live.ok ? hashConfig(live.parsed, owned()) : null;
     const applied = store.readApplied();
-    const verdict = judgeDrift({ liveHash, liveError: live.ok ? null : live.error, isLiveMissing: !live.ok && live.isMissing, appliedHash: applied?.hash ?? null });
+    const verdict = judgeDrift({ liveHash, liveError: live.ok ? null : live.error, isLiveMissing: !live.ok && live.isMissing, appliedHash: applied?.hash ?? null, gatewayBackup: liveHash === null ? null : readGatewayBackup(liveConfigPath(), owned()) });
     const checkedAt = new Date().toISOString();
     if (verdict.action === 'adopt') {
       if (liveHash === null) return;
       const id = nextId();
       store.writeApplied({ id, hash: liveHash, at: checkedAt });
       log.info({ liveHash, path: liveConfigPath() }, 'gateway config adopted as the baseline for drift');
-      publish({ drift: { isDrifted: false, checkedAt, appliedHash: liveHash, liveHash, detail: null } });
+      publish({ drift: { isDrifted: false, checkedAt, appliedHash: liveHash, liveHash, detail: null, writer: null } });
       return;
     }
     if (verdict.isDrifted && !section.drift.isDrifted) {
-      log.warn({ path: liveConfigPath(), appliedHash: applied?.hash ?? null, liveHash, detail: verdict.detail }, 'gateway config drift');
-      context.events.append('gateway-config-drift', { path: liveConfigPath(), detail: verdict.detail });
+      log.warn({ path: liveConfigPath(), appliedHash: applied?.hash ?? null, liveHash, writer: verdict.writer, detail: verdict.detail }, 'gateway config drift');
+      context.events.append('gateway-config-drift', { path: liveConfigPath(), writer: verdict.writer, detail: verdict.detail });
     }
-    publish({ drift: { isDrifted: verdict.isDrifted, checkedAt, appliedHash: applied?.hash ?? null, liveHash, detail: verdict.detail } });
+    publish({ drift: { isDrifted: verdict.isDrifted, checkedAt, appliedHash: applied?.hash ?? null, liveHash, detail: verdict.detail, writer: verdict.isDrifted ? verdict.writer : null } });
   }
 
   function nextId(): string {
@@ -372,6 +372,20 @@ function withLint(result: ValidationResult, live: unknown, owned: ReturnType<typ
     return { ...result, issues: [...errors, ...warnings.map((warning) => (isForced ? warning : `${warning}; --force applies despite warnings`))] };
   }
   return { ...result, notes: [...result.notes, ...warnings] };
+}
+
+// The gateway copies the file to .bak just before its own write: within this of the live file's mtime, the two go together.
+const GATEWAY_WRITE_WINDOW_MS = 5_000;
+
+function readGatewayBackup(path: string, owned: ReturnType<typeof listOwnedKeys>): { hash: string | null; isWrittenWithLive: boolean } | null {
+  try {
+    const backupPath = `${path}.bak`;
+    const isWrittenWithLive = Math.abs(statSync(backupPath).mtimeMs - statSync(path).mtimeMs) <= GATEWAY_WRITE_WINDOW_MS;
+    const read = readLiveConfig(backupPath);
+    return { hash: read.ok ? hashConfig(read.parsed, owned) : null, isWrittenWithLive };
+  } catch {
+    return null;
+  }
 }
 
 function hashOfAll(value: unknown): string {

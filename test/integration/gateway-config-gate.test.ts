@@ -144,7 +144,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     writeFileSync(live, '{ gateway: { mode: "local" }, name: "v3", token: "hand-edited-secret" }');
     const drifted = await daemon.waitForStatus('config-drift', (status) => status.reasons?.includes('config-drift'));
     expect(drifted.mode).toBe('degraded');
-    expect(drifted.gatewayConfig.drift).toMatchObject({ isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply' });
+    expect(drifted.gatewayConfig.drift).toMatchObject({ isDrifted: true, writer: 'outside', detail: 'the live config was changed outside clawctl gateway-config apply' });
     const diff = await clawctl(daemon, ['diff']);
     expect(diff.code).toBe(0);
     expect(diff.stdout).toMatch(/^from apply \S+ to the live config: 1 key\(s\) \(values not shown: the config holds secrets\)\n {2}~ token\n$/);
@@ -161,6 +161,17 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     const unknown = await clawctl(daemon, ['rollback', '20200101T000000Z-001']);
     expect(unknown.code).toBe(65);
     expect(unknown.stderr).toMatch(/no apply 20200101T000000Z-001 in the history/);
+  });
+
+  it('tells the gateway’s own rewrite (its .bak holds the applied config) from a hand edit', async () => {
+    const { daemon, live } = startGate();
+    await daemon.waitForStatus('the live config adopted', (status) => status.gatewayConfig?.drift.appliedHash !== null && status.gatewayConfig?.drift.appliedHash !== undefined);
+    // As OpenClaw writes its own config: the current file to openclaw.json.bak, then the new one.
+    writeFileSync(`${live}.bak`, V1);
+    writeFileSync(live, '{ gateway: { mode: "local" }, name: "v1", plugins: { installed: ["x"] } }');
+    const drifted = await daemon.waitForStatus('drift by the gateway', (status) => status.gatewayConfig?.drift.isDrifted === true);
+    expect(drifted.gatewayConfig.drift).toMatchObject({ writer: 'gateway', detail: expect.stringMatching(/^the gateway rewrote its config itself/) });
+    expect(drifted.reasons).toContain('config-drift');
   });
 
   it('refuses a lint warning unless --force, and a lint error even with it, each with its key path and fix', async () => {

@@ -58,12 +58,16 @@ describe('canonical JSON and key-path diffs', () => {
 
 describe('drift', () => {
   it.each<[string, Parameters<typeof judgeDrift>[0], ReturnType<typeof judgeDrift>]>([
-    ['no baseline yet: the live config becomes it', { liveHash: 'h1', liveError: null, isLiveMissing: false, appliedHash: null }, { action: 'adopt' }],
-    ['same hash: no drift', { liveHash: 'h1', liveError: null, isLiveMissing: false, appliedHash: 'h1' }, { action: 'report', isDrifted: false, detail: null }],
-    ['another hash: drift', { liveHash: 'h2', liveError: null, isLiveMissing: false, appliedHash: 'h1' }, { action: 'report', isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply' }],
-    ['no file and no baseline: nothing to drift from', { liveHash: null, liveError: 'no such file', isLiveMissing: true, appliedHash: null }, { action: 'report', isDrifted: false, detail: null }],
-    ['the applied file is gone: drift', { liveHash: null, liveError: 'x: no such file', isLiveMissing: true, appliedHash: 'h1' }, { action: 'report', isDrifted: true, detail: 'the live config cannot be read: x: no such file' }],
-    ['not JSON5 any more: drift', { liveHash: null, liveError: 'x: not JSON5', isLiveMissing: false, appliedHash: 'h1' }, { action: 'report', isDrifted: true, detail: 'the live config cannot be read: x: not JSON5' }],
+    ['no baseline yet: the live config becomes it', { liveHash: 'h1', liveError: null, isLiveMissing: false, appliedHash: null, gatewayBackup: null }, { action: 'adopt' }],
+    ['same hash: no drift', { liveHash: 'h1', liveError: null, isLiveMissing: false, appliedHash: 'h1', gatewayBackup: null }, { action: 'report', isDrifted: false, detail: null }],
+    ['another hash: drift', { liveHash: 'h2', liveError: null, isLiveMissing: false, appliedHash: 'h1', gatewayBackup: null }, { action: 'report', isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply', writer: 'outside' }],
+    ['no file and no baseline: nothing to drift from', { liveHash: null, liveError: 'no such file', isLiveMissing: true, appliedHash: null, gatewayBackup: null }, { action: 'report', isDrifted: false, detail: null }],
+    ['the applied file is gone: drift', { liveHash: null, liveError: 'x: no such file', isLiveMissing: true, appliedHash: 'h1', gatewayBackup: null }, { action: 'report', isDrifted: true, detail: 'the live config cannot be read: x: no such file', writer: 'outside' }],
+    ['not JSON5 any more: drift', { liveHash: null, liveError: 'x: not JSON5', isLiveMissing: false, appliedHash: 'h1', gatewayBackup: null }, { action: 'report', isDrifted: true, detail: 'the live config cannot be read: x: not JSON5', writer: 'outside' }],
+    ['the gateway’s own write: its .bak, written with the live file, holds what was applied', { liveHash: 'h2', liveError: null, isLiveMissing: false, appliedHash: 'h1', gatewayBackup: { hash: 'h1', isWrittenWithLive: true } },
+      { action: 'report', isDrifted: true, detail: 'the gateway rewrote its config itself (its .bak holds the config last applied): a migration, a plugin install or its config tool', writer: 'gateway' }],
+    ['an old .bak is no evidence', { liveHash: 'h2', liveError: null, isLiveMissing: false, appliedHash: 'h1', gatewayBackup: { hash: 'h1', isWrittenWithLive: false } }, { action: 'report', isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply', writer: 'outside' }],
+    ['a .bak of something else is no evidence', { liveHash: 'h2', liveError: null, isLiveMissing: false, appliedHash: 'h1', gatewayBackup: { hash: 'h0', isWrittenWithLive: true } }, { action: 'report', isDrifted: true, detail: 'the live config was changed outside clawctl gateway-config apply', writer: 'outside' }],
   ])('%s', (_name, facts, verdict) => {
     expect(judgeDrift(facts)).toEqual(verdict);
   });
