@@ -142,7 +142,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     expect(second.code).toBe(0);
 
     writeFileSync(live, '{ gateway: { mode: "local" }, name: "v3", token: "hand-edited-secret" }');
-    const drifted = await daemon.waitForStatus('config-drift', (status) => status.reasons?.includes('config-drift'));
+    const drifted = await daemon.waitForStatus('config-drift', (status) => status.reasons?.includes('config-drift') && status.gatewayConfig?.drift.isDrifted === true);
     expect(drifted.mode).toBe('degraded');
     expect(drifted.gatewayConfig.drift).toMatchObject({ isDrifted: true, writer: 'outside', detail: 'the live config was changed outside clawctl gateway-config apply' });
     const diff = await clawctl(daemon, ['diff']);
@@ -169,7 +169,7 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     // As OpenClaw writes its own config: the current file to openclaw.json.bak, then the new one.
     writeFileSync(`${live}.bak`, V1);
     writeFileSync(live, '{ gateway: { mode: "local" }, name: "v1", plugins: { installed: ["x"] } }');
-    const drifted = await daemon.waitForStatus('drift by the gateway', (status) => status.gatewayConfig?.drift.isDrifted === true);
+    const drifted = await daemon.waitForStatus('drift by the gateway', (status) => status.gatewayConfig?.drift.isDrifted === true && status.reasons.includes('config-drift'));
     expect(drifted.gatewayConfig.drift).toMatchObject({ writer: 'gateway', detail: expect.stringMatching(/^the gateway rewrote its config itself/) });
     expect(drifted.reasons).toContain('config-drift');
   });
