@@ -8,7 +8,8 @@ import { escapeControlCharacters } from './terminal-text.js';
 
 async function usage(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
-  const lines = commands.map((command) => `  ${command.name.padEnd(11)} ${command.summary}`);
+  const width = Math.max(...commands.map((command) => command.name.length)) + 1;
+  const lines = commands.map((command) => `  ${command.name.padEnd(width)} ${command.summary}`);
   return `Usage: clawctl [--config FILE | --socket PATH] COMMAND [ARGS]\n\nCommands:\n${lines.join('\n')}\n\nclawctl help COMMAND (or COMMAND --help) tells more; clawctl help exit-codes, config, status explain those.`;
 }
 
