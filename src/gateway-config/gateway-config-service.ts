@@ -67,7 +67,7 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
   const log = context.log.child({ component: 'gateway-config' });
   const config = () => supervisor.getConfig();
   const store: ConfigStore = createConfigStore(config().status.dir);
-  const owned = () => listOwnedKeys(config().cron.leader.enabled);
+  const owned = () => listOwnedKeys(config().cron.leader.enabled, config().cron.leader.skipMissedJobs);
   let sequence = 0;
   let current: { onState(state: SupervisorState, previous: SupervisorState): void } | null = null;
   let section: GatewayConfigSection = { liveConfigPath: null, isApplying: false, lastApply: lastApplyOf(store.readHistory()), drift: NO_DRIFT };

@@ -5,10 +5,12 @@
 export type OwnedKeyPath = readonly string[];
 
 export const CRON_ENABLED_PATH: OwnedKeyPath = ['cron', 'enabled'];
+export const CRON_SKIP_MISSED_PATH: OwnedKeyPath = ['cron', 'skipMissedJobs'];
 
-/** The keys clawsup owns under its config: `cron.enabled` while the cron leader runs. */
-export function listOwnedKeys(isCronLeaderOn: boolean): OwnedKeyPath[] {
-  return isCronLeaderOn ? [CRON_ENABLED_PATH] : [];
+/** The keys clawsup owns under its config: `cron.enabled` while the cron leader runs, and `cron.skipMissedJobs` when it writes that too. */
+export function listOwnedKeys(isCronLeaderOn: boolean, isSkipMissedOwned = false): OwnedKeyPath[] {
+  if (!isCronLeaderOn) return [];
+  return isSkipMissedOwned ? [CRON_ENABLED_PATH, CRON_SKIP_MISSED_PATH] : [CRON_ENABLED_PATH];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -236,7 +236,7 @@ describe('an apply interrupted by a killed clawsupd', () => {
 });
 
 describe('keys clawsup owns', () => {
-  it('a cron.enabled written by the cron leader is not drift, and an apply keeps the live value', async () => {
+  it('cron.enabled and cron.skipMissedJobs written by the cron leader are not drift, and an apply keeps the live values', async () => {
     // Redis on a port nobody listens on: the leader cannot get the lease and turns this node's cron off.
     const { daemon, live, dir } = startGate({ cron: { leader: { enabled: true, redisUrl: `redis://127.0.0.1:${await freePort()}`, leaseMs: 1_000, connectTimeoutMs: 200 } } });
     await daemon.waitForStatus('cron turned off in the live config', () => (JSON5.parse(readFileSync(live, 'utf8')) as { cron?: { enabled?: boolean } }).cron?.enabled === false);
@@ -246,7 +246,7 @@ describe('keys clawsup owns', () => {
     const run = await clawctl(daemon, ['apply', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2", cron: { enabled: true } }')]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON5.parse(readFileSync(live, 'utf8'))).toEqual({ gateway: { mode: 'local' }, name: 'v2', cron: { enabled: false } });
+    expect(JSON5.parse(readFileSync(live, 'utf8'))).toEqual({ gateway: { mode: 'local' }, name: 'v2', cron: { enabled: false, skipMissedJobs: true } });
     expect(run.stdout).toMatch(/no key changed|~name/);
   });
 });

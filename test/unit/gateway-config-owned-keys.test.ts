@@ -9,6 +9,8 @@ describe('keys clawsup owns in the gateway config', () => {
   it('are cron.enabled only while the cron leader runs', () => {
     expect(listOwnedKeys(true)).toEqual([['cron', 'enabled']]);
     expect(listOwnedKeys(false)).toEqual([]);
+    expect(listOwnedKeys(true, true)).toEqual([['cron', 'enabled'], ['cron', 'skipMissedJobs']]);
+    expect(listOwnedKeys(false, true)).toEqual([]);
   });
 
   it.each<[string, unknown, unknown]>([
