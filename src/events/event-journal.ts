@@ -138,6 +138,11 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
     }
     sizeBytes += written;
     isDirty = true;
+    if (written === bytes.length - 1) {
+      // Only the newline is missing: the event is whole and readers take it, so it is not dropped; the disk is still full.
+      needsNewline = true;
+      return;
+    }
     if (written < bytes.length) {
       // A short write (the disk filled mid-line) leaves a fragment: readers skip it, and the next line starts afresh.
       needsNewline = true;
