@@ -121,7 +121,7 @@ describe('clawctl with a live daemon', () => {
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/^mode: backoff/);
     expect(status.stdout).toMatch(/last exit: code 1, transient: crash/);
-    expect(status.stdout).toMatch(/next attempt in (59|60)s .*, 1 of 3 failures in the window that lead to diagnose/);
+    expect(status.stdout).toMatch(/next attempt in \d+s .*, 1 of 3 failures in the window that lead to diagnose/);
   });
 });
 
