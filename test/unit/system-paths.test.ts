@@ -195,3 +195,15 @@ describe('the demo', () => {
     expect(readFileSync('src/demo/demo-gateway.ts', 'utf8')).toContain(`const DEMO_PORT = ${port};`);
   });
 });
+
+describe('the system unit template', () => {
+  it('names no user nobody created: install fills User= with --run-as', async () => {
+    const { renderSystemUnit } = await import('../../src/install/render-service.js');
+    const template = readFileSync('units/clawsupd.service', 'utf8');
+    expect(template).not.toMatch(/^User=clawsup$/m);
+    expect(template).toMatch(/^User=RUN_AS_USER$/m);
+    const rendered = renderSystemUnit(template, { libDir: '/usr/local/lib/clawsup', configFile: '/etc/clawsup/clawsup.json5', envFile: '/etc/clawsup/clawsupd.env' }, 'gmk');
+    expect(rendered).toMatch(/^User=gmk$/m);
+    expect(rendered).not.toContain('RUN_AS_USER');
+  });
+});
