@@ -15,6 +15,7 @@ import { readGatewayJobs } from './gateway-jobs.js';
 // Jobs change rarely: read them this often while the gateway runs, and soon after it (re)starts.
 const JOBS_CHECK_INTERVAL_MS = 60_000;
 const JOBS_FIRST_CHECK_MS = 5_000;
+const GATEWAY_READY_LINE = '[gateway] ready';
 
 export interface CronPartOptions {
   /** The clock the lease is measured on; a test injects jumps here, never in the machine's clock. */
@@ -69,6 +70,19 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       let isTicking = false;
       let isTickAgain = false;
 
+      // The real gateway exits 78 when its config changes while it starts ("migration inputs changed during startup"):
+      // cron goes on only once this gateway said ready (or the startup probe saw it started), and only such a node bids.
+      let readyGatewayPid: number | null = null;
+      supervisor.onGatewayLine((line) => {
+        if (!line.includes(GATEWAY_READY_LINE)) return;
+        readyGatewayPid = supervisor.getState().gateway.pid;
+        scheduleTick(0);
+      }, GATEWAY_READY_LINE);
+      const isGatewayReady = (): boolean => {
+        const { gateway, isStarted } = supervisor.getState();
+        // Without the startup probe, isStarted is true from the spawn: only the ready line counts then.
+        return gateway.pid !== null && ((supervisor.getConfig().health.enabled && isStarted) || readyGatewayPid === gateway.pid);
+      };
       let isFencerExited = false;
       const onFencerChange = (): void => {
         if (!fencer.isAlive()) isFencerExited = true;
@@ -241,12 +255,13 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
             fencer.guard(null);
             setCron(false);
           } else if (action === 'turn-cron-on') {
-            if (!fencer.isAlive() || heldUntilMs === null) continue;
+            if (!fencer.isAlive() || heldUntilMs === null || !isGatewayReady()) continue;
             fencer.guard(heldUntilMs - timing.safetyMarginMs - clock());
             setCron(true);
           } else {
             isAttempted = true;
-            await callRedis({ renew, 'try-acquire': tryAcquire, release, observe }[action]);
+            const call = action === 'try-acquire' && !isGatewayReady() ? 'observe' : action;
+            await callRedis({ renew, 'try-acquire': tryAcquire, release, observe }[call]);
           }
         }
         if (stepDownWaiters.length > 0 && heldValue === null) {

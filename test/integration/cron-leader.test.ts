@@ -39,7 +39,7 @@ afterEach(async () => {
 
 const nodes: Node[] = [];
 
-function startNode(name: string, redisUrl: string, leader: Record<string, unknown> = {}): Node {
+function startNode(name: string, redisUrl: string, leader: Record<string, unknown> = {}, startupMs = 0): Node {
   const temp = makeTempDir('cs-cron-');
   dirs.push(temp);
   const recordPath = join(temp.path, 'cron-records.ndjson');
@@ -50,7 +50,7 @@ function startNode(name: string, redisUrl: string, leader: Record<string, unknow
     dir: temp.path,
     env: { CLAWSUP_NODE_NAME: name },
     config: {
-      gateway: { command: [process.execPath, join(FIXTURES, 'cron-gateway.mjs'), recordPath], env: { OPENCLAW_CONFIG_PATH: openclawConfigPath }, openclawConfigPath },
+      gateway: { command: [process.execPath, join(FIXTURES, 'cron-gateway.mjs'), recordPath, String(startupMs)], env: { OPENCLAW_CONFIG_PATH: openclawConfigPath }, openclawConfigPath },
       cron: { leader: { enabled: true, redisUrl, leaseMs: LEASE_MS, connectTimeoutMs: 300, ...leader } },
     },
   });
@@ -216,6 +216,16 @@ describe('cron leader on Redis', () => {
     expect(shown.stdout).toContain(`holder:     ${second.leader.name}`);
     expect(shown.stdout).toContain(`term ${second.term}`);
     expect(maxCronOnAtOnce(all)).toBe(1);
+  });
+
+  it('cron goes on only once the gateway said ready: a config write during its start-up (which the real one exits 78 for) never happens', async () => {
+    redis = await startRedis();
+    const node = startNode('slow', redis.url, {}, 1_500);
+    await waitFor('cron on after the gateway is ready', () => isGatewayCronOn(node), 15_000).catch((error: Error) => {
+      throw new Error(`${error.message} cron: ${JSON.stringify(readCron(node))} gateway: ${JSON.stringify(node.daemon.status()?.gateway)} records: ${JSON.stringify(readRecords(node))}`);
+    });
+    expect(node.daemon.status()?.gateway?.lastExit ?? null).toBe(null);
+    expect(readCron(node)?.role).toBe('leader');
   });
 
   it('a Redis URL nobody answers at: no-quorum, cron off, a clear lastError', async () => {
