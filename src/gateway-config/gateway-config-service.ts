@@ -81,10 +81,9 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
 
   function publish(patch: Partial<GatewayConfigSection>): void {
     section = { ...section, ...patch, liveConfigPath: liveConfigPath() };
-    // The section joins the status schema once the lead declares it there (gateway-config-status.ts has its shape).
     // The verdict first, so the section's write carries the reasons with it.
     supervisor.setDegradation('gateway-config', section.drift.isDrifted ? ['config-drift'] : []);
-    (supervisor.setStatusSection as (name: string, value: unknown) => void)('gatewayConfig', section);
+    supervisor.setStatusSection('gatewayConfig', section);
   }
 
   function checkDrift(): void {

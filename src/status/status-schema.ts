@@ -115,6 +115,28 @@ export const statusSectionSchemas = {
     baselineAt: z.string().nullable(),
     isBaselineSaved: z.boolean(),
   }),
+  /** The gateway's own config (openclaw.json) as clawsup's apply gate knows it: the last apply and drift. */
+  gatewayConfig: z.object({
+    liveConfigPath: z.string().nullable(),
+    isApplying: z.boolean(),
+    lastApply: z
+      .object({
+        id: z.string(),
+        at: z.string(),
+        kind: z.enum(['apply', 'rollback']),
+        outcome: z.enum(['applied', 'refused', 'rolled-back', 'rollback-failed', 'dry-run']),
+        reason: z.string().nullable(),
+      })
+      .nullable(),
+    drift: z.object({
+      isDrifted: z.boolean(),
+      checkedAt: z.string().nullable(),
+      appliedHash: z.string().nullable(),
+      liveHash: z.string().nullable(),
+      detail: z.string().nullable(),
+      writer: z.enum(['gateway', 'outside']).nullable(),
+    }),
+  }),
   /** The last config reload (SIGHUP, or an edit in diagnose mode), and what of it waits for a restart. */
   config: z.object({
     lastReloadAt: z.string().nullable(),
@@ -135,6 +157,7 @@ export const statusSchema = coreStatusSchema.extend({
   config: statusSectionSchemas.config.optional(),
   events: statusSectionSchemas.events.optional(),
   audit: statusSectionSchemas.audit.optional(),
+  gatewayConfig: statusSectionSchemas.gatewayConfig.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;
