@@ -83,6 +83,14 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         // Without the startup probe, isStarted is true from the spawn: only the ready line counts then.
         return gateway.pid !== null && ((supervisor.getConfig().health.enabled && isStarted) || readyGatewayPid === gateway.pid);
       };
+      // A gateway that ended leaves cron.enabled as it was: off now, so the next one starts with cron off and is turned
+      // on after its ready line; a write during its start-up would make it exit 78.
+      supervisor.onStateChange((state, previous) => {
+        if (previous.gateway.pid === null || state.gateway.pid !== null || isDetached) return;
+        fencer.guard(null);
+        if (readCronOn()) setCron(false);
+        scheduleTick(0);
+      });
       let isFencerExited = false;
       const onFencerChange = (): void => {
         if (!fencer.isAlive()) isFencerExited = true;

@@ -228,6 +228,20 @@ describe('cron leader on Redis', () => {
     expect(readCron(node)?.role).toBe('leader');
   });
 
+  it('a leader whose gateway dies: the next gateway starts with cron off and gets it on after its ready line, not exiting 78', async () => {
+    redis = await startRedis();
+    const node = startNode('crashy', redis.url, {}, 1_500);
+    await waitFor('cron on', () => isGatewayCronOn(node), 15_000);
+    const firstPid = node.daemon.status()?.gateway?.pid as number;
+    process.kill(firstPid, 'SIGKILL');
+    const status = await node.daemon.waitForStatus('a new gateway', (current) => current.gateway?.pid !== null && current.gateway?.pid !== firstPid, 15_000);
+    await waitFor('cron on in the new gateway', () => readRecords(node).some((record) => record.pid === status.gateway.pid && record.isCronOn), 15_000);
+    // It started with cron off: had the lease been lost during its start-up, no write would have hit it then.
+    expect(readRecords(node).find((record) => record.pid === status.gateway.pid)?.isCronOn).toBe(false);
+    expect(node.daemon.status()?.gateway?.lastExit?.code).not.toBe(78);
+    expect(node.daemon.status()?.mode).not.toBe('diagnose');
+  });
+
   it('a Redis URL nobody answers at: no-quorum, cron off, a clear lastError', async () => {
     // A port nothing listens on: connection refused.
     const node = startNode('lonely', 'redis://127.0.0.1:1');
