@@ -14,7 +14,7 @@ import { readGatewayJobs } from './gateway-jobs.js';
 
 // Jobs change rarely: read them this often while the gateway runs, and soon after it (re)starts.
 const JOBS_CHECK_INTERVAL_MS = 60_000;
-const JOBS_FIRST_CHECK_MS = 5_000;
+const JOBS_FIRST_CHECK_MS = 2_000;
 const GATEWAY_READY_LINE = '[gateway] ready';
 
 export interface CronPartOptions {
@@ -344,7 +344,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         if (isDetached) return;
         const gatewayPid = supervisor.getState().gateway.pid;
         const next = (): void => {
-          jobsTimer = setTimeout(checkJobs, gatewayPid === null ? JOBS_FIRST_CHECK_MS : JOBS_CHECK_INTERVAL_MS);
+          jobsTimer = setTimeout(checkJobs, gatewayPid === null || !isGatewayReady() ? JOBS_FIRST_CHECK_MS : JOBS_CHECK_INTERVAL_MS);
           jobsTimer.unref();
         };
         if (gatewayPid === null) return next();
@@ -353,6 +353,11 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
             if (jobs?.definitionsHash !== read.definitionsHash) cronLog.info({ count: read.count, definitionsHash: read.definitionsHash }, 'gateway cron jobs');
             jobs = { ...read, checkedAt: new Date().toISOString() };
             jobsError = null;
+            // Its RPC answers only once it has started: as good as the ready line, for a gateway that printed none.
+            if (readyGatewayPid !== gatewayPid) {
+              readyGatewayPid = gatewayPid;
+              scheduleTick(0);
+            }
           })
           .catch((error: unknown) => {
             jobsError = `cron.list: ${describeError(error)}`;
