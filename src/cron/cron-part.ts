@@ -295,8 +295,11 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         const { updatedAt: _updatedAt, ...rest } = status;
         const json = JSON.stringify({ ...rest, highestTermSeen });
         if (json === lastStatusJson && !isDurable) return;
-        if (json !== lastStatusJson && rest.role !== JSON.parse(lastStatusJson || '{}').role) cronLog.info({ role: rest.role, term: rest.term }, 'cron role');
+        const isRoleChange = json !== lastStatusJson && rest.role !== JSON.parse(lastStatusJson || '{}').role;
+        if (isRoleChange) cronLog.info({ role: rest.role, term: rest.term }, 'cron role');
         lastStatusJson = json;
+        // A new role is written at once; a renewal that only moved the lease expiry may wait for the routine write.
+        supervisor.setStatusSection('cron', { ...status, highestTermSeen }, !isRoleChange);
         try {
           writeCronStatus(statusDir, { ...status, highestTermSeen }, isDurable);
         } catch (error) {

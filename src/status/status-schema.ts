@@ -137,6 +137,20 @@ export const statusSectionSchemas = {
       writer: z.enum(['gateway', 'outside']).nullable(),
     }),
   }),
+  /** The cron leader (cron.leader.enabled): this node's role, the holder, its term (the fencing token), the lease. */
+  cron: z.object({
+    role: z.enum(['leader', 'follower', 'no-quorum']),
+    term: z.number().int().nullable(),
+    holder: z.object({ node: z.string(), pid: z.number().int(), term: z.number().int(), acquiredAt: z.string() }).nullable(),
+    leaseExpiresAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    isCronOn: z.boolean(),
+    highestTermSeen: z.number().int(),
+    node: z.string(),
+    jobs: z.object({ count: z.number().int(), definitionsHash: z.string(), checkedAt: z.string() }).nullable(),
+    jobsError: z.string().nullable(),
+    updatedAt: z.string(),
+  }),
   /** The last config reload (SIGHUP, or an edit in diagnose mode), and what of it waits for a restart. */
   config: z.object({
     lastReloadAt: z.string().nullable(),
@@ -158,6 +172,7 @@ export const statusSchema = coreStatusSchema.extend({
   events: statusSectionSchemas.events.optional(),
   audit: statusSectionSchemas.audit.optional(),
   gatewayConfig: statusSectionSchemas.gatewayConfig.optional(),
+  cron: statusSectionSchemas.cron.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;

@@ -125,6 +125,9 @@ describe('cron leader on Redis', () => {
     for (const node of all) {
       if (node !== leader) expect(JSON.parse(readFileSync(node.openclawConfigPath, 'utf8')).cron.enabled).toBe(false);
     }
+    // status.json (and so clawctl status --json) carries the same role and term.
+    await waitFor('status.json names the roles', () => all.every((node) => node.daemon.status()?.cron?.role === (node === leader ? 'leader' : 'follower')), 10_000);
+    expect(leader.daemon.status()?.cron).toMatchObject({ term, isCronOn: true, holder: { node: leader.name } });
     // A few renewals later nothing has changed hands.
     await new Promise((resolve) => setTimeout(resolve, 3 * 1_000));
     expect((await waitForOneLeader(all, 'still the same leader')).term).toBe(term);
