@@ -79,8 +79,13 @@ describe.skipIf(!canSetLimits)('clawsupd out of file descriptors (its RLIMIT_NOF
       setSoftFileLimit(daemon.pid, Number(originalSoft));
     }
     expect(spawnFailures(daemon)[0]).toMatchObject({ level: 'warn', class: 'transient' });
-    // The kill counted once; the refused spawns not at all.
-    expect(daemon.logs().filter((r) => r.msg === 'gateway restart scheduled').map((r) => r.failuresInWindow)).toEqual(Array(spawnFailures(daemon).length + 1).fill(1));
+    // The kill counted once; the refused spawns not at all. Each exit's retry is logged right after it: wait for the line.
+    const refused = spawnFailures(daemon).length;
+    const scheduled = await waitFor('a retry scheduled for each refused spawn', () => {
+      const lines = daemon.logs().filter((r) => r.msg === 'gateway restart scheduled');
+      return lines.length >= refused + 1 ? lines : undefined;
+    }, 10_000);
+    expect(scheduled.map((r) => r.failuresInWindow)).toEqual(Array(scheduled.length).fill(1));
     expect(daemon.logs().some((r) => r.msg === 'diagnose mode: gateway not restarted')).toBe(false);
     expect(daemon.logs().filter((r) => String(r.msg).startsWith('instance lock was removed'))).toEqual([]);
     // What it could not do instead, with the real errno, once.
