@@ -228,7 +228,8 @@ describe('cron leader on Redis', () => {
       throw new Error(`${error.message} cron: ${JSON.stringify(readCron(node))} gateway: ${JSON.stringify(node.daemon.status()?.gateway)} records: ${JSON.stringify(readRecords(node))}`);
     });
     expect(node.daemon.status()?.gateway?.lastExit ?? null).toBe(null);
-    expect(readCron(node)?.role).toBe('leader');
+    // cron.json is written just after the switch: wait for it rather than read it between the two.
+    await waitFor('cron.json says leader', () => readCron(node)?.role === 'leader', 5_000);
   });
 
   it('a leader whose gateway dies: the next gateway starts with cron off and gets it on after its ready line, not exiting 78', async () => {
