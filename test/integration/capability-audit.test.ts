@@ -166,7 +166,15 @@ describe('the audit in clawsupd', () => {
     await waitFor('a first audit with the model ok', () => readLatest().capabilities.some((c) => c.id === 'model:fake/tiny-1' && c.result === 'ok'), 15_000);
     expect(readLatest().isGatewayHealthy).toBe(true);
     // With none saved, the first audit of a healthy gateway is the baseline.
-    expect(JSON.parse(readFileSync(join(auditDir, 'baseline.json'), 'utf8'))).toMatchObject({ isSaved: false, snapshot: { capabilities: [{ id: 'model:fake/tiny-1', result: 'ok' }] } });
+    // baseline.json is written just after latest.json: wait for it rather than read between the two.
+    const baseline = await waitFor('the first healthy audit kept as the baseline', () => {
+      try {
+        return JSON.parse(readFileSync(join(auditDir, 'baseline.json'), 'utf8')) as unknown;
+      } catch {
+        return undefined;
+      }
+    }, 10_000);
+    expect(baseline).toMatchObject({ isSaved: false, snapshot: { capabilities: [{ id: 'model:fake/tiny-1', result: 'ok' }] } });
     expect(daemon.status()?.['mode']).toBe('healthy');
 
     fake.rotate(KEY);
