@@ -3,10 +3,10 @@
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const CONTROL_OR_NEWLINE = /[\u0000-\u0008\n\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-// \uXXXX is also a JSON escape, so JSON output stays JSON (and parses to the same string) once escaped.
+// A \u escape with four hex digits is also a JSON escape, so JSON output stays JSON (and parses to the same string) once escaped.
 const toEscape = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-/** Text for the terminal: every control character escaped as \uXXXX, newlines and tabs kept. */
+/** Text for the terminal: every control character escaped as \u and four hex digits (\u001b), newlines and tabs kept. */
 export function escapeControlCharacters(text: string): string {
   return text.replace(CONTROL, toEscape);
 }
