@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, constants, fstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../status/atomic-file.js';
 import { currentUid } from '../status/safe-folder.js';
@@ -36,7 +36,7 @@ export function keepGatewayFiles(statusDir: string, mark: string, gateway: Gatew
   keepGatewayMark(statusDir, mark);
   if (gateway === null || gateway.pid === null) return;
   const path = join(statusDir, RECORD_FILE);
-  if (isPresent(path)) return;
+  if (existsSync(path)) return;
   const record: GatewayRecord =
     'command' in gateway
       ? gateway
@@ -84,14 +84,6 @@ function readRecordFile(path: string): { record: TrustedGatewayRecord; ownerUid:
   }
 }
 
-function isPresent(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface ReapResult {
   found: GatewayRecord | null;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, existsSync, constants, fstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../status/atomic-file.js';
 import { currentUid } from '../status/safe-folder.js';
@@ -31,7 +31,7 @@ export function readOrCreateGatewayMark(statusDir: string): string {
 /** Puts the mark back if the status dir was removed under a running clawsupd. */
 export function keepGatewayMark(statusDir: string, mark: string): void {
   const path = join(statusDir, MARK_FILE);
-  if (!isPresent(path)) writeMark(path, mark);
+  if (!existsSync(path)) writeMark(path, mark);
 }
 
 function writeMark(path: string, mark: string): void {
@@ -58,14 +58,6 @@ function readMarkFile(path: string): { mark: string; isOwnerOnly: boolean } | nu
   }
 }
 
-function isPresent(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface MarkedProcess {
   pid: number;
