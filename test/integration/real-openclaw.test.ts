@@ -217,7 +217,7 @@ describe.skipIf(!ENABLED)('clawsupd supervising the real OpenClaw gateway (CLAWS
     expect(healthy.probes.startup).toMatchObject({ ok: true, state: 'started' });
     expect(healthy.probes.health).toMatchObject({ ok: true, state: 'live' });
     const withSlack = await daemon.waitForStatus('Slack judged over the RPC', (s) => s.probes.slack.state === 'not-configured' && s.probes.slack.latencyMs !== null, 60_000);
-    expect(withSlack.mode).toBe('healthy');
+    expect(withSlack.mode, JSON.stringify(withSlack.reasons)).toBe('healthy');
     const startedLog = daemon.logs().find((r) => r.msg === 'gateway started: startup probe passed');
     process.stdout.write(`real gateway: /startupz started ${String(startedLog?.startupMs)} ms after spawn; channels.status ${withSlack.probes.slack.latencyMs} ms\n`);
 
