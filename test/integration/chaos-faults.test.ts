@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { isAlive } from '../helpers/processes.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { makeTempDir, removeLiveDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
@@ -44,7 +44,7 @@ describe('chaos: faults around a running gateway', () => {
   it('the status dir removed while running: recreated with a whole status.json at the next change', async () => {
     const daemon = startDaemon({ config: { gateway: churningGateway, restart: churnRestart } });
     await daemon.waitForStatus('first restart', (s) => s.gateway.restarts >= 1);
-    rmSync(daemon.statusDir, { recursive: true, force: true });
+    removeLiveDir(daemon.statusDir);
     const status = await daemon.waitForStatus('status.json back', (s) => s.gateway.restarts >= 3);
     expect(status.daemon.pid).toBe(daemon.pid);
     await daemon.waitForLog('lock claimed again', (r) => r.msg === 'instance lock was removed: claimed it again');

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killClawctls, startClawctl } from '../helpers/clawctl-process.js';
 import { runClawctl } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { makeTempDir, removeLiveDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const node = process.execPath;
@@ -113,7 +113,7 @@ describe('the event journal of a running clawsupd', () => {
   it('after the status dir was removed, writes the journal again where the path now leads, seq going on', async () => {
     const daemon = startDaemon({ config: { gateway: { command: forever } } });
     const started = await waitForEvent(daemon, 'gateway-started', (event) => event.type === 'gateway-started');
-    rmSync(daemon.statusDir, { recursive: true, force: true });
+    removeLiveDir(daemon.statusDir);
     await daemon.waitForLog('the lock claimed again', (r) => r.msg === 'instance lock was removed: claimed it again');
     expect(await runClawctl(['--config', daemon.configPath, 'stop'])).toMatchObject({ code: 0 });
     const held = await waitForEvent(daemon, 'held in the new journal', (event) => event.type === 'held');

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
 import { isAlive, killGroup } from '../helpers/processes.js';
+import { removeLiveDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
@@ -16,7 +17,7 @@ describe('the status dir removed under a running clawsupd, then clawsupd killed'
     const oldGatewayPid = gateway.pid as number;
     const mark = readFileSync(join(first.statusDir, 'gateway-mark'), 'utf8');
     try {
-      rmSync(first.statusDir, { recursive: true, force: true });
+      removeLiveDir(first.statusDir);
       await first.waitForLog('lock claimed again', (r) => r.msg === 'instance lock was removed: claimed it again');
       await waitFor(
         'the mark and the gateway record written again',
