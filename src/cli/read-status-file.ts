@@ -1,4 +1,4 @@
-import { readRegularFile } from './read-regular-file.js';
+import { readRegularFile } from '../status/read-regular-file.js';
 import { parseJsonObject } from './terminal-text.js';
 
 // status.json holds every skill (up to 1000, each message up to 4 KiB) and the evidence lines: megabytes at most.

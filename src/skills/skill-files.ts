@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { skillNamePattern } from '../config/schema.js';
 import type { SkillFacts } from './skill-verdict.js';
@@ -6,6 +6,7 @@ import { ClawsupError } from '../errors.js';
 import { checkSkillRecord } from './skill-facts.js';
 import type { SkillRecord } from './skill-record.js';
 import { writeJsonAtomic } from '../status/atomic-file.js';
+import { readRegularFile } from '../status/read-regular-file.js';
 import { checkFolder, describeFolderProblem } from '../status/safe-folder.js';
 
 const SKILLS_DIR = 'skills';
@@ -89,14 +90,13 @@ export function readSkillFacts(statusDir: string): SkillFacts[] {
 }
 
 function readSkillFile(path: string, name: string): SkillFacts {
+  if (!existsSync(path)) return { name, record: null, problem: null };
+  // Other users' skills write here: a file swapped for a FIFO or a link after a check must not block or mislead the daemon.
+  const read = readRegularFile(path, MAX_SKILL_FILE_BYTES);
+  if (!read.ok) return { name, record: null, problem: read.problem === 'ENOENT' ? null : `${path}: ${read.problem}` };
   try {
-    const stat = lstatSync(path);
-    if (!stat.isFile()) return { name, record: null, problem: `${path} is not a regular file` };
-    if (stat.size > MAX_SKILL_FILE_BYTES) return { name, record: null, problem: `${path} is ${stat.size} bytes: not a skill record` };
-    return { name, ...checkSkillRecord(path, name, JSON.parse(readFileSync(path, 'utf8'))) };
+    return { name, ...checkSkillRecord(path, name, JSON.parse(read.text)) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { name, record: null, problem: null };
-    return { name, record: null, problem: `${path}: ${code ?? (error as Error).message}` };
+    return { name, record: null, problem: `${path}: ${(error as Error).message}` };
   }
 }

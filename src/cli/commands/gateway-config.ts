@@ -8,7 +8,7 @@ import { formatHistoryLine, type HistoryRecord } from '../../gateway-config/hist
 import type { ClawctlCommand, ClawctlContext } from '../command.js';
 import { resolveControlTarget } from '../control-target.js';
 import { parseCommandArgs } from '../parse-command-args.js';
-import { readRegularFile } from '../read-regular-file.js';
+import { readRegularFile } from '../../status/read-regular-file.js';
 
 const USAGE =
   'clawctl [--config FILE | --socket PATH] gateway-config apply FILE [--dry-run] [--force] [--no-verify] [--timeout S] [--json] | history [-n N] [--json] | diff [A] [B] [--json] | rollback [ID] [--no-verify] [--timeout S] [--json]';

@@ -1,0 +1,64 @@
+// The daemon reads skill files that other users' skills write: a file swapped for a FIFO between the check and the
+// read must be refused, not block the event loop until the watchdog kills clawsupd.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+let swapBeforeOpen: ((path: string) => void) | null = null;
+
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  return {
+    ...real,
+    lstatSync: ((path: fs.PathLike, options?: fs.StatSyncOptions) => {
+      const stats = real.lstatSync(path, options);
+      swapBeforeOpen?.(String(path));
+      return stats;
+    }) as typeof real.lstatSync,
+  };
+});
+
+const { readSkillFacts } = await import('../../src/skills/skill-files.js');
+
+const temps: Array<{ remove(): void }> = [];
+afterEach(() => {
+  swapBeforeOpen = null;
+  for (const temp of temps.splice(0)) temp.remove();
+});
+
+describe('the daemon reading status.dir/skills', () => {
+  it('refuses a skill file swapped for a FIFO right after its check, at once', () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    const skillsDir = join(temp.path, 'skills');
+    fs.mkdirSync(skillsDir);
+    const path = join(skillsDir, 'backup.json');
+    fs.writeFileSync(path, JSON.stringify({ name: 'backup' }));
+    swapBeforeOpen = (checked) => {
+      if (checked !== path) return;
+      swapBeforeOpen = null;
+      fs.unlinkSync(path);
+      execFileSync('mkfifo', [path]);
+    };
+    expect(readSkillFacts(temp.path)).toEqual([{ name: 'backup', record: null, problem: `${path}: a fifo, not a regular file` }]);
+  });
+
+  it('refuses a skill file swapped for a symlink right after its check', () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    const skillsDir = join(temp.path, 'skills');
+    fs.mkdirSync(skillsDir);
+    const path = join(skillsDir, 'backup.json');
+    fs.writeFileSync(path, JSON.stringify({ name: 'backup' }));
+    fs.writeFileSync(join(temp.path, 'elsewhere.json'), JSON.stringify({ name: 'backup', state: 'ok' }));
+    swapBeforeOpen = (checked) => {
+      if (checked !== path) return;
+      swapBeforeOpen = null;
+      fs.unlinkSync(path);
+      fs.symlinkSync(join(temp.path, 'elsewhere.json'), path);
+    };
+    expect(readSkillFacts(temp.path)).toEqual([{ name: 'backup', record: null, problem: `${path}: a symlink, not a regular file` }]);
+  });
+});
