@@ -3,6 +3,7 @@ import type { Logger } from '../daemon/logger.js';
 import { describeError } from '../describe-error.js';
 import { writeFileAtomicAsync } from '../status/atomic-file.js';
 import { addToOutbox, describeTarget, dueMessages, EMPTY_OUTBOX, markAttemptFailed, parseOutbox, removeFromOutbox, type Outbox, type OutboxMessage } from './alert-outbox.js';
+import type { TargetDeliveryState } from './alerts-status.js';
 import type { ActiveAlert } from './evaluate-alerts.js';
 import type { PostOutcome } from './alert-post.js';
 
@@ -29,6 +30,10 @@ export interface AlertDelivery {
   enqueue(targetId: string, body: string, label: string, isRefresh?: boolean): void;
   setActive(active: readonly ActiveAlert[]): void;
   pendingCount(): number;
+  /** What is waiting (a target id per message), dropped so far, and each target's last delivery and error. */
+  readState(): { pendingTargetIds: string[]; dropped: number; targets: TargetDeliveryState[] };
+  /** After each change of what readState() says. */
+  onChange(listener: () => void): void;
   /** Stops retrying and writes the outbox a last time: what was not delivered is sent by the next clawsupd. */
   close(): Promise<void>;
 }
@@ -42,6 +47,12 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
   const busy = new Set<string>();
   // One line per target per kind of failure: a webhook down for a day is said once, and once when it is back.
   const lastErrors = new Map<string, string>();
+  const targetStates = new Map<string, TargetDeliveryState>();
+  const changeListeners: Array<() => void> = [];
+  const noteOutcome = (id: string, outcome: PostOutcome): void => {
+    const before = targetStates.get(id) ?? { targetId: id, lastDeliveredAtMs: null, lastError: null, lastErrorAtMs: null };
+    targetStates.set(id, outcome.ok ? { ...before, lastDeliveredAtMs: nowMs(), lastError: null } : { ...before, lastError: outcome.error, lastErrorAtMs: nowMs() });
+  };
   let timer: NodeJS.Timeout | null = null;
   let isClosed = false;
   const stopping = new AbortController();
@@ -56,6 +67,7 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
     }
     // After close the file holds what the last write saw: a message still in flight then is sent again next time.
     if (!isClosed) saver.save();
+    for (const listener of changeListeners) listener();
   };
 
   const pump = (): void => {
@@ -84,6 +96,7 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
     void post(url, message.body, timeoutMs, stopping.signal).then((outcome) => {
       busy.delete(message.targetId);
       if (isClosed) return;
+      noteOutcome(message.targetId, outcome);
       if (outcome.ok) {
         if (lastErrors.has(message.targetId)) log.info({ target, host: url.host, alert: message.label }, 'alert delivered again after failures');
         else log.info({ target, host: url.host, alert: message.label, attempts: message.attempts + 1 }, 'alert delivered');
@@ -117,6 +130,10 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
       change({ ...outbox, active: [...active] });
     },
     pendingCount: () => outbox.messages.length,
+    readState: () => ({ pendingTargetIds: outbox.messages.map((m) => m.targetId), dropped: outbox.dropped, targets: [...targetStates.values()] }),
+    onChange(listener) {
+      changeListeners.push(listener);
+    },
     async close() {
       if (timer !== null) clearTimeout(timer);
       await saver.flush();

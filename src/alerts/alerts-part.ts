@@ -10,6 +10,7 @@ import { targetId } from './alert-outbox.js';
 import { postJson } from './alert-post.js';
 import { evaluateAlerts, type ActiveAlert, type ResolvedAlert } from './evaluate-alerts.js';
 import type { AlertFacts } from './alert-conditions.js';
+import { buildAlertsStatus, type AlertsStatusSection } from './alerts-status.js';
 
 export const OUTBOX_FILE = 'alerts-outbox.json';
 /** Present while a clawsupd with alerts runs; one left behind means the one before did not stop cleanly. */
@@ -44,6 +45,25 @@ function attachAlerts(context: DaemonContext): Detach {
   writeRunningMark(statusDir, log);
   let active: ActiveAlert[] = [...delivery.restoredActive];
   let lastRefreshAtMs = 0;
+  let published: AlertsStatusSection | null = null;
+
+  // status.json's `alerts`: a new firing alert or a target starting or stopping to fail is written at once, the rest routinely.
+  const publish = (): void => {
+    const config = alertsConfig();
+    const configuredTargetIds = [
+      ...config.webhooks.map((webhook, index) => targetId({ kind: 'webhook', index, format: webhook.format })),
+      ...(config.alertmanager ? ['alertmanager'] : []),
+    ];
+    const state = delivery.readState();
+    const section = buildAlertsStatus({ active, configuredTargetIds, pendingTargetIds: state.pendingTargetIds, droppedMessages: state.dropped, deliveryStates: state.targets });
+    if (published !== null && JSON.stringify(section) === JSON.stringify(published)) return;
+    const keysOf = (value: AlertsStatusSection | null): string => JSON.stringify(value?.firing.map((alert) => alert.key) ?? null);
+    const failingOf = (value: AlertsStatusSection | null): string => JSON.stringify(value?.targets.map((target) => target.lastError !== null) ?? null);
+    const isRoutine = keysOf(section) === keysOf(published) && failingOf(section) === failingOf(published);
+    published = section;
+    supervisor.setStatusSection('alerts', section, isRoutine);
+  };
+  delivery.onChange(publish);
 
   const tell = (alert: ActiveAlert | ResolvedAlert, status: AlertStatus): void => {
     const config = alertsConfig();
@@ -73,6 +93,7 @@ function attachAlerts(context: DaemonContext): Detach {
       tell(alert, 'resolved');
     }
     if (isChanged) delivery.setActive(active);
+    publish();
     // Alertmanager forgets an alert not re-sent within its resolve_timeout: the active ones are sent again, in one request.
     if (config.alertmanager && active.length > 0 && result.firing.length === 0 && nowMs - lastRefreshAtMs >= config.alertmanager.resendIntervalMs) {
       delivery.enqueue('alertmanager', JSON.stringify(active.map(formatPostableAlert)), `${active.length} active (refresh)`, true);

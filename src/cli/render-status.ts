@@ -24,6 +24,7 @@ export function renderStatus(status: Loose, nowMs: number): string {
   lines.push(...renderAudit(status.audit, nowMs));
   lines.push(...renderConfigReload(status.config, nowMs));
   lines.push(...renderDropped(status.log, status.events));
+  lines.push(...renderAlerts(status.alerts, nowMs));
   lines.push(...renderDiagnosis(status.diagnosis));
   return `${lines.join('\n')}\n`;
 }
@@ -115,6 +116,25 @@ function renderDropped(log: unknown, events: unknown): string[] {
     lines.push(`${what} dropped: ${Number.isNaN(dropped) ? '?' : dropped} (${state}; last error ${toOneLine(section.lastError, 'none')})`);
   }
   return lines;
+}
+
+/** One line, only when an alert fires or a target fails to take one: `alerts: 1 firing (diagnose, 5m ago); webhook #1 failing: ...`. */
+function renderAlerts(value: unknown, nowMs: number): string[] {
+  const alerts = asObject(value);
+  const firing = asList(alerts.firing).map(asObject);
+  const failing = asList(alerts.targets).map(asObject).filter((target) => typeof target.lastError === 'string');
+  const dropped = asNumber(alerts.droppedMessages);
+  if (firing.length === 0 && failing.length === 0) return [];
+  const parts: string[] = [];
+  if (firing.length > 0) {
+    const each = firing.map((alert) => `${toOneLine(alert.key)} since ${formatAge(alert.since, nowMs)}${typeof alert.clearedAt === 'string' ? ', clearing' : ''}`);
+    parts.push(`${firing.length} firing (${each.join('; ')})`);
+  }
+  for (const target of failing) {
+    parts.push(`${toOneLine(target.target)} failing ${formatAge(target.lastErrorAt, nowMs)}: ${toOneLine(target.lastError)} (${toOneLine(target.pending, '0')} pending)`);
+  }
+  if (dropped > 0) parts.push(`${dropped} dropped (outbox full)`);
+  return [`alerts: ${parts.join('; ')}`];
 }
 
 function renderSkills(skills: unknown, nowMs: number): string[] {

@@ -151,6 +151,17 @@ export const statusSectionSchemas = {
     jobsError: z.string().nullable(),
     updatedAt: z.string(),
   }),
+  /** Alerts (alerts.webhooks or alerts.alertmanager): what fires now, the outbox, each target's last delivery; never a URL. */
+  alerts: z.object({
+    firing: z.array(
+      z.object({ key: z.string(), rule: z.string(), subject: z.string().nullable(), severity: z.enum(['critical', 'warning']), since: z.string(), clearedAt: z.string().nullable() }),
+    ),
+    outboxDepth: z.number().int().nonnegative(),
+    droppedMessages: z.number().int().nonnegative(),
+    targets: z.array(
+      z.object({ target: z.string(), pending: z.number().int().nonnegative(), lastDeliveredAt: z.string().nullable(), lastError: z.string().nullable(), lastErrorAt: z.string().nullable() }),
+    ),
+  }),
   /** The last config reload (SIGHUP, or an edit in diagnose mode), and what of it waits for a restart. */
   config: z.object({
     lastReloadAt: z.string().nullable(),
@@ -173,6 +184,7 @@ export const statusSchema = coreStatusSchema.extend({
   audit: statusSectionSchemas.audit.optional(),
   gatewayConfig: statusSectionSchemas.gatewayConfig.optional(),
   cron: statusSectionSchemas.cron.optional(),
+  alerts: statusSectionSchemas.alerts.optional(),
 });
 
 export type CoreStatus = z.infer<typeof coreStatusSchema>;

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
-import { requestControl } from '../helpers/control.js';
+import { requestControl, runClawctl } from '../helpers/control.js';
 import { killGroup } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -158,6 +158,32 @@ describe('alert delivery faults', () => {
     await hook.waitForRequests('tried again', 2);
     await daemon.stop();
     expect(elsewhere.requests).toEqual([]);
+    expectNoSecret(daemon);
+  }, 30_000);
+
+  it('status.json and clawctl status show what fires, the outbox and each target\'s last error, never the URL; cleared once delivered', async () => {
+    let isRefusing = true;
+    const hook = await receiver(() => ({ status: isRefusing ? 500 : 200 }));
+    const daemon = startDaemon({ config: { gateway: DIAGNOSE_GATEWAY, alerts: { webhooks: [{ url: hook.url(`/${SECRET}`), format: 'json' }], ...fastRetry } } });
+    const failing = await daemon.waitForStatus('the alerts section with a failing target', (s) => s.alerts?.targets?.[0]?.lastError != null && s.alerts.firing.length === 1);
+    expect(failing.alerts).toMatchObject({
+      firing: [{ key: 'diagnose', rule: 'diagnose', subject: null, severity: 'critical', clearedAt: null }],
+      outboxDepth: 1,
+      droppedMessages: 0,
+      targets: [{ target: 'webhook #1', pending: 1, lastDeliveredAt: null, lastError: 'answered HTTP 500' }],
+    });
+    expect(Date.parse(failing.alerts.firing[0].since)).toBeLessThanOrEqual(Date.parse(failing.alerts.targets[0].lastErrorAt));
+    const shown = await runClawctl(['--config', daemon.configPath, 'status']);
+    expect(shown.stdout.split('\n').filter((line) => line.startsWith('alerts:'))).toEqual([
+      expect.stringMatching(/^alerts: 1 firing \(diagnose since .+ ago\); webhook #1 failing .+ ago: answered HTTP 500 \(1 pending\)$/),
+    ]);
+    expect(shown.stdout).not.toContain(SECRET);
+    isRefusing = false;
+    const delivered = await daemon.waitForStatus('delivered: the target no longer failing', (s) => s.alerts?.targets?.[0]?.lastError === null && s.alerts.outboxDepth === 0);
+    expect(delivered.alerts.targets[0]).toMatchObject({ pending: 0, lastDeliveredAt: expect.any(String), lastErrorAt: expect.any(String) });
+    // Still firing (diagnose), nothing failing: still the one line, with the alert alone.
+    expect((await runClawctl(['--config', daemon.configPath, 'status'])).stdout).toMatch(/^alerts: 1 firing \(diagnose since .+ ago\)$/m);
+    await daemon.stop();
     expectNoSecret(daemon);
   }, 30_000);
 
