@@ -16,6 +16,8 @@ export interface AuditNowOptions {
   fetchChannelStatus: AuditRunOptions['fetchChannelStatus'];
   channelsUnavailable: string;
   saveBaseline?: boolean;
+  /** False for the gateway-config gate's audits: nothing written, `lost` empty, the baseline only read. */
+  isRecorded?: boolean;
 }
 
 export interface AuditOutcome {
@@ -58,6 +60,7 @@ export async function auditNow(options: AuditNowOptions): Promise<AuditOutcome> 
     lost: findLost(baseline?.snapshot ?? null, previous, run.capabilities),
     notes: run.notes,
   };
+  if (options.isRecorded === false) return { snapshot: { ...snapshot, lost: [] }, baseline, path: '' };
   const path = writeSnapshot(auditDir, snapshot);
   // With none saved, the first audit of a healthy gateway stands as the baseline.
   if (options.saveBaseline === true) baseline = writeBaseline(auditDir, { ...snapshot, lost: [] }, true);

@@ -2,10 +2,8 @@ import type { DaemonPart } from '../daemon/daemon-part.js';
 import { describeError } from '../describe-error.js';
 import { readOpenclawConfig } from '../gateway/openclaw-config.js';
 import type { Mode } from '../supervisor/modes.js';
-import { auditNow } from './audit-now.js';
 import { decideNextAuditAtMs, type AuditClock } from './audit-schedule.js';
-import { lostReasons, summariseAudit, type AuditStatusSection } from './audit-summary.js';
-import { createChannelStatusSource } from './channel-status-source.js';
+import { auditServiceFor } from './audit-service.js';
 
 const UP_MODES: readonly Mode[] = ['healthy', 'degraded'];
 
@@ -22,7 +20,6 @@ export const auditPart: DaemonPart = {
     let timer: NodeJS.Timeout | undefined;
     let isRunning = false;
     let isDetached = false;
-    let lastLost = '';
 
     const arm = (): void => {
       clearTimeout(timer);
@@ -34,6 +31,14 @@ export const auditPart: DaemonPart = {
       timer.unref();
     };
 
+    const service = auditServiceFor(supervisor, { log, events, env });
+    // Any published audit (an operator's `clawctl audit` too) moves the schedule on.
+    service.onFinished(() => {
+      clock.lastAuditAtMs = Date.now();
+      clock.auditedPid = supervisor.getState().gateway.pid;
+      if (!isRunning) arm();
+    });
+
     const audit = async (): Promise<void> => {
       isRunning = true;
       const config = supervisor.getConfig();
@@ -43,17 +48,7 @@ export const auditPart: DaemonPart = {
           auditLog.debug('no OpenClaw config: nothing to audit');
           return;
         }
-        const channels = createChannelStatusSource(config, env, () => supervisor.getState().gateway.pid);
-        const { snapshot, baseline } = await auditNow({ config, env, isGatewayHealthy: clock.upSinceMs !== null, ...channels });
-        if (isDetached) return;
-        const section = summariseAudit(snapshot, baseline);
-        publishSection(section);
-        supervisor.setDegradation('audit', lostReasons(snapshot.lost));
-        events.append('audit-finished', { ...section.counts, lost: snapshot.lost.join(','), durationMs: snapshot.durationMs });
-        const lost = snapshot.lost.join(',');
-        if (lost !== lastLost) auditLog[snapshot.lost.length > 0 ? 'warn' : 'info']({ lost: snapshot.lost, counts: section.counts }, 'capabilities lost changed');
-        else auditLog.info({ counts: section.counts, durationMs: snapshot.durationMs }, 'audit finished');
-        lastLost = lost;
+        await service.run({ saveBaseline: false, trigger: 'schedule' });
       } catch (error) {
         auditLog.warn({ err: describeError(error) }, 'audit could not run');
       } finally {
@@ -61,11 +56,9 @@ export const auditPart: DaemonPart = {
         clock.lastAuditAtMs = Date.now();
         clock.auditedPid = pid;
         isRunning = false;
-        arm();
+        if (!isDetached) arm();
       }
     };
-
-    const publishSection = (section: AuditStatusSection): void => supervisor.setStatusSection('audit', section);
 
     supervisor.onStateChange((state) => {
       const isUp = UP_MODES.includes(state.mode) && state.gateway.pid !== null;

@@ -7,7 +7,7 @@ export function toAuditJson(snapshot: AuditSnapshot): { at: string; capabilities
 }
 
 /** One line per capability, results first so failures stand out, then the lost ones and the baseline. */
-export function renderAuditTable(snapshot: AuditSnapshot, baseline: { at: string; isSaved: boolean } | null): string {
+export function renderAuditTable(snapshot: AuditSnapshot, baseline: { at: string; isSaved: boolean } | null, runBy: 'clawsupd' | 'clawctl' = 'clawctl'): string {
   const rows = snapshot.capabilities.map((capability) => [
     snapshot.lost.includes(capability.id) ? `${capability.result} (lost)` : capability.result,
     capability.id,
@@ -17,7 +17,8 @@ export function renderAuditTable(snapshot: AuditSnapshot, baseline: { at: string
   const header = ['RESULT', 'CAPABILITY', 'LATENCY', 'DETAIL'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
-  const lines = [`audit at ${snapshot.at} (${snapshot.durationMs} ms, gateway ${snapshot.isGatewayHealthy ? 'healthy' : 'not healthy'})`];
+  const by = runBy === 'clawsupd' ? 'run by clawsupd' : 'run by clawctl, no clawsupd answered';
+  const lines = [`audit at ${snapshot.at} (${snapshot.durationMs} ms, gateway ${snapshot.isGatewayHealthy ? 'healthy' : 'not healthy'}, ${by})`];
   lines.push(rows.length === 0 ? 'no capabilities claimed in the OpenClaw config' : line(header), ...rows.map(line));
   lines.push(`lost: ${snapshot.lost.length === 0 ? 'none' : snapshot.lost.join(', ')}`);
   lines.push(`baseline: ${baseline === null ? 'none yet (the first audit of a healthy gateway becomes it; or clawctl audit --save-baseline)' : `${baseline.at} (${baseline.isSaved ? 'saved' : 'first healthy audit'})`}`);

@@ -15,7 +15,7 @@ import { parseRequestLine } from './parse-request.js';
 import { DIAGNOSIS_FILE } from '../status/status-files.js';
 import { getCronControl } from '../cron/cron-control.js';
 
-const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-forget', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback']);
+const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-forget', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback', 'audit-run']);
 
 /** The control socket: clawctl's way in. Owner-only unless `control.group` is set. */
 export const controlPart: DaemonPart = {
@@ -74,6 +74,7 @@ export const controlPart: DaemonPart = {
       isConfiguredSkill: (name) => Object.hasOwn(supervisor.getConfig().skills, name),
       subscribe: (request) => hub.open(request),
       gatewayConfig: async (request) => (await import('../gateway-config/answer-gateway-config.js')).answerGatewayConfig(request, supervisor, { log, events, env }),
+      runAudit: async (params) => (await import('../audit/audit-service.js')).auditServiceFor(supervisor, { log, events, env }).run({ saveBaseline: params.saveBaseline, trigger: 'operator' }),
       stepDownCron: () => getCronControl()?.stepDown() ?? null,
     };
     const control = createControlServer({

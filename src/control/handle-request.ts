@@ -27,6 +27,8 @@ export interface ControlDeps {
   subscribe(request: SubscribeRequest): ControlAnswer;
   /** The gateway-config gate (src/gateway-config/): apply, rollback, history, diff. */
   gatewayConfig?(request: GatewayConfigRequest): Promise<GatewayConfigAnswer>;
+  /** One capability audit by the daemon's audit part (src/audit/), written and published; rejects when it cannot run. */
+  runAudit?(params: { saveBaseline: boolean }): Promise<unknown>;
   /** Hands the cron lease over; null when cron.leader is off on this node. */
   stepDownCron?(): Promise<{ wasLeader: boolean; term: number | null }> | null;
 }
@@ -72,6 +74,14 @@ export async function handleRequest(request: ControlRequest, deps: ControlDeps):
       const answer = await deps.gatewayConfig(request);
       return answer.ok ? buildResult(id, answer.result) : buildError(id, answer.code, answer.message);
     }
+    case 'audit-run':
+      if (state.intent === 'shutdown') return buildError(id, 'shutting-down', 'clawsupd is shutting down');
+      if (deps.runAudit === undefined) return buildError(id, 'audit-unavailable', 'this clawsupd has no audit part');
+      try {
+        return buildResult(id, await deps.runAudit(request.params));
+      } catch (error) {
+        return buildError(id, 'audit-unavailable', (error as Error).message);
+      }
     case 'cron-step-down': {
       const stepDown = deps.stepDownCron?.() ?? null;
       if (stepDown === null) return buildError(id, 'cron-leader-off', 'cron.leader is not enabled on this node: there is no lease to hand over');

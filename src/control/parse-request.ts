@@ -35,6 +35,7 @@ export const PARAM_SCHEMAS = {
   }).prefault({}),
   'gateway-config-history': z.strictObject({ n: z.number().int().min(1).max(500).default(50) }).prefault({}),
   'gateway-config-diff': z.strictObject({ a: z.string().max(64).optional(), b: z.string().max(64).optional() }).prefault({}),
+  'audit-run': z.strictObject({ saveBaseline: z.boolean().default(false) }).prefault({}),
   logs: z.strictObject({ n: z.number().int().min(1).max(10_000).default(50) }).prefault({}),
   'skill-report': z.strictObject({ record: skillRecordSchema }),
   'skill-forget': z.strictObject({ name: z.string().regex(skillNamePattern, 'a skill name is 1-64 characters of a-z 0-9 . _ - starting with a letter or digit') }),

@@ -3,7 +3,7 @@ export const PROTOCOL_VERSION = 1;
 /** A request line longer than this is refused and the connection closed. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
-export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback', 'gateway-config-history', 'gateway-config-diff'] as const;
+export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback', 'gateway-config-history', 'gateway-config-diff', 'audit-run'] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
 
 /** What `subscribe` can follow: the status, the gateway's lines, the event journal's new events. */
@@ -32,6 +32,7 @@ export const CONTROL_ERROR_CODES = {
   'gateway-config-busy': 'a gateway-config apply or rollback is already running: one at a time',
   'gateway-config-unavailable': 'the live gateway config cannot be read (not JSON5, unreadable), so the gate cannot back it up or compare',
   'gateway-config-unknown': 'no apply with that id in the gateway-config history, or its backup is gone',
+  'audit-unavailable': 'audit-run asked, but the audit could not run (no OpenClaw config, or one that cannot be read)',
   internal: 'a bug in clawsupd; the daemon goes on',
 } as const;
 export type ControlErrorCode = keyof typeof CONTROL_ERROR_CODES;

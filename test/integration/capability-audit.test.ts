@@ -195,6 +195,56 @@ describe('the audit in clawsupd', () => {
     for (const text of [logs, daemon.stderr(), JSON.stringify(daemon.status()), readAllAuditFiles(daemon.statusDir), readFileSync(join(daemon.statusDir, 'events.ndjson'), 'utf8')]) expect(text).not.toContain(KEY);
   });
 
+  it('runs clawctl audit through clawsupd when one answers: the daemon audits, writes, publishes; --save-baseline and diff work so too', async () => {
+    const fake = await provider();
+    const dir = tempDir();
+    const openclawPath = join(dir, 'openclaw.json');
+    writeFileSync(openclawPath, JSON.stringify({ models: { providers: { fake: providerEntry(fake.baseUrl(), KEY) } }, agents: { defaults: { model: 'fake/tiny-1' } } }));
+    const daemon = startDaemon({
+      // The schedule never comes due in this test (settleMs): every audit here is the operator's.
+      config: { gateway: { command: [node, join(FIXTURES, 'forever.mjs')], stopTimeoutMs: 5_000, openclawConfigPath: openclawPath }, audit: { intervalMs: 600_000, settleMs: 600_000, checkTimeoutMs: 1_000, budgetMs: 2_000 } },
+    });
+    await daemon.waitForStatus('healthy', (status) => status['mode'] === 'healthy');
+    const first = await runClawctl(['--config', daemon.configPath, 'audit', '--save-baseline']);
+    expect(first.stderr).toMatch(/^clawctl: saved this audit as the baseline/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^audit at \S+ \(\d+ ms, gateway healthy, run by clawsupd\)$/m);
+    expect(first.stdout).toMatch(/^ok +model:fake\/tiny-1 /m);
+    expect(first.stdout).toMatch(/\(saved\)/);
+    const auditDir = join(daemon.statusDir, 'audit');
+    expect(JSON.parse(readFileSync(join(auditDir, 'baseline.json'), 'utf8'))).toMatchObject({ isSaved: true });
+    const events = () => readFileSync(join(daemon.statusDir, 'events.ndjson'), 'utf8').split('\n').filter((line) => line.includes('"audit-finished"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    await waitFor('the operator audit journaled by the daemon', () => events().length === 1, 5_000);
+    expect(events()[0]).toMatchObject({ trigger: 'operator', ok: 1 });
+
+    fake.rotate(KEY);
+    const second = await runClawctl(['--config', daemon.configPath, 'audit', '--json']);
+    expect(second.code).toBe(1);
+    const report = JSON.parse(second.stdout) as { at: string; lost: string[] };
+    expect(report.lost).toEqual(['model:fake/tiny-1']);
+    // The daemon published the audit it ran: its status names the loss, of that very audit.
+    const degraded = await daemon.waitForStatus('degraded by the operator audit', (status) => (status['reasons'] as string[]).includes('capability-lost:model:fake/tiny-1'));
+    expect(degraded['audit']).toMatchObject({ lastRunAt: report.at, lost: ['model:fake/tiny-1'], isBaselineSaved: true });
+    const diff = await runClawctl(['--config', daemon.configPath, 'audit', 'diff']);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain('lost       model:fake/tiny-1');
+
+    // An OpenClaw config the daemon cannot read: the daemon says why, clawctl exits 3.
+    writeFileSync(openclawPath, '{ models: ');
+    const broken = await runClawctl(['--config', daemon.configPath, 'audit']);
+    expect(broken.code).toBe(3);
+    expect(broken.stdout).toBe('');
+    expect(broken.stderr).toMatch(/^clawctl: the audit could not run: cannot read the OpenClaw config .*openclaw\.json: JSON5: invalid end of input at 1:11\n$/);
+
+    // With the daemon gone, clawctl audits on its own, and says so.
+    writeFileSync(openclawPath, JSON.stringify({ models: { providers: { fake: providerEntry(fake.baseUrl(), OTHER_KEY) } }, agents: { defaults: { model: 'fake/tiny-1' } } }));
+    await daemon.stop('SIGTERM');
+    const alone = await runClawctl(['--config', daemon.configPath, 'audit']);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/^audit at \S+ \(\d+ ms, gateway not healthy, run by clawctl, no clawsupd answered\)$/m);
+    expect(`${first.stdout}${second.stdout}${readAllAuditFiles(daemon.statusDir)}`).not.toContain(KEY);
+  });
+
   it('never audits a gateway in a crash loop: each life ends before it settles', async () => {
     const fake = await provider();
     const dir = tempDir();
