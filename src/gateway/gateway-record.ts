@@ -1,6 +1,7 @@
-import { closeSync, existsSync, constants, fstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../status/atomic-file.js';
+import { readRegularFile } from '../status/read-regular-file.js';
 import { currentUid } from '../status/safe-folder.js';
 import { findMarkedProcesses, keepGatewayMark, readOrCreateGatewayMark, type MarkedProcess } from './marked-processes.js';
 import { isProcessGroupAlive, isSameProcess, readProcessStartTime, signalProcessGroup } from './process-identity.js';
@@ -58,16 +59,10 @@ export function readGatewayRecord(statusDir: string): TrustedGatewayRecord | nul
 }
 
 function readRecordFile(path: string): { record: TrustedGatewayRecord; ownerUid: number } | null {
-  let fd: number;
+  const read = readRegularFile(path, MAX_RECORD_BYTES);
+  if (!read.ok) return null;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return null;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_RECORD_BYTES) return null;
-    const parsed = JSON.parse(readFileSync(fd, 'utf8')) as Partial<GatewayRecord>;
+    const parsed = JSON.parse(read.text) as Partial<GatewayRecord>;
     if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 1) return null;
     if (typeof parsed.startTime !== 'string' || parsed.startTime === '') return null;
     const record: TrustedGatewayRecord = {
@@ -76,14 +71,11 @@ function readRecordFile(path: string): { record: TrustedGatewayRecord; ownerUid:
       startedAt: typeof parsed.startedAt === 'string' ? parsed.startedAt : 'unknown',
       command: Array.isArray(parsed.command) ? parsed.command.filter((arg): arg is string => typeof arg === 'string') : [],
     };
-    return { record, ownerUid: stat.uid };
+    return { record, ownerUid: read.ownerUid };
   } catch {
     return null;
-  } finally {
-    closeSync(fd);
   }
 }
-
 
 export interface ReapResult {
   found: GatewayRecord | null;

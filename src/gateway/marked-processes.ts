@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, constants, fstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../status/atomic-file.js';
+import { readRegularFile } from '../status/read-regular-file.js';
 import { currentUid } from '../status/safe-folder.js';
 import { listProcPids, readProcStat } from './process-identity.js';
 
@@ -16,6 +17,8 @@ const MARK_FILE = 'gateway-mark';
 const MARK_PATTERN = /^[0-9a-f]{32}$/;
 // Whoever reads the mark can hide a process among the gateways, or find them: the owner only.
 const MARK_MODE = 0o600;
+// A mark is 33 bytes; a bigger file is not one of ours.
+const MAX_MARK_BYTES = 4 * 1024;
 
 /** The status dir's mark, made on first use and kept in the status dir so the next clawsupd finds the same gateways. */
 export function readOrCreateGatewayMark(statusDir: string): string {
@@ -40,24 +43,11 @@ function writeMark(path: string, mark: string): void {
 
 /** The mark in the file, when it is a regular file of this user's (or root's), read without following a link. */
 function readMarkFile(path: string): { mark: string; isOwnerOnly: boolean } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return null;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || (stat.uid !== currentUid() && stat.uid !== 0)) return null;
-    const mark = readFileSync(fd, 'utf8').trim();
-    return MARK_PATTERN.test(mark) ? { mark, isOwnerOnly: (stat.mode & 0o077) === 0 } : null;
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  const read = readRegularFile(path, MAX_MARK_BYTES);
+  if (!read.ok || (read.ownerUid !== currentUid() && read.ownerUid !== 0)) return null;
+  const mark = read.text.trim();
+  return MARK_PATTERN.test(mark) ? { mark, isOwnerOnly: (read.mode & 0o077) === 0 } : null;
 }
-
 
 export interface MarkedProcess {
   pid: number;

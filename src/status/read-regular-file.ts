@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 
-export type RegularFileRead = { ok: true; text: string; mtime: Date } | { ok: false; problem: string };
+/** `ownerUid` and `mode` are the opened file's own, for callers that trust a file only when it is theirs. */
+export type RegularFileRead = { ok: true; text: string; mtime: Date; ownerUid: number; mode: number } | { ok: false; problem: string };
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -33,7 +34,7 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
       total += bytes;
       if (total > maxBytes) return { ok: false, problem: tooBig(total, maxBytes) };
     }
-    return { ok: true, text: Buffer.concat(chunks).toString('utf8'), mtime: stats.mtime };
+    return { ok: true, text: Buffer.concat(chunks).toString('utf8'), mtime: stats.mtime, ownerUid: stats.uid, mode: stats.mode };
   } catch (error) {
     return { ok: false, problem: describeOpenError(error) };
   } finally {

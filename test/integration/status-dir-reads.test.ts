@@ -1,5 +1,5 @@
-// The daemon reads skill files that other users' skills write: a file swapped for a FIFO between the check and the
-// read must be refused, not block the event loop until the watchdog kills clawsupd.
+// The daemon reads files in its status dir that others may replace (skill files are written by other users' skills):
+// a FIFO or a link there, even one swapped in between the check and the read, is refused, never a blocked event loop.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { readSkillFacts } = await import('../../src/skills/skill-files.js');
+const { readGatewayRecord } = await import('../../src/gateway/gateway-record.js');
+const { readOrCreateGatewayMark } = await import('../../src/gateway/marked-processes.js');
 
 const temps: Array<{ remove(): void }> = [];
 afterEach(() => {
@@ -60,5 +62,19 @@ describe('the daemon reading status.dir/skills', () => {
       fs.symlinkSync(join(temp.path, 'elsewhere.json'), path);
     };
     expect(readSkillFacts(temp.path)).toEqual([{ name: 'backup', record: null, problem: `${path}: a symlink, not a regular file` }]);
+  });
+
+  it('a FIFO in place of the gateway record is no record, read at once', () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    execFileSync('mkfifo', [join(temp.path, 'gateway.pid.json')]);
+    expect(readGatewayRecord(temp.path)).toBeNull();
+  });
+
+  it('a FIFO in place of the gateway mark is no mark: a new one is made, read at once', () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    execFileSync('mkfifo', [join(temp.path, 'gateway-mark')]);
+    expect(readOrCreateGatewayMark(temp.path)).toMatch(/^[0-9a-f]{32}$/);
   });
 });
