@@ -53,6 +53,8 @@ const healthSchema = z.strictObject({
   startupGraceMs: durationMs.default(30_000),
   startTimeoutMs: positiveMs.default(180_000),
   hangKillTimeoutMs: positiveMs.default(1_000),
+  /** /readyz's event loop must stay degraded this long since the start before the node is degraded; 0: at once. */
+  eventLoopDegradedAfterMs: durationMs.default(30_000),
 });
 
 const slackSchema = z.strictObject({

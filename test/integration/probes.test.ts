@@ -108,7 +108,8 @@ describe('HTTP probes', () => {
   });
 
   it('reads readiness: failing, suppressed (behind a 200) and a degraded event loop make the node degraded, never restarted', async () => {
-    const { daemon, control } = await startWithFakeGateway();
+    // The loop counts once degraded for 1 s (the default 30 s would only slow the test).
+    const { daemon, control } = await startWithFakeGateway({ health: { eventLoopDegradedAfterMs: 1_000 } });
     await daemon.waitForStatus('healthy', isHealthy);
     await control({ ready: { failing: ['slack'] } });
     await daemon.waitForStatus('channel-failing:slack', hasReason('channel-failing:slack'));

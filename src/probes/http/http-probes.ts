@@ -7,6 +7,7 @@ import type { ClawsupConfig } from '../../config/schema.js';
 import type { ProbeReport } from '../probe-report.js';
 import { resolveProbeUrls } from './probe-urls.js';
 import { judgeLiveness, judgeNeverAnswered, judgeReadiness, judgeStartup, type ProbeAnswer } from './probe-verdict.js';
+import { judgeEventLoop, readEventLoop } from './event-loop-verdict.js';
 import { describeError } from '../../describe-error.js';
 import { redactSecrets } from '../../gateway/redact.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
@@ -41,6 +42,8 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   let timer: NodeJS.Timeout | undefined;
   let isStopped = false;
   let isStarted = false;
+  let startedAtMs = 0;
+  let loopDegradedSeenAtMs: number | null = null;
   let hasGivenUp = false;
   let failures: string[] = [];
   let isRoundRunning = false;
@@ -73,7 +76,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     const atMs = Date.now();
     const isLive = onLiveness(live, atMs, config, urls.healthUrl);
     if (startup !== null) onStartup(startup, isLive, atMs, config);
-    if (ready !== null) onReadiness(ready, atMs);
+    if (ready !== null) onReadiness(ready, atMs, config);
     deps.onRound(isStarted);
     if (isStopped || hasGivenUp) return;
     const isHinted = !isStarted && Date.now() < hintUntilMs;
@@ -140,6 +143,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     board.set('startup', toReport(verdict.state === 'started', verdict.state, result, atMs, verdict.state === 'started' ? 0 : board.get('startup').consecutiveFailures + 1, verdict.detail));
     if (verdict.state === 'started') {
       isStarted = true;
+      startedAtMs = atMs;
       log.info({ startupMs: atMs - spawnedAtMs }, 'gateway started: startup probe passed');
       board.set('ready', { ...board.get('ready'), state: 'pending', detail: null });
       supervisor.setGatewayStarted(true);
@@ -157,8 +161,16 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     }
   }
 
-  function onReadiness(result: ProbeAnswer, atMs: number): void {
-    const verdict = judgeReadiness(result);
+  function onReadiness(result: ProbeAnswer, atMs: number, config: ClawsupConfig['health']): void {
+    const loop = judgeEventLoop({
+      reading: readEventLoop(result.body),
+      atMs,
+      startedAtMs,
+      firstSeenDegradedAtMs: loopDegradedSeenAtMs,
+      degradedAfterMs: config.eventLoopDegradedAfterMs,
+    });
+    loopDegradedSeenAtMs = loop.firstSeenDegradedAtMs;
+    const verdict = judgeReadiness(result, loop);
     const previous = board.get('ready');
     board.set('ready', toReport(verdict.isOk, verdict.state, result, atMs, verdict.isOk ? 0 : previous.consecutiveFailures + 1, verdict.detail));
     if (verdict.state !== previous.state) log.info({ probe: 'ready', state: verdict.state, detail: verdict.detail }, 'readiness changed');

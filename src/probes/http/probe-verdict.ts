@@ -1,5 +1,6 @@
 import type { HttpProbeResult } from '../probe-report.js';
 import { describePortHolder, formatPortHeldReason, type PortHolder } from '../../gateway/socket-owner/socket-owner.js';
+import { readEventLoop, type EventLoopVerdict } from './event-loop-verdict.js';
 
 /** An answer, and who gave it: `heldBy` is set when the connection was served by a process not of the gateway's group. */
 export interface ProbeAnswer extends HttpProbeResult {
@@ -141,8 +142,11 @@ export interface ReadinessVerdict {
 // Entries of /readyz `failing` that name a part of the gateway, not a channel.
 const GATEWAY_PARTS = ['gateway-draining', 'state-database', 'plugin-reload', 'startup-sidecars'];
 
-/** Readiness: failing and suppressed channels and a degraded event loop make the node degraded (never a restart). */
-export function judgeReadiness(result: ProbeAnswer): ReadinessVerdict {
+/**
+ * Readiness: failing and suppressed channels and a degraded event loop make the node degraded (never a restart); the
+ * loop only once `eventLoop` (from {@link judgeEventLoop}) says persistent; without it, a degraded loop counts at once.
+ */
+export function judgeReadiness(result: ProbeAnswer, eventLoop?: EventLoopVerdict): ReadinessVerdict {
   const heldBy = result.heldBy ?? null;
   if (heldBy !== null) return { isOk: false, state: 'port-held-by-another-process', reasons: [formatPortHeldReason(heldBy)], detail: describePortHolder(heldBy) };
   if (result.error !== null || !isObject(result.body)) {
@@ -150,8 +154,10 @@ export function judgeReadiness(result: ProbeAnswer): ReadinessVerdict {
   }
   const failing = readStrings(result.body, 'failing');
   const suppressed = readStrings(result.body, 'suppressed');
-  const eventLoop = readField(result.body, 'eventLoop');
-  const isLoopDegraded = readField(eventLoop, 'degraded') === true;
+  const reading = readEventLoop(result.body);
+  const isLoopDegraded = eventLoop?.isPersistent ?? reading.isDegraded;
+  // A spell too short to count is still shown in the detail.
+  const isLoopBriefly = reading.isDegraded && !isLoopDegraded;
   // A channel held down by the gateway's crash-loop breaker is as down as a failing one, though /readyz may say 200.
   const reasons = [
     ...failing.map((id) => (isGatewayPart(id) ? `ready-failing:${id}` : `channel-failing:${id}`)),
@@ -160,12 +166,14 @@ export function judgeReadiness(result: ProbeAnswer): ReadinessVerdict {
   ];
   // "Not ready" with nothing named is still not ready: say so rather than look healthy.
   if (reasons.length === 0 && (!isSuccess(result) || readField(result.body, 'ready') === false)) reasons.push('ready-failing:unknown');
-  const delayP99Ms = readField(eventLoop, 'delayP99Ms');
+  const delayP99Ms = reading.delayP99Ms;
+  const delay = delayP99Ms === null ? '' : ` (p99 delay ${delayP99Ms} ms)`;
   const parts = [
     `HTTP ${result.statusCode}`,
     ...(failing.length > 0 ? [`failing: ${failing.join(', ')}`] : []),
     ...(suppressed.length > 0 ? [`suppressed: ${suppressed.join(', ')}`] : []),
-    ...(isLoopDegraded ? [`event loop degraded${typeof delayP99Ms === 'number' ? ` (p99 delay ${delayP99Ms} ms)` : ''}`] : []),
+    ...(isLoopDegraded ? [`event loop degraded${delay}`] : []),
+    ...(isLoopBriefly ? [`event loop degraded for ${eventLoop?.degradedForMs ?? 0} ms${delay}, not counted yet`] : []),
   ];
   const isOk = reasons.length === 0 && isSuccess(result);
   return { isOk, state: isOk ? 'ready' : 'not-ready', reasons, detail: parts.join('; ') };
