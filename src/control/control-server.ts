@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { buildError, encodeLine, MAX_REQUEST_BYTES, MAX_SUBSCRIBER_UNREAD_BYTES, type ControlReply } from './protocol.js';
+import { buildError, encodeLine, MAX_APPLY_REQUEST_BYTES, MAX_REQUEST_BYTES, MAX_SUBSCRIBER_UNREAD_BYTES, maxLineBytesOf, type ControlReply } from './protocol.js';
 import type { Logger } from '../daemon/logger.js';
 
 /**
@@ -169,14 +169,16 @@ function serveClient(socket: Socket, options: ControlServerOptions): void {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     let newline = pending.indexOf(NEWLINE);
     while (newline !== -1) {
-      if (newline > MAX_REQUEST_BYTES) break;
+      if (newline > lineLimitOf(pending)) break;
       const line = pending.subarray(0, newline).toString('utf8').trim();
       pending = pending.subarray(newline + 1);
       if (line.length > 0) lines.push(line);
       newline = pending.indexOf(NEWLINE);
     }
-    if (newline > MAX_REQUEST_BYTES || (newline === -1 && pending.length > MAX_REQUEST_BYTES)) {
-      closeWith(buildError(null, 'request-too-large', `a request line is at most ${MAX_REQUEST_BYTES} bytes`));
+    const limit = lineLimitOf(pending);
+    if (newline > limit || (newline === -1 && pending.length > limit)) {
+      const cap = limit === MAX_REQUEST_BYTES ? `at most ${MAX_REQUEST_BYTES} bytes (gateway-config-apply: ${MAX_APPLY_REQUEST_BYTES}, with "method" before "params")` : `at most ${limit} bytes for gateway-config-apply`;
+      closeWith(buildError(null, 'request-too-large', `a request line is ${cap}`));
       return;
     }
     void drain();
@@ -206,6 +208,11 @@ async function answerSafely(line: string, options: ControlServerOptions): Promis
     options.log.error({ err: { message: (error as Error).message } }, 'control request failed');
     return buildError(null, 'internal', 'clawsupd failed to answer; see its log');
   }
+}
+
+// Only a line already past 64 KiB is looked at: its start says whether it may grow to gateway-config-apply's cap.
+function lineLimitOf(pending: Buffer): number {
+  return pending.length <= MAX_REQUEST_BYTES ? MAX_REQUEST_BYTES : maxLineBytesOf(pending.subarray(0, 512).toString('utf8'));
 }
 
 function refuse(socket: Socket, reply: ControlReply): void {

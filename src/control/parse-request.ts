@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { skillNamePattern } from '../config/schema.js';
 import { skillRecordSchema } from '../skills/skill-record.js';
-import { buildError, isControlMethod, MAX_REQUEST_BYTES, PROTOCOL_VERSION, SUBSCRIBE_TOPICS, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
+import { buildError, isControlMethod, MAX_CANDIDATE_BYTES, PROTOCOL_VERSION, SUBSCRIBE_TOPICS, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
 
 const noParams = z.strictObject({}).optional();
 // Who ran clawctl, as clawctl says: Node cannot read a Unix socket peer's credentials.
@@ -17,9 +17,12 @@ export const PARAM_SCHEMAS = {
   diagnose: noParams,
   'config-check': noParams,
   'cron-step-down': noParams,
-  // The candidate's text travels in the request (the daemon's user may not read the operator's file): at most the 64 KiB line.
+  // The candidate's text travels in the request (the daemon's user may not read the operator's file), on this method's own 3 MiB line.
   'gateway-config-apply': z.strictObject({
-    content: z.string().max(MAX_REQUEST_BYTES),
+    content: z.string().superRefine((content, context) => {
+      const bytes = utf8Bytes(content);
+      if (bytes > MAX_CANDIDATE_BYTES) context.addIssue({ code: 'custom', message: `the candidate is ${bytes} bytes, over the gate's ${MAX_CANDIDATE_BYTES} (1 MiB)` });
+    }),
     source: z.string().min(1).max(4096),
     isDryRun: z.boolean().default(false),
     isVerifying: z.boolean().default(true),
@@ -51,6 +54,11 @@ export type ParamsOf<M extends ControlMethod> = z.output<(typeof PARAM_SCHEMAS)[
 export type ControlRequest = { [M in ControlMethod]: { id: RequestId; method: M; params: ParamsOf<M> } }[ControlMethod];
 
 const MAX_ID_LENGTH = 128;
+
+const encoder = new TextEncoder();
+function utf8Bytes(text: string): number {
+  return encoder.encode(text).byteLength;
+}
 
 /** One request line to a checked request, or the error reply it deserves. Pure. */
 export function parseRequestLine(line: string): { ok: true; request: ControlRequest } | { ok: false; reply: ControlReply } {

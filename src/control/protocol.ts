@@ -2,6 +2,17 @@
 export const PROTOCOL_VERSION = 1;
 /** A request line longer than this is refused and the connection closed. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
+/** A gateway-config candidate (its UTF-8 bytes): `gateway-config-apply` carries it in the request. */
+export const MAX_CANDIDATE_BYTES = 1024 * 1024;
+/** `gateway-config-apply`'s own line cap: the candidate, JSON-escaped (a quote or newline takes two bytes), and its other params. */
+export const MAX_APPLY_REQUEST_BYTES = 3 * MAX_CANDIDATE_BYTES;
+// The line's method, read from its start: `{"v":1,"id":..,"method":"..."`, the order clawctl writes (v and id optional, before it).
+const METHOD_AT_START = /^\s*\{(?:\s*"(?:v|id)"\s*:\s*(?:"[^"\\]{0,128}"|-?[0-9.eE+]{1,32}|null)\s*,)*\s*"method"\s*:\s*"([a-z-]{1,64})"/;
+
+/** How long a request line may grow, from its first bytes: 64 KiB, or gateway-config-apply's cap when it names that method first. */
+export function maxLineBytesOf(lineStart: string): number {
+  return METHOD_AT_START.exec(lineStart)?.[1] === 'gateway-config-apply' ? MAX_APPLY_REQUEST_BYTES : MAX_REQUEST_BYTES;
+}
 
 export const CONTROL_METHODS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config-check', 'skill-report', 'skill-forget', 'subscribe', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback', 'gateway-config-history', 'gateway-config-diff', 'audit-run'] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
@@ -19,7 +30,7 @@ export const CONTROL_ERROR_CODES = {
   'unsupported-version': 'the request asks for a protocol version other than 1',
   'unknown-method': 'no such method',
   'bad-params': 'the params do not fit the method',
-  'request-too-large': 'the request line is over 64 KiB; the connection is closed',
+  'request-too-large': 'the request line is over 64 KiB (3 MiB for a gateway-config-apply whose "method" comes before its "params"); the connection is closed',
   'request-timeout': 'no complete request line within control.requestTimeoutMs; the connection is closed',
   'incomplete-request': 'the client ended its side before finishing the line',
   'too-many-clients': 'control.maxClients clients are connected already; try again',

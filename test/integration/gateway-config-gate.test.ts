@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { runClawctl } from '../helpers/control.js';
+import { exchangeRaw, runClawctl } from '../helpers/control.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { freePort } from '../helpers/free-port.js';
 import JSON5 from 'json5';
@@ -210,6 +210,46 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^note: validated by parse only/);
     expect(run.stdout).toMatch(/validated by parse only/);
+  });
+});
+
+describe('the candidate on the wire: gateway-config-apply has its own 1 MiB cap (the control line cap is 64 KiB)', () => {
+  const padded = (name: string, bytes: number): string => {
+    const head = `{ gateway: { mode: "local" }, name: "${name}", padding: "`;
+    const tail = '" }\n';
+    return `${head}${'x'.repeat(bytes - head.length - tail.length)}${tail}`;
+  };
+
+  it('applies a 900 KiB candidate, refuses a 1.1 MiB one with a located message, the live config untouched byte for byte', async () => {
+    const { daemon, live, dir } = startGate();
+    const before = await waitHealthy(daemon);
+    const big = writeCandidate(dir, 'big.json5', padded('big', 900 * 1024));
+    const applied = await clawctl(daemon, ['apply', big]);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(readFileSync(live, 'utf8')).toBe(readFileSync(big, 'utf8'));
+    const onBig = await daemon.waitForStatus('healthy on the 900 KiB config', (status) => status.mode === 'healthy' && status.gatewayConfig?.isApplying === false);
+    expect(onBig.gateway.pid).not.toBe(before.gateway.pid);
+    expect(daemon.logs().some((record) => record.msg === 'gateway output' && String(record.line).includes('name=big'))).toBe(true);
+
+    const liveBytes = readFileSync(live);
+    const huge = writeCandidate(dir, 'huge.json5', padded('huge', Math.round(1.1 * 1024 * 1024)));
+    const refused = await clawctl(daemon, ['apply', huge]);
+    expect(refused.code).toBe(66);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/huge\.json5: 1153434 bytes, over the cap of 1048576; the live gateway config is untouched/);
+    expect(readFileSync(live).equals(liveBytes)).toBe(true);
+
+    // A client other than clawctl that sends it anyway: the daemon's own check names the param and the size.
+    const line = `${JSON.stringify({ v: 1, id: 7, method: 'gateway-config-apply', params: { content: readFileSync(huge, 'utf8'), source: huge, who: { uid: 0, user: 'root' } } })}\n`;
+    const raw = await exchangeRaw(daemon.socketPath, line, { expectReplies: 1, timeoutMs: 10_000 });
+    expect(raw.replies).toEqual([{ v: 1, id: 7, ok: false, error: { code: 'bad-params', message: 'gateway-config-apply: params.content: the candidate is 1153434 bytes, over the gate\'s 1048576 (1 MiB)' } }]);
+    // The larger line is this method's alone: params before method, or another method, meet the 64 KiB cap.
+    const reordered = await exchangeRaw(daemon.socketPath, `{"v":1,"id":8,"params":{"content":"${'x'.repeat(100_000)}"},"method":"gateway-config-apply"}\n`);
+    expect(reordered.replies).toEqual([{ v: 1, id: null, ok: false, error: { code: 'request-too-large', message: 'a request line is at most 65536 bytes (gateway-config-apply: 3145728, with "method" before "params")' } }]);
+    expect(reordered.isClosed).toBe(true);
+    expect(readFileSync(live).equals(liveBytes)).toBe(true);
+    expect(JSON.parse((await clawctl(daemon, ['history', '--json'])).stdout).map((record: { outcome: string }) => record.outcome)).toEqual(['applied']);
   });
 });
 

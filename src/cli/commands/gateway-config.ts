@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { callDaemon } from '../../control/control-client.js';
-import { encodeLine, MAX_REQUEST_BYTES } from '../../control/protocol.js';
+import { encodeLine, MAX_APPLY_REQUEST_BYTES, MAX_CANDIDATE_BYTES } from '../../control/protocol.js';
 import { ClawsupError } from '../../errors.js';
 import type { ApplyResult } from '../../gateway-config/gateway-config-service.js';
 import { formatHistoryLine, type HistoryRecord } from '../../gateway-config/history-record.js';
@@ -12,7 +12,6 @@ import { readRegularFile } from '../../status/read-regular-file.js';
 
 const USAGE =
   'clawctl [--config FILE | --socket PATH] gateway-config apply FILE [--dry-run] [--force] [--no-verify] [--timeout S] [--json] | history [-n N] [--json] | diff [A] [B] [--json] | rollback [ID] [--no-verify] [--timeout S] [--json]';
-const MAX_CANDIDATE_BYTES = 1024 * 1024;
 // The daemon validates, restarts and waits (twice, on a rollback): the reply comes when the gate has finished.
 const GATE_REPLY_TIMEOUT_MS = 30 * 60_000;
 const MAX_TIMEOUT_S = 3_600;
@@ -66,8 +65,8 @@ async function applyCommand(args: string[], context: ClawctlContext): Promise<nu
     who: requester(),
   };
   const requestBytes = Buffer.byteLength(encodeLine({ v: 1, id: 1, method: 'gateway-config-apply', params }));
-  if (requestBytes > MAX_REQUEST_BYTES) {
-    throw new ClawsupError('CLAWSUP_ERR_GATEWAY_CONFIG_READ', `${file}: ${read.text.length} characters make a ${requestBytes}-byte request, over the control socket's ${MAX_REQUEST_BYTES}; the live gateway config is untouched`);
+  if (requestBytes > MAX_APPLY_REQUEST_BYTES) {
+    throw new ClawsupError('CLAWSUP_ERR_GATEWAY_CONFIG_READ', `${file}: its ${read.text.length} characters make a ${requestBytes}-byte request (JSON-escaped), over gateway-config-apply's ${MAX_APPLY_REQUEST_BYTES}; the live gateway config is untouched`);
   }
   const target = await resolveControlTarget(context);
   const result = (await callDaemon(target.socketPath, 'gateway-config-apply', params, GATE_REPLY_TIMEOUT_MS)) as ApplyResult;
