@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_GATEWAY_CONFIG_INVALID: { exitCode: 78, summary: 'gateway-config apply refused the candidate before the swap (not JSON5, $include, rejected by the gateway\'s validator); the live config is untouched' },
   CLAWSUP_ERR_GATEWAY_CONFIG_ROLLED_BACK: { exitCode: 1, summary: 'gateway-config apply swapped the candidate in, the gateway was not healthy on it, and the backup was restored' },
   CLAWSUP_ERR_GATEWAY_CONFIG_UNKNOWN: { exitCode: 65, summary: 'gateway-config: no apply with that id in the history, or it has no backup' },
+  CLAWSUP_ERR_FLEET_INVENTORY: { exitCode: 78, summary: 'the fleet inventory (fleet.json5) cannot be read, is not JSON5, or lists a node wrongly (the message names file:line:column)' },
   CLAWSUP_ERR_INTERNAL: { exitCode: 70, summary: 'a bug in clawsup: please report it with the log' },
 } as const;
 

@@ -209,6 +209,14 @@ export function describeUnreachable(entry: FleetEntry, nowMs: number): NodeRow {
   };
 }
 
+/** A fleet entry's row, named as the inventory names the node (the operator's word for it, not the node's own). */
+export function describeEntry(entry: FleetEntry, nowMs: number): NodeRow {
+  if (!entry.reachable || !entry.view) return describeUnreachable(entry, nowMs);
+  const row = describeNode(entry.view, nowMs);
+  row.name = entry.name;
+  return row;
+}
+
 /** The fleet's exit code: 2 when any node is in diagnose, stopped or unreachable; else 1 for any not healthy; else 0. */
 export function fleetExitCode(entries: readonly FleetEntry[]): number {
   const modes = entries.map((entry) => (entry.reachable && entry.view ? entry.view.status.mode : 'unreachable'));

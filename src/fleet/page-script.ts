@@ -1,7 +1,7 @@
-import { buildTimeline, countRestarts, describeNode, describeSkills, describeUnreachable, formatSpan, timelineStateOf } from './fleet-view-model.js';
+import { buildTimeline, countRestarts, describeEntry, describeNode, describeSkills, describeUnreachable, formatSpan, timelineStateOf } from './fleet-view-model.js';
 
 // The view model's compiled functions, so the page computes rows and timelines exactly as clawctl does.
-const HELPERS = [formatSpan, timelineStateOf, buildTimeline, countRestarts, describeSkills, describeNode, describeUnreachable];
+const HELPERS = [formatSpan, timelineStateOf, buildTimeline, countRestarts, describeSkills, describeNode, describeUnreachable, describeEntry];
 
 /**
  * The page's one script. It fetches the body's data-view-path every 5 s and builds the DOM with createElement and
@@ -140,7 +140,7 @@ function render(entries) {
   var tbody = document.getElementById('rows');
   tbody.replaceChildren();
   entries.forEach(function (entry) {
-    var cells = entry.reachable && entry.view ? describeNode(entry.view, nowMs) : describeUnreachable(entry, nowMs);
+    var cells = describeEntry(entry, nowMs);
     var row = el('tr', 'node' + (entry.name === picked ? ' picked' : ''));
     row.setAttribute('data-node', entry.name);
     row.setAttribute('data-mode', cells.mode);

@@ -59,6 +59,8 @@ const PURE_MODULES = [
   'src/doctor/version-range.ts',
   'src/events/derive-events.ts',
   'src/fleet/fleet-view-model.ts',
+  'src/fleet/render-fleet.ts',
+  'src/fleet/view-shape.ts',
   'src/events/event-sink.ts',
   'src/events/format-event.ts',
   'src/events/journal-event.ts',

@@ -14,6 +14,7 @@ export const COMMANDS: readonly ClawctlCommandEntry[] = [
   { name: 'logs', load: async () => (await import('./logs.js')).logsCommand },
   { name: 'events', load: async () => (await import('./events.js')).eventsCommand },
   { name: 'cron', load: async () => (await import('./cron.js')).cronCommand },
+  { name: 'fleet', load: async () => (await import('./fleet.js')).fleetCommand },
   { name: 'config', load: async () => (await import('./config-check.js')).configCommand },
   { name: 'skill', load: async () => (await import('./skill.js')).skillCommand },
   { name: 'install', load: async () => (await import('./install.js')).installCommand },
