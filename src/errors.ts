@@ -20,7 +20,7 @@ export const ERROR_CATALOGUE = {
   CLAWSUP_ERR_NOT_INSTALLED: { exitCode: 66, summary: 'uninstall found no install manifest for that scope' },
   CLAWSUP_ERR_EVENTS_READ: { exitCode: 66, summary: 'the event journal (status.dir/events.ndjson) cannot be read' },
   CLAWSUP_ERR_HTTP_LISTEN: { exitCode: 73, summary: 'the http.listen address cannot be bound (port in use, address not on this machine, privileged port)' },
-  CLAWSUP_ERR_HTTP_SECRET: { exitCode: 78, summary: 'http.tokenFile or an http.tls file cannot be used (unreadable, empty, readable by everyone)' },
+  CLAWSUP_ERR_HTTP_SECRET: { exitCode: 78, summary: 'http.tokenFile or an http.tls file cannot be used (unreadable, empty, not a regular file, readable by its group or everyone)' },
   CLAWSUP_ERR_METRICS_TEXTFILE: { exitCode: 73, summary: 'the metrics.textfile cannot be written (its folder cannot be made, or refuses writes)' },
   CLAWSUP_ERR_GATEWAY_CONFIG_READ: { exitCode: 66, summary: 'gateway-config apply: the candidate file cannot be read (missing, not a regular file, a symlink, over 1 MiB)' },
   CLAWSUP_ERR_GATEWAY_CONFIG_INVALID: { exitCode: 78, summary: 'gateway-config apply refused the candidate before the swap (not JSON5, $include, rejected by the gateway\'s validator); the live config is untouched' },

@@ -122,6 +122,10 @@ const httpSchema = z
     /** Once set, every request needs `Authorization: Bearer <the file's content>`; required for a non-loopback listen. */
     tokenFile: pathString.optional(),
     tls: z.strictObject({ certFile: pathString, keyFile: pathString }).optional(),
+    /** How long a browser stays signed in after opening `/?token=T` once. */
+    sessionTtlMs: positiveMs.min(1_000, 'at least 1000 ms').default(12 * 60 * 60 * 1000),
+    /** The node's name in the fleet view (`/api/v1/view`); the host name when absent. */
+    nodeName: z.string().min(1).max(64).optional(),
   })
   .superRefine((http, context) => {
     if (http.listen === undefined || http.tokenFile !== undefined) return;

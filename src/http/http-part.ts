@@ -35,6 +35,7 @@ async function attachHttp(context: DaemonContext): Promise<Detach> {
       log,
       listenSetAt: locateConfigKey(configPath, ['http', 'listen']),
       tlsSetAt: locateConfigKey(configPath, ['http', 'tls']),
+      sessionTtlMs: http.sessionTtlMs,
     });
     context.onConfigReloaded((next) => {
       if (next.http.listen !== http.listen || JSON.stringify(next.http.tls) !== JSON.stringify(http.tls)) {

@@ -12,6 +12,7 @@ export interface HttpSecrets {
 }
 
 const WORLD_READABLE = 0o004;
+const GROUP_READABLE = 0o040;
 
 /** Reads http.tokenFile and the TLS files, refusing with the key's place in the config when one cannot be used. */
 export function readHttpSecrets(http: ClawsupConfig['http'], configPath: string): HttpSecrets {
@@ -25,7 +26,10 @@ export function readHttpSecrets(http: ClawsupConfig['http'], configPath: string)
     try {
       const stats = statSync(fullPath);
       if (!stats.isFile()) refuse('not a regular file');
-      if (isSecret && (stats.mode & WORLD_READABLE) !== 0) refuse(`readable by every user (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}): chmod 600 it`);
+      const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+      if (isSecret && (stats.mode & WORLD_READABLE) !== 0) refuse(`readable by every user (mode ${mode}): chmod 600 it`);
+      // Only clawsupd's user: a group may hold people who should not read the node's token or key.
+      if (isSecret && (stats.mode & GROUP_READABLE) !== 0) refuse(`readable by its group (mode ${mode}): chmod 600 it, so that only clawsupd's user reads it`);
       content = readFileSync(fullPath);
     } catch (error) {
       if (error instanceof ClawsupError) throw error;

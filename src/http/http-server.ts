@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,12 +8,22 @@ import { ClawsupError } from '../errors.js';
 import type { HttpRoute } from './http-route.js';
 import type { HttpSecrets } from './http-secrets.js';
 import { formatListenAddress, type ListenAddress } from './listen-address.js';
-import { decideRequest } from './request-decision.js';
-import { checkToken } from './token-check.js';
+import { createFailureThrottle, THROTTLE_RULES, throttleKeyOf } from './failure-throttle.js';
+import { isAllowedHost } from './host-check.js';
+import { decideRequest, readBearerToken } from './request-decision.js';
+import { createSessionTable } from './session-table.js';
+import { decideCredential, formatSessionCookie, locationWithoutToken, readCookie, readQueryToken, sessionCookieName, type Credential } from './sign-in.js';
+import { compareToken } from './token-check.js';
 
 // A scraper asks a few times a minute; these bound what a slow or hostile client can hold.
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_CONNECTIONS = 64;
+// A person's browsers and phones: a few; past this the oldest session signs in again.
+const MAX_SESSIONS = 64;
+// 256 bits: a session id cannot be guessed, so trying one costs no throttle.
+const SESSION_ID_BYTES = 32;
+// Every answer: never cached (it holds the node's state), never sniffed as another type, never sent on as a referrer.
+const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
 export interface HttpListener {
   /** The address bound (the port the system chose when asked for 0). */
@@ -31,6 +42,9 @@ export interface HttpListenerOptions {
   listenSetAt: string;
   /** Where http.tls is written, for the error when its certificate and key do not go together. */
   tlsSetAt: string;
+  /** How long a browser's `?token=` sign-in lasts (http.sessionTtlMs). */
+  sessionTtlMs: number;
+  nowMs?: () => number;
 }
 
 /** Binds the one listener; a bind that fails is a ClawsupError naming the address and what holds it back. */
@@ -39,12 +53,52 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
   let token = options.secrets.token;
   const byPath = new Map(routes.map((route) => [route.path, route]));
   const paths = [...byPath.keys()];
+  const nowMs = options.nowMs ?? Date.now;
+  const throttle = createFailureThrottle(THROTTLE_RULES);
+  const sessions = createSessionTable({ ttlMs: options.sessionTtlMs, maxSessions: MAX_SESSIONS });
+  const isSecure = options.secrets.tls !== null;
+  // Known once bound (port 0 asks the system); no request arrives before.
+  let cookieName = sessionCookieName(options.address.port);
+  const readCredential = (request: IncomingMessage, url: string, remote: string, atMs: number): { credential: Credential; retryAfterMs: number } => {
+    if (token === null) return { credential: null, retryAfterMs: 0 };
+    const sessionId = readCookie(request.headers.cookie, cookieName);
+    const retryAfterMs = throttle.retryAfterMs(remote, atMs);
+    const facts = {
+      isTokenConfigured: true,
+      bearer: compareToken(readBearerToken(request.headers.authorization), token),
+      query: compareToken(readQueryToken(url), token),
+      session: sessionId === null ? ('none' as const) : sessions.isValid(sessionId, atMs) ? ('valid' as const) : ('unknown' as const),
+      retryAfterMs,
+    };
+    const credential = decideCredential(facts);
+    if (credential === 'wrong') throttle.recordFailure(remote, atMs);
+    if ((credential === 'right' || credential === 'sign-in') && (facts.bearer === 'right' || facts.query === 'right')) throttle.recordSuccess(remote);
+    return { credential, retryAfterMs };
+  };
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    const decision = decideRequest({ method: request.method ?? 'GET', url: request.url ?? '/', token: checkToken(request.headers.authorization, token), paths });
+    const atMs = nowMs();
+    const url = request.url ?? '/';
+    // The path only: a query may hold a token (`?token=`), right or wrong, and neither goes into the log.
+    const path = url.split(/[?#]/, 1)[0];
+    const remote = throttleKeyOf(request.socket.remoteAddress);
+    const { credential, retryAfterMs } = readCredential(request, url, remote, atMs);
+    const decision = decideRequest({ method: request.method ?? 'GET', url, token: credential, paths, retryAfterMs, isHostAllowed: isAllowedHost(request.headers.host, token !== null) });
+    for (const [name, value] of Object.entries(BASE_HEADERS)) response.setHeader(name, value);
     if (decision.action === 'refuse') {
-      log.debug({ method: request.method, url: request.url, statusCode: decision.statusCode }, 'http request refused');
+      const fields = { method: request.method, path, remote, statusCode: decision.statusCode };
+      // Throttled tries are debug: at most one wrong try per address per delay reaches warn.
+      if (credential === 'wrong') log.warn(fields, 'http request with a wrong token refused');
+      else log.debug(fields, 'http request refused');
       response.writeHead(decision.statusCode, { 'content-type': 'text/plain; charset=utf-8', ...decision.headers });
       response.end(`${decision.message}\n`);
+      return;
+    }
+    if (decision.action === 'sign-in') {
+      const id = randomBytes(SESSION_ID_BYTES).toString('base64url');
+      sessions.add(id, atMs);
+      log.info({ path, remote, sessions: sessions.size() }, 'http browser signed in with the token');
+      response.writeHead(303, { location: locationWithoutToken(url), 'set-cookie': formatSessionCookie({ name: cookieName, id, maxAgeMs: options.sessionTtlMs, isSecure }) });
+      response.end();
       return;
     }
     const route = byPath.get(decision.path) as HttpRoute;
@@ -61,10 +115,13 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
   await listen(server, options);
   const bound = server.address() as AddressInfo;
   const address = { host: options.address.host, port: bound.port };
+  cookieName = sessionCookieName(bound.port);
   log.info({ listen: formatListenAddress(address), tls: options.secrets.tls !== null, token: token !== null, paths }, 'http listener started');
   return {
     address,
     setToken(next) {
+      // A new token signs out every browser the old one signed in.
+      if (next !== token) sessions.clear();
       token = next;
     },
     close: () =>

@@ -58,7 +58,7 @@ describe('the http listener and /metrics', () => {
     expect(metrics.text).not.toMatch(/^up[ {]/m);
     const missing = await get(port, '/nope');
     expect(missing.status).toBe(404);
-    expect(missing.text).toContain('no such path: /nope (this listener serves /metrics)');
+    expect(missing.text).toContain('no such path: /nope (this listener serves /metrics, /api/v1/status, ');
     const posted = await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' });
     expect(posted.status).toBe(405);
     expect(posted.headers.get('allow')).toBe('GET, HEAD');
