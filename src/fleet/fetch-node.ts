@@ -25,9 +25,10 @@ export async function fetchNodeView(node: InventoryNode, options: FetchOptions):
   return checkViewShape(body.value);
 }
 
-type JsonAnswer = { ok: true; value: unknown } | { ok: false; error: string };
+export type JsonAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
-function fetchJson(node: InventoryNode, path: string, { timeoutMs, maxBodyBytes }: FetchOptions): Promise<JsonAnswer> {
+/** GETs a path of the node's API as JSON, with the same deadline, cap and error words as the view. */
+export function fetchJson(node: InventoryNode, path: string, { timeoutMs, maxBodyBytes }: FetchOptions): Promise<JsonAnswer> {
   return new Promise((resolve) => {
     let request: ReturnType<typeof httpRequest> | undefined;
     let isSettled = false;

@@ -32,6 +32,15 @@ export const nodeViewSchema = z.looseObject({
   audit: z.unknown().optional(),
 });
 
+const eventsAnswerSchema = z.looseObject({ events: z.array(eventSchema).max(100_000), omitted: z.number().int().nonnegative().optional() });
+
+/** `/api/v1/events`: the events, and how many older ones the node left out to keep within the limit. */
+export function checkEventsShape(value: unknown): { ok: true; events: Array<{ seq: number; at: string; type: string }>; omitted: number } | { ok: false; error: string } {
+  const result = eventsAnswerSchema.safeParse(value);
+  if (!result.success) return { ok: false, error: `answered JSON that is not a list of events (${result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message.replace(/^Invalid input: /, '')}`).join('; ')})` };
+  return { ok: true, events: result.data.events, omitted: result.data.omitted ?? 0 };
+}
+
 export type ShapeCheck = { ok: true; view: NodeView } | { ok: false; error: string };
 
 /** A node's answer as a view, or what about it is not one (the first three problems, by path). */

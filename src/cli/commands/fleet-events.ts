@@ -1,29 +1,32 @@
 import { parseSince } from '../../events/select-events.js';
 import type { JournalEvent } from '../../events/journal-event.js';
 import { ClawsupError } from '../../errors.js';
-import { askFleet } from '../../fleet/ask-fleet.js';
-import { MAX_BODY_BYTES } from '../../fleet/fetch-node.js';
+import { fetchJson, MAX_BODY_BYTES } from '../../fleet/fetch-node.js';
 import { defaultInventoryPath, loadInventory } from '../../fleet/inventory.js';
-import { defaultLastSeenPath } from '../../fleet/last-seen.js';
 import { formatFleetEventJson, formatFleetEventLine, mergeFleetEvents } from '../../fleet/render-fleet.js';
+import { checkEventsShape } from '../../fleet/view-shape.js';
 import type { ClawctlContext } from '../command.js';
 import type { FleetOptions } from './fleet.js';
 
-const VIEW_SPAN_MS = 24 * 60 * 60 * 1000;
+/** The most a node gives in one answer (its API's own cap). */
+const EVENTS_LIMIT = 10_000;
 
-/** `clawctl fleet events`: every node's journal of the last 24 h (what its view holds), merged in time order. */
+/** `clawctl fleet events`: every node's journal since --since (its /api/v1/events), merged in time order; exit 2 when a node did not answer. */
 export async function runFleetEvents(options: FleetOptions, since: string, isJson: boolean, context: ClawctlContext): Promise<number> {
-  const nowMs = Date.now();
-  const sinceMs = parseSince(since, nowMs);
-  if (sinceMs === null) throw new ClawsupError('CLAWSUP_ERR_USAGE', `--since takes 45s, 30m, 12h, 1d or an ISO 8601 time (2026-12-01T06:00:00Z), found "${since}"`);
-  if (sinceMs < nowMs - VIEW_SPAN_MS - 60_000) context.stderr('clawctl: a node\'s view holds its last 24 h of events; older ones are read on the node (clawctl events)\n');
+  const sinceMs = parseSince(since, Date.now());
+  if (sinceMs === null) throw new ClawsupError('CLAWSUP_ERR_USAGE', `--since takes 45s, 30m, 12h, 7d or an ISO 8601 time (2026-12-01T06:00:00Z), found "${since}"`);
   const inventory = loadInventory(options.inventoryPath ?? defaultInventoryPath());
-  const { entries, cacheError } = await askFleet(inventory, { timeoutMs: options.timeoutMs, maxBodyBytes: MAX_BODY_BYTES }, defaultLastSeenPath());
-  if (cacheError !== null) context.stderr(`clawctl: ${cacheError}\n`);
-  for (const entry of entries) if (!entry.reachable) context.stderr(`clawctl: ${entry.name}: no events: ${entry.error ?? 'no answer'}\n`);
-  const journals = entries.flatMap((entry) => (entry.view ? [{ node: entry.name, events: entry.view.events as unknown as JournalEvent[] }] : []));
-  const merged = mergeFleetEvents(journals, sinceMs);
-  const width = Math.max(4, ...entries.map((entry) => entry.name.length));
-  for (const event of merged) context.stdout(`${isJson ? formatFleetEventJson(event) : formatFleetEventLine(event, width)}\n`);
-  return entries.every((entry) => entry.reachable) ? 0 : 2;
+  const path = `/api/v1/events?since=${encodeURIComponent(new Date(sinceMs).toISOString())}&limit=${EVENTS_LIMIT}`;
+  const answers = await Promise.all(inventory.nodes.map((node) => fetchJson(node, path, { timeoutMs: options.timeoutMs, maxBodyBytes: MAX_BODY_BYTES })));
+  const journals: Array<{ node: string; events: JournalEvent[] }> = [];
+  inventory.nodes.forEach((node, index) => {
+    const answer = answers[index];
+    const checked = answer?.ok ? checkEventsShape(answer.value) : { ok: false as const, error: answer?.error ?? 'no answer' };
+    if (!checked.ok) return context.stderr(`clawctl: ${node.name}: no events: ${checked.error}\n`);
+    if (checked.omitted > 0) context.stderr(`clawctl: ${node.name}: its ${checked.omitted} oldest events since then were left out (more than ${EVENTS_LIMIT}); give a later --since\n`);
+    journals.push({ node: node.name, events: checked.events as JournalEvent[] });
+  });
+  const width = Math.max(...inventory.nodes.map((node) => node.name.length));
+  for (const event of mergeFleetEvents(journals, sinceMs)) context.stdout(`${isJson ? formatFleetEventJson(event) : formatFleetEventLine(event, width)}\n`);
+  return journals.length === inventory.nodes.length ? 0 : 2;
 }
