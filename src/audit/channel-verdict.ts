@@ -16,6 +16,10 @@ export function judgeChannelAccount(payload: unknown, channel: string, account: 
   const probe = asRecord(snapshot['probe']);
   const lastError = typeof snapshot['lastError'] === 'string' && snapshot['lastError'] !== '' ? snapshot['lastError'] : null;
   if (probe?.['ok'] === false) return { result: 'failed', detail: `probe failed: ${describeProbeError(probe) ?? lastError ?? 'no reason given'}` };
+  // The gateway's own crash-loop breaker held the account down (3 unclean boots in 5 minutes): a verdict on the boots, not the account.
+  if (probe?.['ok'] !== true && lastError !== null && BREAKER_MESSAGE.test(lastError)) {
+    return { result: 'unverified', detail: 'not started: held down by the gateway\'s own crash-loop breaker (unclean boots in a row); says nothing of the account' };
+  }
   if (snapshot['lifecycle'] === 'blocked') return { result: 'failed', detail: `blocked${lastError ? `: ${lastError}` : ''}` };
   if (probe?.['ok'] === true) return { result: 'ok', detail: 'the gateway\'s probe of the account works' };
   if (lastError !== null) return { result: 'failed', detail: lastError };
@@ -25,6 +29,9 @@ export function judgeChannelAccount(payload: unknown, channel: string, account: 
   if (snapshot['connected'] === true) return { result: 'ok', detail: 'connected (the plugin has no probe)' };
   return { result: 'unverified', detail: `no probe result and not connected (running: ${String(snapshot['running'] ?? null)})` };
 }
+
+// openclaw 2026.9.6: "gateway restart-loop breaker tripped: N unclean boot(s) within 300000ms; suppressing channel/provider account auto-start. ..."
+const BREAKER_MESSAGE = /restart-loop breaker tripped|crash-loop breaker/i;
 
 function describeProbeError(probe: Json): string | null {
   for (const key of ['error', 'reason', 'message']) {

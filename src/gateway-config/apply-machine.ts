@@ -1,14 +1,17 @@
 import type { Mode } from '../supervisor/modes.js';
 
 /**
- * One apply of a gateway config as a state machine: validate -> back up -> swap -> restart -> wait until healthy
- * (for a settle time, within a deadline) -> keep; or restore the backup, restart, wait, and say why. Pure: the
- * runner (run-apply.ts) carries out the effects and feeds back what happened.
+ * One apply of a gateway config as a state machine: validate -> audit the live gateway (the before snapshot) -> back
+ * up -> swap -> restart -> wait until healthy (for a settle time, within a deadline) -> audit again -> keep; or, on an
+ * exit, diagnose, the deadline or a capability lost against the before snapshot, restore the backup, restart, wait,
+ * and say why. Pure: the runner (gateway-config-service.ts) carries out the effects and feeds back what happened.
  */
 export type ApplyOutcome = 'applied' | 'refused' | 'rolled-back' | 'rollback-failed' | 'dry-run';
 
 export type ApplyPhase =
   | { step: 'validating' }
+  /** The capability audit: `before` of the live gateway (saved with the backup), `after` of the one on the candidate. */
+  | { step: 'auditing'; when: 'before' | 'after' }
   | { step: 'backing-up' }
   | { step: 'swapping' }
   | { step: 'verifying'; isSettling: boolean }
@@ -20,6 +23,8 @@ export interface ApplyOptions {
   isDryRun: boolean;
   /** --no-verify: restart on the candidate and keep it without waiting for healthy. */
   isVerifying: boolean;
+  /** Audit the capabilities before the swap and after the restart; a capability lost rolls back. Off unless verifying. */
+  isAuditing?: boolean;
 }
 
 /** What the runner saw of the gateway: its mode, a failed exit since the restart, its degraded reasons. */
@@ -32,6 +37,8 @@ export interface GatewayObservation {
 
 export type ApplyEvent =
   | { type: 'validated'; issues: readonly string[] }
+  /** An audit finished: the capabilities `ok` before and failed or gone now (for the before audit, none). */
+  | { type: 'audited'; lost: readonly string[] }
   | { type: 'backed-up' }
   | { type: 'swapped' }
   | { type: 'restored' }
@@ -42,6 +49,7 @@ export type ApplyEvent =
 
 export type ApplyEffect =
   | { type: 'validate' }
+  | { type: 'audit'; when: 'before' | 'after' }
   | { type: 'back-up' }
   | { type: 'write-candidate' }
   /** Restart the gateway and watch it; the runner arms the deadline with the restart. */
@@ -102,7 +110,10 @@ export function stepApply(phase: ApplyPhase, event: ApplyEvent, options: ApplyOp
       if (event.type !== 'validated') return same;
       if (event.issues.length > 0) return finish('refused', event.issues.join('; '));
       if (options.isDryRun) return finish('dry-run', null);
+      if (isAuditing(options)) return { phase: { step: 'auditing', when: 'before' }, effects: [{ type: 'audit', when: 'before' }] };
       return { phase: { step: 'backing-up' }, effects: [{ type: 'back-up' }] };
+    case 'auditing':
+      return phase.when === 'before' ? stepAuditBefore(phase, event) : stepAuditAfter(phase, event, reasonsBefore);
     case 'backing-up':
       // Nothing was swapped yet: the live config is untouched.
       if (event.type === 'step-failed') return finish('refused', `backup-failed: ${event.error}`);
@@ -115,7 +126,7 @@ export function stepApply(phase: ApplyPhase, event: ApplyEvent, options: ApplyOp
       return { phase: { step: 'verifying', isSettling: false }, effects: [{ type: 'restart-gateway' }] };
     case 'verifying':
       return stepWait(phase, event, reasonsBefore, {
-        onUp: () => finish('applied', null),
+        onUp: () => (isAuditing(options) ? { phase: { step: 'auditing', when: 'after' }, effects: [{ type: 'audit', when: 'after' }] } : finish('applied', null)),
         onFailed: (reason, settle) => rollBack(reason, settle),
       });
     case 'restoring':
@@ -131,6 +142,30 @@ export function stepApply(phase: ApplyPhase, event: ApplyEvent, options: ApplyOp
     case 'done':
       return same;
   }
+}
+
+function isAuditing(options: ApplyOptions): boolean {
+  return options.isVerifying && options.isAuditing === true;
+}
+
+/** The reason a rollback for lost capabilities gives: `capability-lost:<id>` for each, as the node's reasons name them. */
+export function describeLost(lost: readonly string[]): string {
+  return lost.map((id) => `capability-lost:${id}`).join(', ');
+}
+
+// The before audit only informs: one that could not run leaves the apply without the comparison (the runner says so).
+function stepAuditBefore(phase: ApplyPhase, event: ApplyEvent): ApplyStep {
+  if (event.type !== 'audited' && event.type !== 'step-failed') return { phase, effects: [] };
+  return { phase: { step: 'backing-up' }, effects: [{ type: 'back-up' }] };
+}
+
+/** The gateway on the candidate is up and settled: what the audit lost rolls it back, and so does a gateway failing meanwhile. */
+function stepAuditAfter(phase: ApplyPhase, event: ApplyEvent, reasonsBefore: readonly string[]): ApplyStep {
+  if (event.type === 'audited') return event.lost.length > 0 ? rollBack(describeLost(event.lost)) : finish('applied', null);
+  if (event.type === 'step-failed') return finish('applied', `not audited after the restart: ${event.error}`);
+  if (event.type !== 'gateway-observed' && event.type !== 'deadline-passed' && event.type !== 'settle-elapsed') return { phase, effects: [] };
+  const judged = judgeGateway(event.observation, reasonsBefore);
+  return judged.verdict === 'failed' ? rollBack(judged.reason) : { phase, effects: [] };
 }
 
 interface WaitEnds {

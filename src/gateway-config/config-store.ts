@@ -17,6 +17,8 @@ export interface ConfigStore {
   /** `before`: the config live before apply `id` (what rollback restores); `applied`: what apply `id` put in (what diff compares). */
   writeBackup(id: string, kind: 'before' | 'applied', content: string): string;
   readBackup(file: string): string;
+  /** An apply's capability audit (`before`: of the config it replaced, kept with that backup); returns the file name. */
+  writeAuditSnapshot(id: string, when: 'before' | 'after', snapshot: unknown): string;
   pruneBackups(keep: number): void;
   /** The apply under way, written before the swap and removed once it is recorded: found at start, it was interrupted. */
   readJournal(): ApplyJournal | null;
@@ -90,6 +92,12 @@ export function createConfigStore(statusDir: string): ConfigStore {
       writeFileAtomic(join(backupsDir, file), content, PRIVATE_FILE);
       return file;
     },
+    writeAuditSnapshot(id, when, snapshot) {
+      ensureDirs();
+      const file = `${id}.audit-${when}.json`;
+      writeJsonAtomic(join(backupsDir, file), snapshot, PRIVATE_FILE);
+      return file;
+    },
     readBackup(file) {
       return readFileSync(join(backupsDir, file), 'utf8');
     },
@@ -114,7 +122,7 @@ export function createConfigStore(statusDir: string): ConfigStore {
     pruneBackups(keep) {
       if (!existsSync(backupsDir)) return;
       const files = readdirSync(backupsDir);
-      for (const kind of ['.before.json5', '.applied.json5']) {
+      for (const kind of ['.before.json5', '.applied.json5', '.audit-before.json', '.audit-after.json']) {
         for (const file of pickBackupsToPrune(files.filter((name) => name.endsWith(kind)), keep)) unlinkSync(join(backupsDir, file));
       }
     },

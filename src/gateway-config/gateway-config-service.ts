@@ -14,6 +14,9 @@ import { carryOwnedKeys, diffKeyPaths, listOwnedKeys, stripOwnedKeys } from './o
 import { NO_DRIFT, type GatewayConfigSection } from './gateway-config-status.js';
 import { resolveValidateCommand, validateCandidate, type ValidationResult } from './validate-candidate.js';
 import { formatFinding, lintCandidate } from './lint-candidate.js';
+import { auditServiceFor } from '../audit/audit-service.js';
+import type { AuditSnapshot } from '../audit/capability.js';
+import { compareCapabilities, type CapabilityComparison } from './compare-capabilities.js';
 
 export interface ApplyRequest {
   content: string;
@@ -37,6 +40,8 @@ export interface ApplyResult {
   issues: string[];
   changedKeys: HistoryRecord['changedKeys'];
   liveConfigPath: string;
+  /** The capability audits before the swap and after the restart; null when none ran (--no-verify, dry run, refused). */
+  capabilities: CapabilityComparison | null;
 }
 
 export interface GatewayConfigService {
@@ -68,6 +73,7 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
   const config = () => supervisor.getConfig();
   const store: ConfigStore = createConfigStore(config().status.dir);
   const owned = () => listOwnedKeys(config().cron.leader.enabled, config().cron.leader.skipMissedJobs);
+  const audits = auditServiceFor(supervisor, context);
   let sequence = 0;
   let current: { onState(state: SupervisorState, previous: SupervisorState): void } | null = null;
   let section: GatewayConfigSection = { liveConfigPath: null, isApplying: false, lastApply: lastApplyOf(store.readHistory()), drift: NO_DRIFT };
@@ -118,7 +124,7 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     const startedAtMs = Date.now();
     const id = nextId();
     const path = liveConfigPath();
-    const options: ApplyOptions = { isDryRun: request.isDryRun, isVerifying: request.isVerifying };
+    const options: ApplyOptions = { isDryRun: request.isDryRun, isVerifying: request.isVerifying, isAuditing: request.isVerifying };
     const timeoutMs = request.timeoutMs ?? config().gatewayConfig.healthTimeoutMs;
     const settleMs = config().gatewayConfig.settleMs;
     const reasonsBefore = supervisor.getState().reasons;
@@ -129,6 +135,11 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     let validation: Awaited<ReturnType<typeof validateCandidate>> | null = null;
     let toWrite = request.content;
     let backupFile: string | null = null;
+    let auditBefore: AuditSnapshot | null = null;
+    let auditAfter: AuditSnapshot | null = null;
+    let lost: string[] = [];
+    const auditNotes: string[] = [];
+    const auditFiles: string[] = [];
     let settleTimer: NodeJS.Timeout | undefined;
     let deadlineTimer: NodeJS.Timeout | undefined;
     let exitAtRestart: unknown = null;
@@ -169,9 +180,34 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
             .catch((error: unknown) => feed({ type: 'step-failed', error: (error as Error).message }));
           return;
         }
+        case 'audit': {
+          const { when } = effect;
+          const isCurrent = (): boolean => phase.step === 'auditing' && phase.when === when;
+          // Nothing to compare with: the after audit is skipped, and the note says why.
+          if (when === 'after' && auditBefore === null) return feed({ type: 'audited', lost: [] });
+          void audits
+            .check()
+            .then((snapshot) => {
+              if (!isCurrent()) return;
+              if (when === 'before') auditBefore = snapshot;
+              else {
+                auditAfter = snapshot;
+                lost = compareCapabilities(auditBefore, snapshot).lost;
+              }
+              feed({ type: 'audited', lost: when === 'after' ? lost : [] });
+            })
+            .catch((error: unknown) => {
+              if (!isCurrent()) return;
+              auditNotes.push(`the capability audit ${when === 'before' ? 'before the swap' : 'after the restart'} could not run (${(error as Error).message}): capabilities were not compared`);
+              feed({ type: 'step-failed', error: (error as Error).message });
+            });
+          return;
+        }
         case 'back-up':
           try {
             backupFile = liveBefore.ok ? store.writeBackup(id, 'before', liveBefore.text) : null;
+            // The before snapshot goes with the backup: what the config live before could do.
+            if (auditBefore !== null) auditFiles.push(store.writeAuditSnapshot(id, 'before', auditBefore));
             store.pruneBackups(config().gatewayConfig.keepBackups);
             // From here the live file may change: a clawsupd killed before the record puts the backup back at its next start.
             store.writeJournal({ id, kind, source: request.source, who: request.who, backupFile, previousHash: liveBefore.ok ? hashConfig(liveBefore.parsed, owned()) : null, startedAt: new Date(startedAtMs).toISOString() });
@@ -223,16 +259,19 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     };
     const finishGate = (outcome: ApplyOutcome, reason: string | null): ApplyResult => {
       const candidateParsed = validation?.parsed ?? null;
+      if (auditAfter !== null && outcome !== 'dry-run') auditFiles.push(store.writeAuditSnapshot(id, 'after', auditAfter));
+      const capabilities = auditBefore === null ? null : compareCapabilities(auditBefore, auditAfter);
       const changedKeys = candidateParsed === null ? [] : diffKeyPaths(liveBefore.ok ? stripOwnedKeys(liveBefore.parsed, owned()) : {}, stripOwnedKeys(candidateParsed, owned()));
       const result: ApplyResult = {
         id,
         outcome,
         reason,
         validator: validation?.validator ?? null,
-        notes: validation?.notes ?? [],
+        notes: [...(validation?.notes ?? []), ...auditNotes],
         issues: outcome === 'refused' ? (validation?.issues.length ? validation.issues : reason === null ? [] : [reason]) : [],
         changedKeys,
         liveConfigPath: path,
+        capabilities,
       };
       if (outcome === 'dry-run') return result;
       const at = new Date().toISOString();
@@ -250,6 +289,8 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
         backupFile,
         changedKeys,
         durationMs: Date.now() - startedAtMs,
+        capabilitiesLost: lost,
+        auditFiles,
       };
       store.appendHistory(record);
       store.removeJournal();

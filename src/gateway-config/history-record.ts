@@ -26,6 +26,10 @@ export interface HistoryRecord {
   backupFile: string | null;
   changedKeys: Array<{ path: string; change: 'added' | 'removed' | 'changed' }>;
   durationMs: number;
+  /** Capabilities `ok` in the audit before the swap and failed or gone after the restart (what rolled it back). */
+  capabilitiesLost?: string[];
+  /** The apply's audit snapshots in backups/ (`<id>.audit-before.json`, `<id>.audit-after.json`). */
+  auditFiles?: string[];
 }
 
 /** The id of an apply: its time and a counter, sortable and safe in a file name. */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { exchangeRaw, runClawctl } from '../helpers/control.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-openai-provider.js';
 import { freePort } from '../helpers/free-port.js';
 import JSON5 from 'json5';
 
@@ -210,6 +211,62 @@ describe('clawctl gateway-config under a real clawsupd', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^note: validated by parse only/);
     expect(run.stdout).toMatch(/validated by parse only/);
+  });
+});
+
+describe('the capability audits of an apply: before the swap, after the restart', () => {
+  let fake: FakeProvider | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  const KEY = `sk-gate-test-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const WRONG_KEY = `sk-gate-wrong-${Math.random().toString(36).slice(2)}`;
+  const withProvider = (name: string, baseUrl: string, apiKey: string): string =>
+    `${JSON.stringify({ name, gateway: { mode: 'local' }, models: { providers: { fake: { baseUrl, apiKey, api: 'openai-completions', models: [{ id: 'tiny-1' }] } } }, agents: { defaults: { model: { primary: 'fake/tiny-1', fallbacks: ['fake/tiny-2'] } } } }, null, 2)}\n`;
+
+  it('keeps a change that loses nothing, and rolls back one that loses a capability, with capability-lost:<id> and the evidence', async () => {
+    fake = await startFakeProvider({ keys: [KEY], models: ['tiny-1', 'tiny-2'] });
+    const temp = makeTempDir();
+    const live = join(temp.path, 'openclaw.json');
+    const v1 = withProvider('v1', fake.baseUrl(), KEY);
+    writeFileSync(live, v1, { mode: 0o600 });
+    const daemon = startDaemon({
+      dir: temp.path,
+      config: {
+        gateway: { command: [process.execPath, GATEWAY, '--config', live], openclawConfigPath: live },
+        restart: { initialDelayMs: 100, maxDelayMs: 200 },
+        gatewayConfig: { validateCommand: [process.execPath, GATEWAY, '--validate'], settleMs: 500, healthTimeoutMs: 15_000, driftCheckIntervalMs: 60_000 },
+        // The daemon's own schedule stays out of the way: only the gate audits here.
+        audit: { settleMs: 600_000, checkTimeoutMs: 1_000, budgetMs: 3_000 },
+      },
+    });
+    await waitHealthy(daemon);
+    const good = await clawctl(daemon, ['apply', writeCandidate(temp.path, 'v2.json5', withProvider('v2', fake.baseUrl(), KEY))]);
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^applied \S+ .*; the gateway is healthy on it\ncapabilities after the restart: 2 ok; none lost against the audit before the swap \(2 ok\)\n$/);
+    const v2 = readFileSync(live, 'utf8');
+
+    const requestsBefore = fake.requests.length;
+    const broken = await clawctl(daemon, ['apply', writeCandidate(temp.path, 'v3.json5', withProvider('v3', fake.baseUrl(), WRONG_KEY))]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/rolled back (\S+): capability-lost:model:fake\/tiny-1, capability-lost:model:fake\/tiny-2; .*openclaw\.json is the previous config again and the gateway is healthy on it\n {2}model:fake\/tiny-1: ok before, failed after: HTTP 401: the provider rejected the key/);
+    expect(readFileSync(live, 'utf8')).toBe(v2);
+    // One list-models request per audit (both models share the provider and key): before, after.
+    expect(fake.requests.slice(requestsBefore).map((request) => request.key)).toEqual([KEY, WRONG_KEY]);
+    const status = await daemon.waitForStatus('healthy on v2 again', (each) => each.mode === 'healthy' && each.gatewayConfig?.lastApply?.outcome === 'rolled-back');
+    expect(status.gatewayConfig.lastApply.reason).toBe('capability-lost:model:fake/tiny-1, capability-lost:model:fake/tiny-2');
+    expect(daemon.logs().filter((record) => record.msg === 'gateway output' && String(record.line).includes('name=v2')).length).toBeGreaterThanOrEqual(2);
+    const records = JSON.parse((await clawctl(daemon, ['history', '--json'])).stdout) as Array<Record<string, any>>;
+    const last = records.at(-1) ?? {};
+    expect(last).toMatchObject({ outcome: 'rolled-back', capabilitiesLost: ['model:fake/tiny-1', 'model:fake/tiny-2'], auditFiles: [`${last.id}.audit-before.json`, `${last.id}.audit-after.json`] });
+    const backups = join(daemon.statusDir, 'gateway-config', 'backups');
+    const before = JSON.parse(readFileSync(join(backups, `${last.id}.audit-before.json`), 'utf8')) as { capabilities: Array<{ id: string; result: string }> };
+    expect(before.capabilities.map(({ id, result }) => `${id} ${result}`)).toEqual(['model:fake/tiny-1 ok', 'model:fake/tiny-2 ok']);
+    expect(statSync(join(backups, `${last.id}.audit-before.json`)).mode & 0o777).toBe(0o600);
+    const everything = [broken.stderr, good.stdout, JSON.stringify(daemon.logs()), readFileSync(join(backups, `${last.id}.audit-after.json`), 'utf8')].join('\n');
+    for (const secret of [KEY, WRONG_KEY]) expect(everything).not.toContain(secret);
   });
 });
 

@@ -51,6 +51,9 @@ describe('judgeChannelAccount', () => {
     ['configured but not run by the gateway', { accountId: 'default', configured: true, enabled: true, running: false, lastError: null, healthState: 'not-running' }, 'failed', 'the gateway does not run this account (not-running)'],
     // As the real release answered with bogus tokens and no route to slack.com.
     ['the real probe failing', { accountId: 'default', configured: true, running: true, lifecycle: 'starting', probe: { ok: false, status: null, error: 'A request error occurred: fetch failed; cause: getaddrinfo ENOTFOUND slack.com', elapsedMs: 37 } }, 'failed', 'probe failed: A request error occurred'],
+    // openclaw@2026.9.6 after 3 unclean boots in 5 minutes: the account is not started, its lastError the breaker's message.
+    ['held down by the gateway\'s crash-loop breaker', { accountId: 'default', configured: true, running: false, lastError: 'gateway restart-loop breaker tripped: 3 unclean boot(s) within 300000ms; suppressing channel/provider account auto-start. Inspect the stability bundle and fix the startup crash before restarting the service.' }, 'unverified', 'held down by the gateway\'s own crash-loop breaker'],
+    ['held down by the breaker, yet its probe fails', { accountId: 'default', running: false, probe: { ok: false, error: 'invalid_auth' }, lastError: 'gateway restart-loop breaker tripped: 3 unclean boot(s)' }, 'failed', 'probe failed: invalid_auth'],
     ['nothing known', { accountId: 'default', running: null }, 'unverified', 'no probe result and not connected (running: null)'],
     ['another account only', { accountId: 'work', connected: true }, 'failed', 'reports no slack account default'],
   ])('%s', (_name, account, result, detail) => {

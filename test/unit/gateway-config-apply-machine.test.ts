@@ -80,3 +80,33 @@ describe('judging the gateway during the wait', () => {
     expect(result.phase).toEqual({ step: 'restoring', reason: 'not-healthy-in-time: mode degraded (slack-disconnected)' });
   });
 });
+
+describe('the apply plan with the capability audits (before the swap, after the restart)', () => {
+  const audit: ApplyOptions = { isDryRun: false, isVerifying: true, isAuditing: true };
+  const toUp: ApplyEvent[] = [{ type: 'validated', issues: [] }, { type: 'audited', lost: [] }, { type: 'backed-up' }, { type: 'swapped' }, { type: 'gateway-observed', observation: healthy }, { type: 'settle-elapsed', observation: healthy }];
+  const recovered: ApplyEvent[] = [{ type: 'restored' }, { type: 'gateway-observed', observation: healthy }, { type: 'settle-elapsed', observation: healthy }];
+  it.each<[string, ApplyEvent[], ApplyOptions, string, string | null, string[]]>([
+    ['nothing lost: kept after the second audit', [...toUp, { type: 'audited', lost: [] }], audit, 'applied', null,
+      ['validate', 'audit', 'back-up', 'write-candidate', 'restart-gateway', 'arm-settle', 'audit', 'finish:applied']],
+    ['a capability lost: rolled back with capability-lost:<id>', [...toUp, { type: 'audited', lost: ['model:fake/tiny-1', 'channel:slack:default'] }, ...recovered], audit,
+      'rolled-back', 'capability-lost:model:fake/tiny-1, capability-lost:channel:slack:default',
+      ['validate', 'audit', 'back-up', 'write-candidate', 'restart-gateway', 'arm-settle', 'audit', 'restore-backup', 'restart-gateway', 'arm-settle', 'finish:rolled-back']],
+    ['a before audit that cannot run still backs up and swaps', [{ type: 'validated', issues: [] }, { type: 'step-failed', error: 'no OpenClaw config' }, { type: 'backed-up' }, { type: 'swapped' }, { type: 'gateway-observed', observation: healthy }, { type: 'settle-elapsed', observation: healthy }, { type: 'audited', lost: [] }], audit,
+      'applied', null, ['validate', 'audit', 'back-up', 'write-candidate', 'restart-gateway', 'arm-settle', 'audit', 'finish:applied']],
+    ['the gateway exiting during the after audit rolls back on the exit', [...toUp, { type: 'gateway-observed', observation: exited78 }, ...recovered], audit,
+      'rolled-back', 'gateway-exited: code 78, structural: config-invalid', ['validate', 'audit', 'back-up', 'write-candidate', 'restart-gateway', 'arm-settle', 'audit', 'restore-backup', 'restart-gateway', 'arm-settle', 'finish:rolled-back']],
+    ['the health deadline passing during the after audit changes nothing', [...toUp, { type: 'deadline-passed', observation: healthy }, { type: 'audited', lost: [] }], audit, 'applied', null,
+      ['validate', 'audit', 'back-up', 'write-candidate', 'restart-gateway', 'arm-settle', 'audit', 'finish:applied']],
+    ['a dry run audits nothing', [{ type: 'validated', issues: [] }], { ...audit, isDryRun: true }, 'dry-run', null, ['validate', 'finish:dry-run']],
+    ['--no-verify audits nothing', toSwap, { ...audit, isVerifying: false }, 'applied', 'not verified (--no-verify)', ['validate', 'back-up', 'write-candidate', 'restart-gateway', 'finish:applied']],
+  ])('%s', (_name, events, options, outcome, reason, effects) => {
+    const result = run(events, options);
+    expect(result.phase).toEqual({ step: 'done', outcome, reason });
+    expect(result.effects).toEqual(effects);
+  });
+
+  it('ignores a late before-audit answer once past it', () => {
+    const result = run([{ type: 'validated', issues: [] }, { type: 'audited', lost: [] }, { type: 'audited', lost: ['x'] }], audit);
+    expect(result.phase).toEqual({ step: 'backing-up' });
+  });
+});

@@ -97,12 +97,28 @@ function describeKeys(result: ApplyResult): string {
   return `${result.changedKeys.length} key(s) changed: ${result.changedKeys.map((change) => `${sign[change.change]}${change.path}`).join(' ')}`;
 }
 
+/** The audits' verdict in a line, when the config claims any capability; null when it claims none (nothing to say). */
+function describeCapabilities(result: ApplyResult): string | null {
+  const compared = result.capabilities;
+  if (compared === null || compared.after === null) return null;
+  const total = Object.values(compared.after).reduce((sum, count) => sum + count, 0);
+  if (total === 0) return null;
+  const counts = (['ok', 'failed', 'timeout', 'unverified'] as const).filter((name) => (compared.after?.[name] ?? 0) > 0).map((name) => `${compared.after?.[name]} ${name}`).join(', ');
+  return `capabilities after the restart: ${counts}; none lost against the audit before the swap (${compared.before.ok} ok)`;
+}
+
+function describeEvidence(result: ApplyResult): string {
+  const evidence = result.capabilities?.evidence ?? [];
+  return evidence.length === 0 ? '' : `\n  ${evidence.join('\n  ')}`;
+}
+
 function report(result: ApplyResult, isJson: boolean, context: ClawctlContext): number {
   if (isJson) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
   for (const note of result.notes) if (!isJson) context.stderr(`note: ${note}\n`);
   switch (result.outcome) {
     case 'applied':
       if (!isJson) context.stdout(`applied ${result.id} to ${result.liveConfigPath} (${describeValidator(result)}; ${describeKeys(result)})${result.reason === null ? '; the gateway is healthy on it' : `; ${result.reason}`}\n`);
+      if (!isJson && describeCapabilities(result) !== null) context.stdout(`${describeCapabilities(result)}\n`);
       return 0;
     case 'dry-run':
       if (!isJson) context.stdout(`dry run: the candidate passes (${describeValidator(result)}); applying it would make ${describeKeys(result)}; nothing was changed\n`);
@@ -110,7 +126,7 @@ function report(result: ApplyResult, isJson: boolean, context: ClawctlContext): 
     case 'refused':
       throw new ClawsupError('CLAWSUP_ERR_GATEWAY_CONFIG_INVALID', `refused before the swap, ${result.liveConfigPath} is untouched:\n  ${result.issues.join('\n  ')}`);
     case 'rolled-back':
-      throw new ClawsupError('CLAWSUP_ERR_GATEWAY_CONFIG_ROLLED_BACK', `rolled back ${result.id}: ${result.reason ?? 'not healthy'}; ${result.liveConfigPath} is the previous config again and the gateway is healthy on it`);
+      throw new ClawsupError('CLAWSUP_ERR_GATEWAY_CONFIG_ROLLED_BACK', `rolled back ${result.id}: ${result.reason ?? 'not healthy'}; ${result.liveConfigPath} is the previous config again and the gateway is healthy on it${describeEvidence(result)}`);
     case 'rollback-failed':
       throw new ClawsupError('CLAWSUP_ERR_GATEWAY_CONFIG_ROLLED_BACK', `rolled back ${result.id}, but the gateway is not healthy on the previous config either: ${result.reason ?? 'unknown'}; see clawctl status and clawctl logs`);
   }
