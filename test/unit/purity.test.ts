@@ -28,6 +28,7 @@ const PURE_MODULES = [
   'src/audit/models-status.ts',
   'src/errors.ts',
   'src/gateway-config/apply-machine.ts',
+  'src/gateway-config/compare-capabilities.ts',
   'src/gateway-config/drift.ts',
   'src/gateway-config/gateway-config-status.ts',
   'src/gateway-config/history-record.ts',
