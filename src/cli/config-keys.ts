@@ -9,11 +9,11 @@ export interface ConfigKey {
 
 /** Walks a zod schema's object shapes; a key whose value is not an object (or a record of objects) is a leaf. */
 export function listConfigKeys(schema: z.ZodType, prefix = ''): ConfigKey[] {
-  const { inner, hasDefault, defaultValue } = unwrap(schema);
+  const { inner, hasDefault, defaultValue } = unwrapSchema(schema);
   if (inner instanceof z.ZodObject) {
     return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([name, child]) => listConfigKeys(child, join(prefix, name)));
   }
-  if (inner instanceof z.ZodRecord && unwrap(inner.valueType as z.ZodType).inner instanceof z.ZodObject) {
+  if (inner instanceof z.ZodRecord && unwrapSchema(inner.valueType as z.ZodType).inner instanceof z.ZodObject) {
     return listConfigKeys(inner.valueType as z.ZodType, join(prefix, 'NAME'));
   }
   return [{ key: prefix, hasDefault, defaultValue }];
@@ -21,7 +21,8 @@ export function listConfigKeys(schema: z.ZodType, prefix = ''): ConfigKey[] {
 
 const join = (prefix: string, name: string): string => (prefix === '' ? name : `${prefix}.${name}`);
 
-function unwrap(schema: z.ZodType): { inner: z.ZodType; hasDefault: boolean; defaultValue: unknown } {
+/** A schema without its default, optional, nullable and pipe wrappers, and the default it had. */
+export function unwrapSchema(schema: z.ZodType): { inner: z.ZodType; hasDefault: boolean; defaultValue: unknown } {
   let inner = schema;
   let hasDefault = false;
   let defaultValue: unknown;

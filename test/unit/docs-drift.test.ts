@@ -7,7 +7,8 @@ import { CONTROL_ERROR_CODES, CONTROL_METHODS } from '../../src/control/protocol
 import { ERROR_CATALOGUE } from '../../src/errors.js';
 import { diagnosisSchema, probesSchema, statusSchema } from '../../src/status/status-schema.js';
 import { readCode, readCodeBlocks, readSection, readTable } from '../helpers/markdown.js';
-import { listMissingKeys, listSchemaKeys } from '../helpers/schema-keys.js';
+import { listConfigKeys } from '../../src/cli/config-keys.js';
+import { listMissingKeys } from '../helpers/schema-keys.js';
 
 // The docs are held to the code both ways: what the code declares is documented, and what the docs name exists.
 const root = new URL('../../', import.meta.url);
@@ -80,7 +81,7 @@ describe('the config schema (src/config/schema.ts) and the README configuration 
     const key = readCode(row.cells.key ?? '');
     return key === null ? [] : [[key, row.cells.default ?? ''] as const];
   }));
-  const keys = listSchemaKeys(configSchema);
+  const keys = listConfigKeys(configSchema);
 
   it('documents every config key, and only those', () => {
     const inSchema = keys.map((entry) => entry.key);
