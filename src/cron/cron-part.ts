@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DaemonPart } from '../daemon/daemon-part.js';
+import { noteOwnWrite } from '../daemon/input-watcher.js';
 import { describeError } from '../describe-error.js';
 import { setCronControl } from './cron-control.js';
+import { deriveCronEvents, type CronEventsSeen } from './cron-events.js';
 import { readHighestTermSeen, writeCronStatus, type CronStatus } from './cron-state-file.js';
 import { createConfigCronSwitch, type CronSwitch } from './cron-switch.js';
 import { startFencer, type Fencer } from './fencer-process.js';
@@ -30,7 +32,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
   const clock = options.clock ?? Date.now;
   return {
     name: 'cron',
-    async attach({ supervisor, config, log, env }) {
+    async attach({ supervisor, config, log, env, events }) {
       const cronLog = log.child({ component: 'cron' });
       const leader = config.cron.leader;
       const statusDir = config.status.dir;
@@ -40,7 +42,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       if (config.gateway.env['OPENCLAW_SKIP_CRON'] === '1' || env['OPENCLAW_SKIP_CRON'] === '1') {
         cronLog.warn({}, 'OPENCLAW_SKIP_CRON=1 is set for the gateway: it never runs cron, even as leader');
       }
-      const cronSwitch: CronSwitch = createConfigCronSwitch(openclawConfigPath, leader.skipMissedJobs ? true : null);
+      const cronSwitch: CronSwitch = createConfigCronSwitch(openclawConfigPath, leader.skipMissedJobs ? true : null, noteOwnWrite);
       // Every node starts as a follower: cron off before the gateway starts, until this node wins the lease.
       cronSwitch.set(false);
       const backend: LeaseBackend = createRedisLease({ url: leader.redisUrl as string, key: leader.key, timeoutMs: leader.connectTimeoutMs, log: cronLog });
@@ -63,6 +65,10 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       let jobsError: string | null = null;
       let jobsTimer: NodeJS.Timeout | undefined;
       let stepDownWaiters: Array<(result: { wasLeader: boolean; term: number | null }) => void> = [];
+      let eventsSeen: CronEventsSeen | null = null;
+      let leadershipChanges = 0;
+      let renewFailures = 0;
+      let isKeepingRoleSaid = false;
       let status: CronStatus = makeStatus('follower', false);
       let lastStatusJson = '';
       let timer: NodeJS.Timeout | undefined;
@@ -112,8 +118,16 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           node,
           jobs,
           jobsError,
+          leadershipChanges,
+          renewFailures,
           updatedAt: new Date(clock()).toISOString(),
         };
+      }
+
+      // A gateway that clawsupd will not start by itself (diagnose, held, stopped) runs no cron: its lease goes to another node.
+      function isGatewayAway(): boolean {
+        const { mode } = supervisor.getState();
+        return mode === 'diagnose' || mode === 'held' || mode === 'stopping' || mode === 'stopped';
       }
 
       function noteTerm(term: number): boolean {
@@ -127,7 +141,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           return cronSwitch.isOn();
         } catch (error) {
           // Unreadable: count it as on, so the decision tries to turn it off.
-          lastError = `cannot read cron.enabled in ${openclawConfigPath}: ${describeError(error)}`;
+          lastError = `cannot read cron.enabled in ${openclawConfigPath}: ${errorText(error)}`;
           return true;
         }
       }
@@ -137,7 +151,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           cronSwitch.set(isOn);
           cronLog.info({ isCronOn: isOn, term: heldTerm }, isOn ? 'cron turned on: this node leads' : 'cron turned off');
         } catch (error) {
-          lastError = `cannot write cron.enabled in ${openclawConfigPath}: ${describeError(error)}`;
+          lastError = `cannot write cron.enabled in ${openclawConfigPath}: ${errorText(error)}`;
           cronLog.error({ err: lastError }, 'cron switch failed');
         }
       }
@@ -200,6 +214,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         const isHeld = await backend.renew(heldValue as string, leader.leaseMs);
         lastError = null;
         if (!isHeld) {
+          renewFailures += 1;
           lastError = 'the lease key no longer holds this node\'s token (expired, overwritten or flushed)';
           return dropLease('lost');
         }
@@ -218,19 +233,26 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         }
         dropLease('released');
         holdOffUntilMs = clock() + leader.leaseMs;
-        cronLog.info({ term }, 'cron leadership handed over (step-down)');
+        const why = stepDownWaiters.length > 0 ? 'clawctl cron step-down' : `the gateway is ${supervisor.getState().mode}`;
+        cronLog.info({ term, why }, 'cron leadership handed over (step-down)');
         for (const resolve of stepDownWaiters) resolve({ wasLeader: true, term });
         stepDownWaiters = [];
       }
 
-      async function callRedis(call: () => Promise<void>): Promise<void> {
+      async function callRedis(call: () => Promise<void>, isRenewal: boolean): Promise<void> {
         try {
           await call();
+          if (isKeepingRoleSaid && lastOutcome !== 'error') cronLog.info({ term: heldTerm }, 'Redis answers again: the lease is held through it again');
+          isKeepingRoleSaid = false;
         } catch (error) {
-          lastError = `redis: ${describeError(error)}`;
+          if (isRenewal) renewFailures += 1;
+          lastError = `redis: ${errorText(error)}`;
           if (leader.onRedisUnreachable === 'keep-last-role' && heldValue !== null && lastAttemptAtMs !== null) {
             heldUntilMs = lastAttemptAtMs + leader.leaseMs;
             lastOutcome = 'renewed';
+            lastError = `${lastError}; keeping the leader role (cron.leader.onRedisUnreachable keep-last-role): another node may lead too once Redis is back to it first`;
+            if (!isKeepingRoleSaid) cronLog.warn({ term: heldTerm, err: describeError(error) }, 'Redis unreachable: keeping the leader role and cron on (keep-last-role); two nodes may run cron once Redis comes back to another first');
+            isKeepingRoleSaid = true;
             return;
           }
           lastOutcome = 'error';
@@ -250,7 +272,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           lastOutcome,
           lastAttemptAtMs,
           isCronOn: isCronOn && fencer.isAlive(),
-          isStepDownRequested: stepDownWaiters.length > 0,
+          isStepDownRequested: stepDownWaiters.length > 0 || (isGatewayAway() && heldValue !== null),
           holdOffUntilMs,
           leaderSeenAtMs,
           timing,
@@ -269,7 +291,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           } else {
             isAttempted = true;
             const call = action === 'try-acquire' && !isGatewayReady() ? 'observe' : action;
-            await callRedis({ renew, 'try-acquire': tryAcquire, release, observe }[call]);
+            await callRedis({ renew, 'try-acquire': tryAcquire, release, observe }[call], call === 'renew');
           }
         }
         if (stepDownWaiters.length > 0 && heldValue === null) {
@@ -286,6 +308,15 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       }
 
       function publish(role: CronStatus['role'], isCronOn: boolean, isNoLeader: boolean): void {
+        const view = makeStatus(role, isCronOn);
+        const next = deriveCronEvents(eventsSeen, { role, term: view.term, holderNode: view.holder?.node ?? null }, lastError);
+        eventsSeen = next.seen;
+        for (const event of next.events) {
+          if (event.type === 'cron-leadership-changed') leadershipChanges += 1;
+          events.append(event.type, event.fields);
+          cronLog.info({ event: event.type, ...event.fields }, 'cron leadership event');
+        }
+        // Made again after counting, so status.json's leadershipChanges and the journal agree.
         status = makeStatus(role, isCronOn);
         supervisor.setDegradation('cron', isNoLeader ? ['cron-no-leader'] : []);
         writeStatusNow(false);
@@ -363,7 +394,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
             }
           })
           .catch((error: unknown) => {
-            jobsError = `cron.list: ${describeError(error)}`;
+            jobsError = `cron.list: ${errorText(error)}`;
           })
           .finally(() => {
             status = { ...status, jobs, jobsError };
@@ -407,3 +438,9 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
 }
 
 export const cronPart: DaemonPart = createCronPart();
+
+/** For status.json and clawctl: the error's message, with its code when it has one. */
+function errorText(error: unknown): string {
+  const { code, message } = describeError(error);
+  return code === undefined || message.includes(code) ? message : `${code}: ${message}`;
+}

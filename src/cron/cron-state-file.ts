@@ -24,6 +24,10 @@ export interface CronStatus {
   jobs: { count: number; definitionsHash: string; checkedAt: string } | null;
   /** Why the jobs could not be read, when they could not. */
   jobsError: string | null;
+  /** New leaders this node has seen or been since clawsupd started (clawsup_cron_leadership_changes_total). */
+  leadershipChanges: number;
+  /** Renewals of this node's lease that failed (Redis unreachable, or the key no longer this node's). */
+  renewFailures: number;
   updatedAt: string;
 }
 

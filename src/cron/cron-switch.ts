@@ -12,11 +12,13 @@ export interface CronSwitch {
   set(isOn: boolean): void;
 }
 
-/** `cron.enabled` in the gateway's own config file: clawsup owns that key while cron.leader is on. */
-export function createConfigCronSwitch(openclawConfigPath: string, skipMissedJobs: boolean | null): CronSwitch {
+/** `cron.enabled` in the gateway's own config file: clawsup owns that key while cron.leader is on. `onWritten` after each write. */
+export function createConfigCronSwitch(openclawConfigPath: string, skipMissedJobs: boolean | null, onWritten: (path: string) => void = () => undefined): CronSwitch {
   return {
     isOn: () => readCronEnabled(openclawConfigPath),
-    set: (isOn) => writeCronEnabled(openclawConfigPath, isOn, skipMissedJobs),
+    set: (isOn) => {
+      if (writeCronEnabled(openclawConfigPath, isOn, skipMissedJobs)) onWritten(openclawConfigPath);
+    },
   };
 }
 
@@ -30,12 +32,13 @@ export function readCronEnabled(path: string): boolean {
 /**
  * Writes `cron.enabled` (and `cron.skipMissedJobs` unless null) only when they differ, atomically (the gateway never
  * reads half a file), keeping the file's mode and owner. The file is written back as JSON: comments in it are not kept.
+ * Returns whether it wrote.
  */
-export function writeCronEnabled(path: string, isOn: boolean, skipMissedJobs: boolean | null = null): void {
+export function writeCronEnabled(path: string, isOn: boolean, skipMissedJobs: boolean | null = null): boolean {
   const parsed = readConfigObject(path);
   const cron = typeof parsed['cron'] === 'object' && parsed['cron'] !== null ? (parsed['cron'] as Record<string, unknown>) : {};
   const isSkipSame = skipMissedJobs === null || cron['skipMissedJobs'] === skipMissedJobs;
-  if (cron['enabled'] === isOn && isSkipSame) return;
+  if (cron['enabled'] === isOn && isSkipSame) return false;
   const next = { ...parsed, cron: { ...cron, enabled: isOn, ...(skipMissedJobs === null ? {} : { skipMissedJobs }) } };
   let mode = 0o600;
   let owner: { uid: number; gid: number } | null = null;
@@ -48,6 +51,7 @@ export function writeCronEnabled(path: string, isOn: boolean, skipMissedJobs: bo
   }
   writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, { mode, isDurable: false });
   if (owner !== null && process.getuid?.() === 0) chownSync(path, owner.uid, owner.gid);
+  return true;
 }
 
 function readConfigObject(path: string): Record<string, unknown> {

@@ -52,9 +52,15 @@ export function createRedisLease(options: RedisLeaseOptions): LeaseBackend {
     if (lastErrorText !== '') log.info({}, 'redis connection ready');
     lastErrorText = '';
   });
-  client.connect().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'redis connect failed'));
+  const connecting = client.connect().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'redis connect failed'));
+  let hasBeenReady = false;
+  client.on('ready', () => {
+    hasBeenReady = true;
+  });
 
   async function evaluate(script: string, keys: string[], args: string[]): Promise<unknown> {
+    // Only the very first call waits for the first connect (within timeoutMs): a node starting is not a node without Redis.
+    if (!client.isReady && !hasBeenReady) await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     if (!client.isReady) throw new Error(lastErrorText === '' ? 'redis is not connected' : `redis is not connected: ${lastErrorText}`);
     return client.withAbortSignal(AbortSignal.timeout(timeoutMs)).eval(script, { keys, arguments: args });
   }

@@ -11,6 +11,15 @@ export interface InputWatcher {
 }
 
 const DEBOUNCE_MS = 250;
+
+// Files this process wrote itself, by their fingerprint just after the write: clawsup's own write (the cron leader's
+// cron.enabled in the gateway's config) is not an operator's fix, so it takes nobody out of diagnose mode.
+const ownWrites = new Map<string, string>();
+
+/** Called right after this process replaced a file a watcher may watch: that exact version is no change. */
+export function noteOwnWrite(path: string): void {
+  ownWrites.set(path, fingerprintOf(path).key);
+}
 // Files whose folder does not exist yet cannot be watched by the kernel: look at them this often instead.
 const POLL_INTERVAL_MS = 5_000;
 
@@ -27,6 +36,7 @@ export function createInputWatcher(onChange: (path: string, changedAtMs: number)
     const current = fingerprintOf(path);
     if (fingerprints.get(path) === current.key) return;
     fingerprints.set(path, current.key);
+    if (ownWrites.get(path) === current.key) return;
     onChange(path, current.changedAtMs ?? Date.now());
   };
   const checkSoon = (path: string): void => {

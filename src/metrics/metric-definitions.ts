@@ -27,6 +27,13 @@ export const METRIC_DEFINITIONS = {
   slackState: { name: 'clawsup_slack_state', help: 'The Slack probe\'s state: 1 for the current one, 0 for every other.', type: 'gauge', labelNames: ['state'] },
   skillState: { name: 'clawsup_skill_state', help: 'Each skill\'s state: 1 for the current one, 0 for every other.', type: 'gauge', labelNames: ['skill', 'state'] },
   skillLastSuccess: { name: 'clawsup_skill_last_success_timestamp_seconds', help: 'When each skill last succeeded, in Unix seconds (absent until it has).', type: 'gauge', labelNames: ['skill'] },
+  cronRole: { name: 'clawsup_cron_role', help: 'This node\'s cron leader role (cron.leader): 1 for the current one (leader, follower, no-quorum), 0 for the others.', type: 'gauge', labelNames: ['role'] },
+  cronTerm: { name: 'clawsup_cron_term', help: 'The term (fencing token) of the cron leader this node knows; absent when it knows none.', type: 'gauge', labelNames: [] },
+  cronLeaseExpiry: { name: 'clawsup_cron_lease_expiry_timestamp_seconds', help: 'When the cron lease this node knows runs out, in Unix seconds; absent when none is known.', type: 'gauge', labelNames: [] },
+  cronGatewayCronOn: { name: 'clawsup_cron_gateway_cron_on', help: '1 while this node\'s gateway has cron on (only the leader\'s should), 0 otherwise.', type: 'gauge', labelNames: [] },
+  cronJobs: { name: 'clawsup_cron_jobs', help: 'This gateway\'s cron jobs, labelled by the hash of their definitions: nodes with different hashes do not have the same jobs.', type: 'gauge', labelNames: ['definitions_hash'] },
+  cronLeadershipChanges: { name: 'clawsup_cron_leadership_changes_total', help: 'New cron leaders (terms) this node has seen or been since clawsupd started.', type: 'counter', labelNames: [] },
+  cronRenewFailures: { name: 'clawsup_cron_renew_failures_total', help: 'Renewals of this node\'s cron lease that failed (Redis unreachable, or the key no longer this node\'s).', type: 'counter', labelNames: [] },
   daemonStartTime: { name: 'clawsup_daemon_start_time_seconds', help: 'When this clawsupd started, in Unix seconds.', type: 'gauge', labelNames: [] },
   buildInfo: { name: 'clawsup_build_info', help: 'Always 1: the version of clawsup and of Node.js it runs on.', type: 'gauge', labelNames: ['version', 'node_version'] },
 } as const satisfies Record<string, MetricDefinition>;

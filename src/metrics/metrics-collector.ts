@@ -5,7 +5,7 @@ import type { SupervisorState } from '../supervisor/supervisor-state.js';
 import { METRIC_DEFINITIONS, PROBE_LATENCY_BUCKETS_SECONDS, type MetricKey } from './metric-definitions.js';
 import { deriveProbeObservations, PROBE_NAMES, type ProbesSeen } from './probe-observations.js';
 import { deriveCounterIncrements } from './state-counters.js';
-import { deriveGaugeSamples, GAUGE_METRICS } from './status-samples.js';
+import { deriveGaugeSamples, deriveTotalIncrements, GAUGE_METRICS, readStatusTotals, type StatusTotals } from './status-samples.js';
 
 /** What the collector reads: the supervisor's status and its steps. */
 export interface MetricsSource {
@@ -36,7 +36,7 @@ type Histogram = PromClient.Histogram;
 type AnyMetric = Gauge | Counter | Histogram;
 
 /** The prom-client side of the metrics: loaded only when metrics are on (a dynamic import), so it costs nothing when off. */
-export function createMetricsCollector(source: MetricsSource, facts: { nodeVersion: string; nowMs(): number }): MetricsCollector {
+export function createMetricsCollector(source: MetricsSource, facts: { nodeVersion: string; nowMs(): number; isCronLeaderEnabled?: boolean }): MetricsCollector {
   const registry = new Registry();
   const metrics = new Map<MetricKey, AnyMetric>();
   for (const [key, definition] of Object.entries(METRIC_DEFINITIONS) as Array<[MetricKey, (typeof METRIC_DEFINITIONS)[MetricKey]]>) {
@@ -47,6 +47,10 @@ export function createMetricsCollector(source: MetricsSource, facts: { nodeVersi
   const counter = (key: MetricKey): Counter => metrics.get(key) as Counter;
   // Known label values start at 0, so rate() sees the first failure rather than a series appearing.
   for (const probe of PROBE_NAMES) counter('probeFailures').inc({ probe }, 0);
+  // The cron counters exist from the start on a node with the cron leader, so rate() sees the first change.
+  const hasCronLeader = source.getStatus().cron !== undefined || facts.isCronLeaderEnabled === true;
+  if (hasCronLeader) for (const key of ['cronLeadershipChanges', 'cronRenewFailures'] as const) counter(key).inc(0);
+  let totalsSeen: StatusTotals = { cronLeadershipChanges: 0, cronRenewFailures: 0 };
   let isCounting = true;
   let probesSeen: ProbesSeen = {};
   source.onStateChange((state, previous) => {
@@ -59,6 +63,9 @@ export function createMetricsCollector(source: MetricsSource, facts: { nodeVersi
     const histogram = metrics.get('probeLatency') as Histogram;
     for (const { probe, seconds } of observed.latencies) histogram.observe({ probe }, seconds);
     for (const { probe, count } of observed.failures) counter('probeFailures').inc({ probe }, count);
+    const totals = readStatusTotals(source.getStatus());
+    for (const { metric, by } of deriveTotalIncrements(totalsSeen, totals)) counter(metric).inc(by);
+    totalsSeen = totals;
   };
   return {
     contentType: registry.contentType,

@@ -25,7 +25,7 @@ export async function leaseCollector(context: DaemonContext): Promise<CollectorL
   if (pending === undefined) {
     pending = (async () => {
       const { createMetricsCollector } = await import('./metrics-collector.js');
-      const collector = createMetricsCollector(context.supervisor, { nodeVersion: process.versions.node, nowMs: () => Date.now() });
+      const collector = createMetricsCollector(context.supervisor, { nodeVersion: process.versions.node, nowMs: () => Date.now(), isCronLeaderEnabled: context.config.cron.leader.enabled });
       const timer = setInterval(() => collector.sample(), PROBE_SAMPLE_INTERVAL_MS);
       timer.unref();
       return { collector, timer, users: 0 };

@@ -11,6 +11,22 @@ export interface GaugeSample {
 }
 
 export const SKILL_STATES = ['ok', 'running', 'failing', 'stale', 'unknown'] as const;
+export const CRON_ROLES = ['leader', 'follower', 'no-quorum'] as const;
+
+/** Counters the status keeps as totals (the cron part counts): the collector adds what each grew by since it last looked. */
+export interface StatusTotals {
+  cronLeadershipChanges: number;
+  cronRenewFailures: number;
+}
+
+export function readStatusTotals(status: StatusSnapshot): StatusTotals {
+  return { cronLeadershipChanges: status.cron?.leadershipChanges ?? 0, cronRenewFailures: status.cron?.renewFailures ?? 0 };
+}
+
+/** What each total grew by; a total that went down (a new count from 0) counts from there. */
+export function deriveTotalIncrements(before: StatusTotals, now: StatusTotals): Array<{ metric: keyof StatusTotals; by: number }> {
+  return (Object.keys(now) as Array<keyof StatusTotals>).map((metric) => ({ metric, by: now[metric] >= before[metric] ? now[metric] - before[metric] : now[metric] })).filter((increment) => increment.by > 0);
+}
 
 export interface SampleFacts {
   nowMs: number;
@@ -37,6 +53,14 @@ export function deriveGaugeSamples(status: StatusSnapshot, facts: SampleFacts): 
   for (const [skill, view] of Object.entries(status.skills ?? {})) {
     for (const state of SKILL_STATES) add('skillState', { skill, state }, state === view.state ? 1 : 0);
     if (view.lastSuccessAt !== null) addTimestamp(add, 'skillLastSuccess', view.lastSuccessAt, { skill });
+  }
+  const cron = status.cron;
+  if (cron !== undefined) {
+    for (const role of CRON_ROLES) add('cronRole', { role }, role === cron.role ? 1 : 0);
+    if (cron.term !== null) add('cronTerm', {}, cron.term);
+    if (cron.leaseExpiresAt !== null) addTimestamp(add, 'cronLeaseExpiry', cron.leaseExpiresAt);
+    add('cronGatewayCronOn', {}, cron.isCronOn ? 1 : 0);
+    if (cron.jobs !== null) add('cronJobs', { definitions_hash: cron.jobs.definitionsHash }, cron.jobs.count);
   }
   addTimestamp(add, 'daemonStartTime', status.daemon.startedAt);
   add('buildInfo', { version: status.daemon.version, node_version: facts.nodeVersion }, 1);

@@ -149,6 +149,9 @@ export const statusSectionSchemas = {
     node: z.string(),
     jobs: z.object({ count: z.number().int(), definitionsHash: z.string(), checkedAt: z.string() }).nullable(),
     jobsError: z.string().nullable(),
+    /** New leaders this node has seen or been since clawsupd started; renewals of its own lease that failed. */
+    leadershipChanges: z.number().int().nonnegative(),
+    renewFailures: z.number().int().nonnegative(),
     updatedAt: z.string(),
   }),
   /** Alerts (alerts.webhooks or alerts.alertmanager): what fires now, the outbox, each target's last delivery; never a URL. */

@@ -46,6 +46,7 @@ const PURE_MODULES = [
   'src/config/json5-locations.ts',
   'src/config/path-defaults.ts',
   'src/config/schema.ts',
+  'src/cron/cron-events.ts',
   'src/cron/job-definitions.ts',
   'src/cron/lease-decision.ts',
   'src/control/exit-line.ts',
