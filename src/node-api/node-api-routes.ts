@@ -4,11 +4,14 @@ import type { DaemonContext } from '../daemon/daemon-part.js';
 import { readJournal } from '../events/read-journal.js';
 import type { HttpRoute, HttpRouteSource } from '../http/http-route.js';
 import { readQuery } from '../http/sign-in.js';
-import { DEFAULT_EVENTS_LIMIT, parseEventsQuery } from './events-query.js';
+import { parseEventsQuery } from './events-query.js';
 import { answerError, answerJson } from './json-answer.js';
+import { createJournalCache } from './journal-cache.js';
 import { buildAuditAnswer, buildNodeView, selectRecentEvents, type RecentEvents } from './node-view.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// The view's events: a node flapping all day writes this many at most before the oldest are left out (and counted).
+const VIEW_EVENTS_LIMIT = 5_000;
 
 /**
  * The read-only node API under /api/v1: what status.json, the journal, the skills and the audit say. Nothing here
@@ -25,15 +28,21 @@ export const nodeApiRouteSource: HttpRouteSource = {
 export function nodeApiRoutes(context: DaemonContext): HttpRoute[] {
   const { supervisor } = context;
   const statusDir = context.config.status.dir;
-  const readRecent = (sinceMs: number, limit: number): RecentEvents => selectRecentEvents(readJournal(statusDir, sinceMs).events, sinceMs, limit);
+  // The last day, what the pages draw every few seconds, is kept parsed; an older `since` reads the files.
+  const journal = createJournalCache(statusDir, DAY_MS);
+  const readRecent = (sinceMs: number, limit: number, nowMs: number): RecentEvents => {
+    const events = sinceMs >= nowMs - journal.windowMs ? journal.readEvents(nowMs) : readJournal(statusDir, sinceMs).events;
+    return selectRecentEvents(events, sinceMs, limit);
+  };
   const readAudit = () => buildAuditAnswer(supervisor.getStatus().audit, readLatest(auditDirOf(statusDir)));
   const route = (path: string, handle: (request: IncomingMessage, response: ServerResponse) => void): HttpRoute => ({ path, handle });
   return [
     route('/api/v1/status', (_request, response) => answerJson(response, 200, supervisor.getStatus())),
     route('/api/v1/events', (request, response) => {
-      const query = parseEventsQuery(readQuery(request.url ?? ''), Date.now());
+      const nowMs = Date.now();
+      const query = parseEventsQuery(readQuery(request.url ?? ''), nowMs);
       if (!query.ok) return answerError(response, 400, query.error);
-      return answerJson(response, 200, readRecent(query.sinceMs, query.limit));
+      return answerJson(response, 200, readRecent(query.sinceMs, query.limit, nowMs));
     }),
     route('/api/v1/skills', (_request, response) => answerJson(response, 200, supervisor.getStatus().skills ?? {})),
     route('/api/v1/audit', (_request, response) => {
@@ -43,7 +52,8 @@ export function nodeApiRoutes(context: DaemonContext): HttpRoute[] {
     }),
     route('/api/v1/view', (_request, response) => {
       const status = supervisor.getStatus();
-      const recent = readRecent(Date.now() - DAY_MS, DEFAULT_EVENTS_LIMIT * 5);
+      const nowMs = Date.now();
+      const recent = readRecent(nowMs - DAY_MS, VIEW_EVENTS_LIMIT, nowMs);
       answerJson(response, 200, buildNodeView({ configuredName: supervisor.getConfig().http.nodeName, status, recent, audit: readAudit() }));
     }),
   ];

@@ -50,6 +50,19 @@ async function startWithToken(http: Record<string, unknown> = {}): Promise<{ dae
   return { daemon, port, tokenFile };
 }
 
+/** clawsupd's exit code, or a failure at the deadline: a daemon that should refuse to start and runs instead. */
+async function exitCodeOf(daemon: Daemon, timeoutMs = 15_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`clawsupd still runs after ${timeoutMs} ms: it should have refused to start`)), timeoutMs);
+  });
+  try {
+    return (await Promise.race([daemon.exited, deadline])).code;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `name=value` of a Set-Cookie header, for the Cookie header of the next request. */
 const cookieOf = (setCookie: string): string => setCookie.split(';')[0] as string;
 
@@ -163,7 +176,7 @@ describe('the node API behind http.tokenFile', () => {
   ])('refuses at start (exit 78) a token file %s, saying where it is set', async (_name, mode, why) => {
     const tokenFile = writeToken(tempDir(), TOKEN, mode);
     const daemon = startDaemon({ config: { gateway: forever, http: { listen: `127.0.0.1:${await freePort()}`, tokenFile } } });
-    expect((await daemon.exited).code).toBe(78);
+    expect(await exitCodeOf(daemon)).toBe(78);
     expect(daemon.stderr()).toMatch(/^clawsupd: .*\.json5:\d+:\d+: http\.tokenFile: /);
     expect(daemon.stderr()).toContain(`${tokenFile}: ${why}`);
     expect(daemon.stderr()).not.toContain(TOKEN);
@@ -173,7 +186,7 @@ describe('the node API behind http.tokenFile', () => {
     const folder = join(tempDir(), 'token-folder');
     mkdirSync(folder, { mode: 0o700 });
     const daemon = startDaemon({ config: { gateway: forever, http: { listen: `127.0.0.1:${await freePort()}`, tokenFile: folder } } });
-    expect((await daemon.exited).code).toBe(78);
+    expect(await exitCodeOf(daemon)).toBe(78);
     expect(daemon.stderr()).toMatch(new RegExp(`\\.json5:\\d+:\\d+: http\\.tokenFile: ${folder}: not a regular file`));
   });
 });
@@ -232,7 +245,7 @@ describe('the node API over TLS', () => {
   ])('refuses at start (exit 78) %s, saying where it is set', async (_name, files, message) => {
     const dir = tempDir();
     const daemon = startDaemon({ config: { gateway: forever, http: { listen: `127.0.0.1:${await freePort()}`, tokenFile: writeToken(dir, TOKEN), tls: files(dir) } } });
-    expect((await daemon.exited).code).toBe(78);
+    expect(await exitCodeOf(daemon)).toBe(78);
     expect(daemon.stderr()).toMatch(message);
     expect(daemon.stderr()).not.toContain('    at ');
   });
