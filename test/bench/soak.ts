@@ -1,0 +1,120 @@
+// A long idle soak of clawsupd and the memory floor beside it, on one Node: RSS (and CPU) sampled every --every-s seconds
+// into a JSON-lines file, a summary at the end. Runs in the background for an hour; stop it early by its pid (SIGTERM).
+//   node --import tsx test/bench/soak.ts --node /path/to/node --minutes 60 --out /tmp/soak-node20.jsonl
+// CLAWSUP_BENCH_CLAWSUPD picks the clawsupd build (default dist/daemon/clawsupd.js); CLAWSUP_BENCH_NODE_FLAGS its flags.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildBenchEnv } from './lib/bench-env.js';
+import { BENCH_FIXTURES, CLAWSUPD } from './lib/contenders.js';
+import { pollFor, readCpuMs, readMemoryMiB, sleepMs } from './lib/proc-stats.js';
+import { summarize } from './lib/stats.js';
+import { freePort } from '../helpers/free-port.js';
+import { probeEverySecond } from './measures/probe-config.js';
+
+const { values } = parseArgs({
+  options: {
+    node: { type: 'string', default: process.execPath },
+    minutes: { type: 'string', default: '60' },
+    'every-s': { type: 'string', default: '10' },
+    out: { type: 'string' },
+  },
+});
+const node = values.node ?? process.execPath;
+const durationMs = Number(values.minutes) * 60_000;
+const everyMs = Number(values['every-s']) * 1_000;
+const outPath = values.out ?? join(tmpdir(), `clawsup-soak-${Date.now()}.jsonl`);
+
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'csb-soak-'));
+let isStopping = false;
+
+function startChild(args: string[], logPath = '/dev/null'): ChildProcess {
+  const out = openSync(logPath, 'a');
+  try {
+    const child = spawn(node, args, { cwd: dir, env: buildBenchEnv(), stdio: ['ignore', out, out] });
+    children.push(child);
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const statusDir = join(dir, 'status');
+  const configPath = join(dir, 'clawsup.json5');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      gateway: { command: [node, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)], stopTimeoutMs: 2_000 },
+      health: probeEverySecond(`http://127.0.0.1:${port}/healthz`),
+      status: { dir: statusDir },
+      control: { socket: join(dir, 'ctl.sock') },
+    }),
+  );
+  const nodeFlags = (process.env.CLAWSUP_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
+  const daemon = startChild([...nodeFlags, CLAWSUPD, '--config', configPath]);
+  const floor = startChild([join(BENCH_FIXTURES, 'memory-floor.cjs')]);
+  await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
+  const nodeVersion = await readNodeVersion();
+  appendFileSync(outPath, `${JSON.stringify({ kind: 'start', at: new Date().toISOString(), node, nodeVersion, clawsupd: CLAWSUPD, nodeFlags, daemonPid: daemon.pid, floorPid: floor.pid, everyMs, durationMs })}\n`);
+  process.stderr.write(`soak: pid ${process.pid}, clawsupd ${daemon.pid} and floor ${floor.pid} on Node ${nodeVersion}, writing ${outPath}\n`);
+
+  const daemonRss: number[] = [];
+  const floorRss: number[] = [];
+  const startedAt = Date.now();
+  const cpuAtStartMs = readCpuMs(daemon.pid ?? -1) ?? 0;
+  while (!isStopping && Date.now() - startedAt < durationMs) {
+    await sleepMs(everyMs);
+    const d = readMemoryMiB(daemon.pid ?? -1);
+    const f = readMemoryMiB(floor.pid ?? -1);
+    if (!d || !f) throw new Error('clawsupd or the floor ended during the soak');
+    daemonRss.push(d.rssMiB);
+    floorRss.push(f.rssMiB);
+    const cpuMs = readCpuMs(daemon.pid ?? -1) ?? 0;
+    appendFileSync(outPath, `${JSON.stringify({ kind: 'sample', tMs: Date.now() - startedAt, daemonRssMiB: d.rssMiB, floorRssMiB: f.rssMiB, daemonCpuMs: cpuMs - cpuAtStartMs })}\n`);
+  }
+  const elapsedMs = Date.now() - startedAt;
+  const cpuPercent = (100 * ((readCpuMs(daemon.pid ?? -1) ?? 0) - cpuAtStartMs)) / elapsedMs;
+  const daemonSummary = summarize(daemonRss);
+  const floorSummary = summarize(floorRss);
+  const summary = {
+    kind: 'summary',
+    nodeVersion,
+    minutes: Math.round(elapsedMs / 600) / 100,
+    samples: daemonRss.length,
+    daemon: { firstMiB: daemonRss[0], lastMiB: daemonRss.at(-1), minMiB: Math.min(...daemonRss), maxMiB: Math.max(...daemonRss), medianMiB: daemonSummary.median },
+    floor: { medianMiB: floorSummary.median },
+    overFloorMiB: daemonSummary.median - floorSummary.median,
+    spreadMiB: Math.max(...daemonRss) - Math.min(...daemonRss),
+    cpuPercent,
+  };
+  appendFileSync(outPath, `${JSON.stringify(summary)}\n`);
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+async function readNodeVersion(): Promise<string> {
+  const child = spawn(node, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return text.trim();
+}
+
+async function stopAll(): Promise<void> {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// SIGTERM ends the sampling early: the summary is still written, then everything started here is stopped.
+process.on('SIGTERM', () => void (isStopping = true));
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`soak: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());
