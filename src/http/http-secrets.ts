@@ -30,6 +30,9 @@ export function readHttpSecrets(http: ClawsupConfig['http'], configPath: string)
       if (isSecret && (stats.mode & WORLD_READABLE) !== 0) refuse(`readable by every user (mode ${mode}): chmod 600 it`);
       // Only clawsupd's user: a group may hold people who should not read the node's token or key.
       if (isSecret && (stats.mode & GROUP_READABLE) !== 0) refuse(`readable by its group (mode ${mode}): chmod 600 it, so that only clawsupd's user reads it`);
+      // Its owner can read it whatever the mode, and replace the token: that must be clawsupd's user (or root).
+      const uid = process.geteuid?.();
+      if (isSecret && uid !== undefined && stats.uid !== uid && stats.uid !== 0) refuse(`owned by uid ${stats.uid}, not by clawsupd's user (uid ${uid}) or root: chown it to clawsupd's user`);
       content = readFileSync(fullPath);
     } catch (error) {
       if (error instanceof ClawsupError) throw error;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
 const TOKEN = 'nodeapi-Secret-4f1c9a7e';
+const isRoot = process.getuid?.() === 0;
 const temps: Array<{ remove(): void }> = [];
 
 afterEach(async () => {
@@ -180,6 +181,15 @@ describe('the node API behind http.tokenFile', () => {
     expect(daemon.stderr()).toMatch(/^clawsupd: .*\.json5:\d+:\d+: http\.tokenFile: /);
     expect(daemon.stderr()).toContain(`${tokenFile}: ${why}`);
     expect(daemon.stderr()).not.toContain(TOKEN);
+  });
+
+  it.skipIf(!isRoot)('refuses at start (exit 78) a token file owned by another user, mode 0600 or not (as root: uid 65534 owns it)', async () => {
+    const tokenFile = writeToken(tempDir(), TOKEN);
+    chownSync(tokenFile, 65534, 65534);
+    const daemon = startDaemon({ config: { gateway: forever, http: { listen: `127.0.0.1:${await freePort()}`, tokenFile } } });
+    expect(await exitCodeOf(daemon)).toBe(78);
+    expect(daemon.stderr()).toMatch(/\.json5:\d+:\d+: http\.tokenFile: /);
+    expect(daemon.stderr()).toContain(`${tokenFile}: owned by uid 65534, not by clawsupd's user (uid 0) or root: chown it to clawsupd's user`);
   });
 
   it('refuses at start (exit 78) a token file that is a folder', async () => {
