@@ -277,7 +277,11 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           leaderSeenAtMs,
           timing,
         });
-        if (decision.isClockJumpBack) cronLog.warn({ nowMs, previousNowMs }, 'clock went back: lease treated as lost until Redis confirms it');
+        if (decision.isClockJumpBack) {
+          // The deadline was measured on the clock before the jump: kept, it would look valid again at the next decision.
+          if (heldUntilMs !== null) heldUntilMs = Math.min(heldUntilMs, nowMs);
+          cronLog.warn({ nowMs, previousNowMs }, 'clock went back: lease treated as lost until Redis confirms it');
+        }
         previousNowMs = nowMs;
         let isAttempted = false;
         for (const action of decision.actions) {

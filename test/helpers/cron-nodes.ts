@@ -19,6 +19,13 @@ export interface CronNode {
   openclawConfigPath: string;
 }
 
+/** What the waits read of a node: its cron.json (in its status dir) and its gateway's record. */
+export interface WatchedCronNode {
+  name: string;
+  daemon: { statusDir: string };
+  recordPath: string;
+}
+
 export interface CronNodeOptions {
   leader?: Record<string, unknown>;
   /** ms before the fake gateway says ready. */
@@ -78,14 +85,14 @@ export function maxCronOnAtOnce(recordPaths: readonly string[]): number {
 }
 
 /** Waits until exactly one node leads, the others follow, and only the leader's gateway has cron on. */
-export async function waitForOneCronLeader(all: readonly CronNode[], what: string, timeoutMs = 20_000): Promise<{ leader: CronNode; term: number }> {
+export async function waitForOneCronLeader<Node extends WatchedCronNode>(all: readonly Node[], what: string, timeoutMs = 20_000): Promise<{ leader: Node; term: number }> {
   return waitFor(
     what,
     () => {
       const roles = all.map((node) => readCronJson(node.daemon.statusDir)?.role);
       const leaders = all.filter((_node, i) => roles[i] === 'leader');
       if (leaders.length !== 1 || roles.some((role) => role !== 'leader' && role !== 'follower')) return undefined;
-      const leader = leaders[0] as CronNode;
+      const leader = leaders[0] as Node;
       if (!isRecordedCronOn(leader.recordPath) || all.some((node) => node !== leader && isRecordedCronOn(node.recordPath))) return undefined;
       return { leader, term: readCronJson(leader.daemon.statusDir)?.term as number };
     },
