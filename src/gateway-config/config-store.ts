@@ -24,6 +24,8 @@ export interface ConfigStore {
   readJournal(): ApplyJournal | null;
   writeJournal(journal: ApplyJournal): void;
   removeJournal(): void;
+  /** The validator's staged copies a killed clawsupd left behind (candidate-<pid>.json5). */
+  removeStagedCandidates(): void;
 }
 
 export interface ApplyJournal {
@@ -117,6 +119,16 @@ export function createConfigStore(statusDir: string): ConfigStore {
         unlinkSync(join(dir, JOURNAL_FILE));
       } catch {
         // Not there: nothing was under way.
+      }
+    },
+    removeStagedCandidates() {
+      if (!existsSync(dir)) return;
+      for (const name of readdirSync(dir).filter((each) => /^candidate-\d+\.json5$/.test(each))) {
+        try {
+          unlinkSync(join(dir, name));
+        } catch {
+          // Gone already.
+        }
       }
     },
     pruneBackups(keep) {

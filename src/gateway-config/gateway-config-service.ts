@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { statSync, unlinkSync } from 'node:fs';
+import { rmSync, statSync, unlinkSync } from 'node:fs';
 import type { Logger } from '../daemon/logger.js';
 import type { Supervisor } from '../daemon/supervisor.js';
 import type { EventSink } from '../events/event-sink.js';
@@ -292,12 +292,13 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
         capabilitiesLost: lost,
         auditFiles,
       };
+      // Record, then the applied hash, then the journal's removal: a clawsupd killed between two finds the journal and the record, and completes the rest.
       store.appendHistory(record);
-      store.removeJournal();
       if (outcome === 'applied') {
-        store.writeApplied({ id, hash: record.candidateHash, at });
         store.writeBackup(id, 'applied', toWrite);
+        store.writeApplied({ id, hash: record.candidateHash, at });
       }
+      store.removeJournal();
       log[outcome === 'applied' ? 'info' : 'warn']({ id, kind, outcome, reason, source: request.source, changedKeys: changedKeys.length }, 'gateway config apply finished');
       context.events.append('gateway-config-applied', { id, kind, outcome, reason });
       section = { ...section, lastApply: { id, at, kind, outcome, reason } };
@@ -370,12 +371,18 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     checkDrift,
     recoverInterruptedApply() {
       const journal = store.readJournal();
-      if (journal === null) return;
-      // Recorded already (killed between the record and the journal's removal): that outcome stands.
-      if (store.readHistory().some((record) => record.id === journal.id)) return store.removeJournal();
+      if (journal === null) return store.removeStagedCandidates();
+      store.removeStagedCandidates();
+      // Recorded already (killed between the record and the journal's removal): that outcome stands, its applied hash too.
+      const recorded = store.readHistory().find((record) => record.id === journal.id);
+      if (recorded !== undefined) {
+        if (recorded.outcome === 'applied' && store.readApplied()?.id !== recorded.id) store.writeApplied({ id: recorded.id, hash: recorded.candidateHash, at: recorded.at });
+        log.info({ id: journal.id, outcome: recorded.outcome }, 'gateway config apply was recorded before clawsupd stopped: its outcome stands');
+        return store.removeJournal();
+      }
       const path = liveConfigPath();
       const reason = 'interrupted: clawsupd stopped before the apply was verified; the previous config was put back at its next start';
-      if (journal.backupFile === null) unlinkSync(path);
+      if (journal.backupFile === null) rmSync(path, { force: true });
       else writeFileAtomic(path, store.readBackup(journal.backupFile), { mode: modeOf(path), isDurable: true });
       const at = new Date().toISOString();
       store.appendHistory({

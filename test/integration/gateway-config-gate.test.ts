@@ -332,6 +332,32 @@ describe('an apply interrupted by a killed clawsupd', () => {
   });
 });
 
+describe('an apply recorded just before clawsupd was killed', () => {
+  it('keeps the recorded outcome and completes its applied hash at the next start: no drift, no journal, no staged copy', async () => {
+    const { daemon, live, dir } = startGate();
+    await waitHealthy(daemon);
+    const store = join(daemon.statusDir, 'gateway-config');
+    await daemon.waitForStatus('the live config adopted', (status) => typeof status.gatewayConfig?.drift.appliedHash === 'string');
+    const adopted = readFileSync(join(store, 'applied.json'), 'utf8');
+    const candidate = writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2" }\n');
+    expect((await clawctl(daemon, ['apply', candidate])).code).toBe(0);
+    await daemon.stop('SIGTERM');
+    // As a SIGKILL between the history line and applied.json leaves it: the journal still there, the applied hash the old one.
+    const record = JSON.parse(readFileSync(join(store, 'history.ndjson'), 'utf8').trim().split('\n').at(-1) ?? '{}') as { id: string };
+    writeFileSync(join(store, 'apply-journal.json'), JSON.stringify({ id: record.id, kind: 'apply', source: candidate, who: { uid: 0, user: 'root' }, backupFile: `${record.id}.before.json5`, previousHash: null, startedAt: new Date().toISOString() }));
+    writeFileSync(join(store, 'applied.json'), adopted);
+    writeFileSync(join(store, 'candidate-4242.json5'), '{}');
+
+    const next = startDaemon({ dir, config: JSON.parse(readFileSync(daemon.configPath, 'utf8')) as Record<string, any> });
+    const status = await next.waitForStatus('healthy, drift checked', (each) => each.daemon?.pid === next.pid && each.mode === 'healthy' && each.gatewayConfig?.drift.checkedAt !== null);
+    expect(status.gatewayConfig.drift.isDrifted).toBe(false);
+    expect(status.reasons).toEqual([]);
+    expect(readFileSync(live, 'utf8')).toBe(readFileSync(candidate, 'utf8'));
+    expect(readdirSync(store).filter((name) => name === 'apply-journal.json' || name.startsWith('candidate-'))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(store, 'applied.json'), 'utf8'))).toMatchObject({ id: record.id });
+  });
+});
+
 describe('keys clawsup owns', () => {
   it('cron.enabled and cron.skipMissedJobs written by the cron leader are not drift, and an apply keeps the live values', async () => {
     // Redis on a port nobody listens on: the leader cannot get the lease and turns this node's cron off.
