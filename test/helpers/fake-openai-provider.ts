@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * An OpenAI-compatible provider on 127.0.0.1 for audit tests. `/v1/models` answers 200 with its models for a valid
  * key and 401 for any other (`rotate()` revokes the valid one). Other base paths misbehave on purpose:
- * `/hang/v1` never answers, `/500/v1` a JSON 500, `/html/v1` an HTML error page, `/loop/v1` redirects to itself.
+ * `/hang/v1` never answers, `/slow/v1` answers as `/v1` does after `slowMs` (default 800), `/500/v1` a JSON 500,
+ * `/html/v1` an HTML error page, `/loop/v1` redirects to itself.
  */
 export interface FakeProvider {
   baseUrl(path?: string): string;
@@ -16,14 +17,24 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
-export async function startFakeProvider(options: { keys: string[]; models: string[] }): Promise<FakeProvider> {
+export async function startFakeProvider(options: { keys: string[]; models: string[]; slowMs?: number }): Promise<FakeProvider> {
   const validKeys = new Set(options.keys);
   const requests: FakeProvider['requests'] = [];
   const hung = new Set<ServerResponse>();
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = request.url ?? '/';
+    const url = request.url ?? '/';
+    requests.push({ method: request.method ?? 'GET', path: url, key: /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null });
+    if (url.startsWith('/slow/')) {
+      hung.add(response);
+      setTimeout(() => {
+        if (!response.destroyed) answer(request, response, url.slice('/slow'.length));
+      }, options.slowMs ?? 800);
+      return;
+    }
+    answer(request, response, url);
+  });
+  const answer = (request: IncomingMessage, response: ServerResponse, path: string): void => {
     const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null;
-    requests.push({ method: request.method ?? 'GET', path, key });
     if (path.startsWith('/hang/')) {
       hung.add(response);
       return;
@@ -47,7 +58,7 @@ export async function startFakeProvider(options: { keys: string[]; models: strin
       return sendJson(response, 200, { object: 'list', data: options.models.map((id) => ({ id, object: 'model', owned_by: 'fake' })) });
     }
     sendJson(response, 404, { error: { message: `no route ${path}` } });
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

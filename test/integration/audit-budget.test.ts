@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimedCapability } from '../../src/audit/capability.js';
 import { runAudit, type AuditRunOptions } from '../../src/audit/run-audit.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runClawctl } from '../helpers/control.js';
+import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-openai-provider.js';
+import { freePort } from '../helpers/free-port.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const KEY = 'sk-budget-test-key-0123456789';
 let fake: FakeProvider | undefined;
@@ -95,5 +101,66 @@ describe('runAudit with openclaw models status', () => {
     const run = await runAudit(options([model('good', fake.baseUrl())], { fetchModelsStatus: () => Promise.reject(new Error(`printed no JSON (exit 0): key ${KEY}`)) }));
     expect(run.capabilities[0]?.result).toBe('ok');
     expect(run.notes).toEqual(['openclaw models status: printed no JSON (exit 0): key [REDACTED]']);
+  });
+});
+
+describe('an audit by clawsupd of 3 providers and 2 channels, the gateway under load', () => {
+  const daemonCleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    await cleanupDaemons();
+    for (const cleanup of daemonCleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('finishes within its total budget: the fine provider ok, the slow one ok late, the hung one a timeout, the channels answered by a busy gateway', async () => {
+    const provider = await startFakeProvider({ keys: [KEY], models: ['tiny-1'], slowMs: 900 });
+    daemonCleanups.push(() => provider.close());
+    const temp = makeTempDir('cs-audit-load-');
+    daemonCleanups.push(() => temp.remove());
+    const port = await freePort();
+    const token = `gw-load-${Math.random().toString(36).slice(2)}`;
+    const entry = (baseUrl: string) => ({ baseUrl, apiKey: KEY, api: 'openai-completions', models: [{ id: 'tiny-1' }] });
+    const openclawPath = join(temp.path, 'openclaw.json');
+    writeFileSync(openclawPath, JSON.stringify({
+      gateway: { mode: 'local', auth: { mode: 'token', token } },
+      models: { providers: { fine: entry(provider.baseUrl()), slow: entry(provider.baseUrl('/slow/v1')), hung: entry(provider.baseUrl('/hang/v1')) } },
+      agents: { defaults: { model: { primary: 'fine/tiny-1', fallbacks: ['slow/tiny-1', 'hung/tiny-1'] } } },
+      channels: { slack: { botToken: 'xoxb-load-test-0000', appToken: 'xapp-load-test-0000' }, telegram: { botToken: '0000:load-test' } },
+    }));
+    const budgetMs = 2_500;
+    const daemon = startDaemon({
+      dir: temp.path,
+      config: {
+        gateway: { command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port), '--startup-ms', '100'], openclawConfigPath: openclawPath, env: { OPENCLAW_GATEWAY_TOKEN: token }, stopTimeoutMs: 2_000 },
+        health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 1_000, timeoutMs: 2_000, failureThreshold: 10, startupGraceMs: 15_000 },
+        audit: { settleMs: 600_000, checkTimeoutMs: 1_500, budgetMs },
+      },
+    });
+    const healthy = await daemon.waitForStatus('healthy', (status) => status['mode'] === 'healthy' && typeof status['gateway']?.pid === 'number');
+    // The gateway's event loop busy 150 ms of every 200: each of its answers waits behind the load.
+    const control = await fetch(`http://127.0.0.1:${port}/__control`, { method: 'POST', body: JSON.stringify({ slack: 'connected', load: { busyMs: 150, everyMs: 200 } }) });
+    expect(control.status).toBe(200);
+
+    const startedMs = performance.now();
+    const run = await runClawctl(['--config', daemon.configPath, 'audit', '--json'], { timeoutMs: 30_000 });
+    const elapsedMs = performance.now() - startedMs;
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as { capabilities: Array<{ id: string; result: string; latencyMs: number | null; detail: string }> };
+    const byId = Object.fromEntries(report.capabilities.map((capability) => [capability.id, capability]));
+    expect(byId['model:fine/tiny-1']).toMatchObject({ result: 'ok' });
+    expect(byId['model:slow/tiny-1']).toMatchObject({ result: 'ok' });
+    expect(byId['model:slow/tiny-1']?.latencyMs).toBeGreaterThanOrEqual(900);
+    expect(byId['model:hung/tiny-1']).toMatchObject({ result: 'timeout', detail: 'no answer within 1500 ms' });
+    expect(byId['channel:slack:default']).toMatchObject({ result: 'ok', detail: 'connected (the plugin has no probe)' });
+    expect(byId['channel:telegram:default']).toMatchObject({ result: 'failed', detail: expect.stringContaining('reports no telegram account default') });
+    expect(run.code).toBe(1);
+    const snapshot = JSON.parse(readFileSync(join(daemon.statusDir, 'audit', 'latest.json'), 'utf8')) as { durationMs: number };
+    // The daemon's audit within its budget (plus the writes); clawctl's whole run within a second more.
+    expect(snapshot.durationMs).toBeLessThanOrEqual(budgetMs + 300);
+    expect(elapsedMs).toBeLessThan(budgetMs + 2_000);
+    // The audit took nothing from the gateway: the same process, still supervised.
+    expect(daemon.status()?.['gateway']?.pid).toBe(healthy['gateway']?.pid);
+    process.stdout.write(`audit under load: ${report.capabilities.map(({ id, result, latencyMs }) => `${id} ${result} ${latencyMs ?? '-'} ms`).join('; ')}; audit ${snapshot.durationMs} ms of a ${budgetMs} ms budget, clawctl ${Math.round(elapsedMs)} ms\n`);
+    const everything = `${run.stdout}${JSON.stringify(daemon.logs())}${readFileSync(join(daemon.statusDir, 'audit', 'latest.json'), 'utf8')}`;
+    for (const secret of [KEY, token, 'xoxb-load-test']) expect(everything).not.toContain(secret);
   });
 });
