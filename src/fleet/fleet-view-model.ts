@@ -151,6 +151,18 @@ export function buildTimeline(events: readonly ViewEvent[], fromMs: number, toMs
   return segments;
 }
 
+/** A node that did not answer: nothing known until it last answered, down since; never answered, down throughout. */
+export function buildUnreachableTimeline(lastAnsweredAt: string | null | undefined, fromMs: number, toMs: number): TimelineSegment[] {
+  const lastMs = typeof lastAnsweredAt === 'string' ? Date.parse(lastAnsweredAt) : Number.NaN;
+  if (Number.isNaN(lastMs) || lastMs <= fromMs) return [{ state: 'down', startMs: fromMs, endMs: toMs }];
+  const downFromMs = Math.min(lastMs, toMs);
+  const segments: TimelineSegment[] = [
+    { state: 'unknown', startMs: fromMs, endMs: downFromMs },
+    { state: 'down', startMs: downFromMs, endMs: toMs },
+  ];
+  return segments.filter((segment) => segment.endMs > segment.startMs);
+}
+
 /** Gateway restarts (every start after the first) journaled at or after `fromMs`. */
 export function countRestarts(events: readonly ViewEvent[], fromMs: number): number {
   return events.filter((event) => event.type === 'gateway-restarted' && Date.parse(event.at) >= fromMs).length;

@@ -1,7 +1,7 @@
-import { buildTimeline, countRestarts, describeEntry, describeNode, describeSkills, describeUnreachable, formatSpan, timelineStateOf } from './fleet-view-model.js';
+import { buildTimeline, buildUnreachableTimeline, countRestarts, describeEntry, describeNode, describeSkills, describeUnreachable, formatSpan, timelineStateOf } from './fleet-view-model.js';
 
 // The view model's compiled functions, so the page computes rows and timelines exactly as clawctl does.
-const HELPERS = [formatSpan, timelineStateOf, buildTimeline, countRestarts, describeSkills, describeNode, describeUnreachable, describeEntry];
+const HELPERS = [formatSpan, timelineStateOf, buildTimeline, buildUnreachableTimeline, countRestarts, describeSkills, describeNode, describeUnreachable, describeEntry];
 
 /**
  * The page's one script. It fetches the body's data-view-path every 5 s and builds the DOM with createElement and
@@ -40,7 +40,7 @@ function drawTimeline(entry, nowMs) {
   var fromMs = nowMs - DAY_MS;
   var segments = entry.view
     ? buildTimeline(entry.view.events || [], fromMs, nowMs, entry.view.status)
-    : [{ state: 'down', startMs: fromMs, endMs: nowMs }];
+    : buildUnreachableTimeline(entry.lastAnsweredAt, fromMs, nowMs);
   var label = [];
   segments.forEach(function (segment) {
     var rect = document.createElementNS(SVG, 'rect');
@@ -119,7 +119,8 @@ function showDetail(entries) {
     if (diagnosis.trigger) addField(diagnosisFacts, 'trigger', diagnosis.trigger);
     addField(diagnosisFacts, 'hint', diagnosis.hint);
     detail.appendChild(diagnosisFacts);
-    addLines(detail, diagnosis.evidence);
+    // The same lines as the last exit's are not shown twice.
+    if (!exit || exit.evidence.join('\n') !== diagnosis.evidence.join('\n')) addLines(detail, diagnosis.evidence);
   }
   var skills = entry.view.skills || status.skills || {};
   var names = Object.keys(skills).sort();

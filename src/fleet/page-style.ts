@@ -13,8 +13,9 @@ h1 { font-size: 1.15rem; margin: 0; }
 main { padding: .5rem 1rem 2rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { font-weight: 600; color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; }
+th { white-space: nowrap; font-weight: 600; color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; }
 tr.node { cursor: pointer; }
+td.cell-name, td.cell-mode, td.cell-since, td.cell-uptime, td.cell-restarts24h, td.cell-slack, td.cell-version { white-space: nowrap; }
 tr.node.picked, tr.node:hover { background: var(--pick); }
 tr.timeline td { padding-top: 0; }
 button.name { font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; text-align: left; }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildTimeline,
+  buildUnreachableTimeline,
   countRestarts,
   describeNode,
   describeSkills,
@@ -136,13 +137,25 @@ describe('describeUnreachable', () => {
 describe('fleetExitCode', () => {
   const answering = (mode: string): FleetEntry => ({ name: mode, reachable: true, view: view({ mode }) });
   const silent: FleetEntry = { name: 'gone', reachable: false, error: 'refused' };
-  it.each([
+  const cases: Array<[string, FleetEntry[], number]> = [
     ['all healthy', [answering('healthy'), answering('healthy')], 0],
     ['no nodes', [], 0],
-    ...['degraded', 'starting', 'backoff', 'held', 'stopping'].map((mode) => [`one ${mode}`, [answering('healthy'), answering(mode)], 1] as const),
-    ...['diagnose', 'stopped'].map((mode) => [`one ${mode}`, [answering('degraded'), answering(mode)], 2] as const),
+    ...['degraded', 'starting', 'backoff', 'held', 'stopping'].map((mode): [string, FleetEntry[], number] => [`one ${mode}`, [answering('healthy'), answering(mode)], 1]),
+    ...['diagnose', 'stopped'].map((mode): [string, FleetEntry[], number] => [`one ${mode}`, [answering('degraded'), answering(mode)], 2]),
     ['one unreachable', [answering('healthy'), silent], 2],
-  ])('%s: %i', (_name, entries, code) => {
-    expect(fleetExitCode(entries as FleetEntry[])).toBe(code);
+  ];
+  it.each(cases)('%s: %i', (_name, entries, code) => {
+    expect(fleetExitCode(entries)).toBe(code);
+  });
+});
+
+describe('buildUnreachableTimeline', () => {
+  it.each([
+    ['never answered: down throughout', null, [seg('down', 24, 0)]],
+    ['answered 2 h ago: unknown, then down', at(2), [seg('unknown', 24, 2), seg('down', 2, 0)]],
+    ['answered before the window: down throughout', at(30), [seg('down', 24, 0)]],
+    ['a damaged time: down throughout', 'yesterday', [seg('down', 24, 0)]],
+  ])('%s', (_name, lastAnsweredAt, expected) => {
+    expect(buildUnreachableTimeline(lastAnsweredAt, fromMs, nowMs)).toEqual(expected);
   });
 });
