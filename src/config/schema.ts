@@ -62,6 +62,8 @@ const slackSchema = z.strictObject({
   staleAfterMs: positiveMs.default(600_000),
   rpcIntervalMs: positiveMs.default(30_000),
   rpcTimeoutMs: positiveMs.default(5_000),
+  /** Slack's Socket Mode hosts: the gateway's own connections to them are watched in the kernel (Linux); [] turns that off. */
+  socketHosts: z.array(z.string().min(1)).default(['wss-primary.slack.com', 'wss-backup.slack.com']),
 });
 
 const controlSchema = z.strictObject({

@@ -134,7 +134,8 @@ export function startFakeSlack(options: { cert: string; key: string; host: strin
     const live: LiveSocket = { id, ws, tcp, appToken, isHalfOpen: false, openedAtMs: Date.now(), pingTimer: null };
     sockets.set(id, live);
     record('ws-open', `socket ${id} from port ${tcp.remotePort}`);
-    const sameApp = [...sockets.values()].filter((other) => other.appToken === appToken).length;
+    // A half-open socket is dead to the client; the fake stops counting it as Slack would once it times out.
+    const sameApp = [...sockets.values()].filter((other) => other.appToken === appToken && !other.isHalfOpen).length;
     ws.send(
       JSON.stringify({
         type: 'hello',

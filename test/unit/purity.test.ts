@@ -108,6 +108,8 @@ const PURE_MODULES = [
   'src/probes/slack/slack-observation.ts',
   'src/probes/slack/slack-rpc-facts.ts',
   'src/probes/slack/slack-verdict.ts',
+  'src/probes/slack/slack-transport.ts',
+  'src/probes/slack/ss-tcp-info.ts',
   'src/skills/node-verdict.ts',
   'src/skills/skill-facts.ts',
   'src/skills/skill-outcome.ts',

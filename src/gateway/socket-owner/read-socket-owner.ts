@@ -67,6 +67,14 @@ export function findOwnConnectionsOwner(target: { host: string; port: number }, 
   return { owner: 'gateway' };
 }
 
+/** The gateway group's established connections to any of `addresses` (canonical, as normalizeAddress gives) on `port`; null where /proc cannot tell. */
+export function listGatewayConnectionsTo(gatewayPgid: number, addresses: ReadonlySet<string>, port: number): TcpSocketEntry[] | null {
+  const entries = readSocketTable();
+  if (entries === null) return null;
+  const held = readGroupSocketInodes(gatewayPgid);
+  return entries.filter((entry) => entry.state === 'ESTABLISHED' && entry.remote.port === port && addresses.has(entry.remote.address) && held.has(entry.inode));
+}
+
 /** The TCP ports the gateway's process group listens on; null where /proc cannot tell. */
 export function listGatewayListenPorts(gatewayPgid: number): number[] | null {
   const entries = readSocketTable();

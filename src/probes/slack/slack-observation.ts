@@ -1,5 +1,6 @@
 import { parseSlackLogLine } from './slack-log-line.js';
 import type { SlackRpcFacts } from './slack-rpc-facts.js';
+import { applySlackTransportSample, createSlackTransport, type SlackSocketFacts, type SlackTransport } from './slack-transport.js';
 
 /** Everything clawsupd has seen of the current gateway's Slack socket, from its log lines and its `channels.status`. */
 export interface SlackObservation {
@@ -9,6 +10,8 @@ export interface SlackObservation {
   reconnectDueAtMs: number | null;
   isDegradedIdentity: boolean;
   blockedDetail: string | null;
+  /** The reason of the channel's last exit, kept for a terminal-disconnect line that follows it. */
+  lastExitReason: string | null;
   activeConnections: number | null;
   logDisconnectTimesMs: number[];
   rpcDisconnectTimesMs: number[];
@@ -21,6 +24,8 @@ export interface SlackObservation {
   healthState: string | null;
   lastInboundAtMs: number | null;
   rpcError: string | null;
+  /** The kernel's view of the gateway's own connections to Slack's socket host. */
+  transport: SlackTransport;
   evidence: string[];
 }
 
@@ -34,6 +39,7 @@ export function createSlackObservation(): SlackObservation {
     reconnectDueAtMs: null,
     isDegradedIdentity: false,
     blockedDetail: null,
+    lastExitReason: null,
     activeConnections: null,
     logDisconnectTimesMs: [],
     rpcDisconnectTimesMs: [],
@@ -43,6 +49,7 @@ export function createSlackObservation(): SlackObservation {
     healthState: null,
     lastInboundAtMs: null,
     rpcError: null,
+    transport: createSlackTransport(),
     evidence: [],
   };
 }
@@ -70,6 +77,16 @@ export function applySlackLine(observation: SlackObservation, line: string, atMs
       return { ...next, connection: { isConnected: false, atMs, source: 'log' }, reconnectDueAtMs: null, blockedDetail: line.trim() };
     case 'connections':
       return { ...next, activeConnections: event.count };
+    case 'channel-exited':
+      return { ...next, lastExitReason: event.reason };
+    case 'terminal':
+      // The gateway gives up on the channel: blocked until a new gateway (or a connect) says otherwise.
+      return {
+        ...next,
+        connection: { isConnected: false, atMs, source: 'log' },
+        reconnectDueAtMs: null,
+        blockedDetail: observation.blockedDetail ?? `terminal disconnect${observation.lastExitReason ? `: ${observation.lastExitReason}` : ''}`,
+      };
   }
 }
 
@@ -98,6 +115,11 @@ export function applySlackRpc(observation: SlackObservation, facts: SlackRpcFact
     healthState: accounts.find((account) => account.healthState !== null && account.healthState !== 'healthy')?.healthState ?? accounts[0]?.healthState ?? null,
     lastInboundAtMs: Math.max(...inbound) || null,
   };
+}
+
+/** Folds one sample of the gateway's sockets to Slack's socket host in. */
+export function applySlackTransport(observation: SlackObservation, sockets: readonly SlackSocketFacts[], atMs: number): SlackObservation {
+  return { ...observation, transport: applySlackTransportSample(observation.transport, sockets, atMs) };
 }
 
 export function applySlackRpcError(observation: SlackObservation, error: string): SlackObservation {

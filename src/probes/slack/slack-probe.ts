@@ -3,7 +3,8 @@ import { canSeeSocketOwners } from '../../gateway/socket-owner/read-socket-owner
 import { createGatewayPeerCheck } from './verify-gateway-peer.js';
 import type { Logger } from '../../daemon/logger.js';
 import { resolveProbeUrls } from '../http/probe-urls.js';
-import { applySlackLine, applySlackRpc, applySlackRpcError, createSlackObservation, type SlackObservation } from './slack-observation.js';
+import { applySlackLine, applySlackRpc, applySlackRpcError, applySlackTransport, createSlackObservation, type SlackObservation } from './slack-observation.js';
+import { createSlackTransportReader } from './read-slack-transport.js';
 import { readSlackRpcFacts } from './slack-rpc-facts.js';
 import { judgeSlack } from './slack-verdict.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
@@ -38,6 +39,33 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
   if (!canVerifyPeer) log.info({ platform: process.platform }, 'channels.status not polled: this platform cannot show who serves the gateway port');
   const hasUsableToken = (): boolean => canVerifyPeer && deps.getToken() !== null;
   const verifyPeer = createGatewayPeerCheck(() => supervisor.getState().gateway.pid);
+  const transportReader = createSlackTransportReader();
+  let isSampling = false;
+
+  // The kernel's view of the gateway's own socket to Slack: the SDK's reconnects are silent everywhere else.
+  function sampleTransport(): void {
+    const pid = supervisor.getState().gateway.pid;
+    const hosts = supervisor.getConfig().slack.socketHosts;
+    if (pid === null || isSampling || !canVerifyPeer || hosts.length === 0) return;
+    isSampling = true;
+    const thisGeneration = generation;
+    void transportReader
+      .sample(pid, hosts)
+      .then((sockets) => {
+        if (thisGeneration !== generation || sockets === null) return;
+        const before = observation.transport;
+        observation = applySlackTransport(observation, sockets, Date.now());
+        const after = observation.transport;
+        if (after.endTimesMs.length > before.endTimesMs.length || after.seenInodes.length > before.seenInodes.length) {
+          log.info({ probe: 'slack', sockets: sockets.map((socket) => socket.inode), endedInHour: after.endTimesMs.length }, 'slack socket of the gateway changed');
+        }
+        judge(Date.now());
+      })
+      .catch((error: unknown) => log.debug({ probe: 'slack', err: error instanceof Error ? error.message : String(error) }, 'slack transport sample failed'))
+      .finally(() => {
+        isSampling = false;
+      });
+  }
 
   function judge(atMs: number): void {
     const config = supervisor.getConfig().slack;
@@ -105,6 +133,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
     },
     refresh(isGatewayStarted) {
       const atMs = Date.now();
+      sampleTransport();
       const token = deps.getToken();
       // The RPC refuses connects until the gateway has started; a poll still running is not doubled.
       const isPollDue = isGatewayStarted && token !== null && canVerifyPeer && poll === null && atMs - lastPollAtMs >= supervisor.getConfig().slack.rpcIntervalMs;

@@ -1,4 +1,5 @@
 import { pruneHour, type SlackObservation } from './slack-observation.js';
+import { readTransportLink } from './slack-transport.js';
 
 /** `probes.slack.state`, as the public contract names them. */
 export const SLACK_STATES = ['not-configured', 'connected', 'disconnected', 'flapping', 'stale', 'duplicate', 'blocked', 'unknown'] as const;
@@ -25,12 +26,21 @@ const RECONNECT_CONFIRM_MS = 30_000;
 /** Judges the Slack socket from what was observed; a quiet workspace is never stale for being quiet. */
 export function judgeSlack(observation: SlackObservation, limits: SlackLimits): SlackVerdict {
   const { nowMs } = limits;
-  const isConnected = readIsConnected(observation, nowMs);
-  const disconnectsInHour = Math.max(pruneHour(observation.logDisconnectTimesMs, nowMs).length, pruneHour(observation.rpcDisconnectTimesMs, nowMs).length);
+  const link = readTransportLink(observation.transport);
+  const said = readIsConnected(observation, nowMs);
+  // The gateway says connected while the SDK reconnects on its own: the kernel shows no socket, so it is down.
+  const isLinkDown = said !== false && link?.isUp === false;
+  const isConnected = isLinkDown ? false : said;
+  const disconnectsInHour = Math.max(
+    pruneHour(observation.logDisconnectTimesMs, nowMs).length,
+    pruneHour(observation.rpcDisconnectTimesMs, nowMs).length,
+    pruneHour(observation.transport.endTimesMs, nowMs).length,
+  );
   const silentMs = observation.transportAtMs === null ? null : nowMs - observation.transportAtMs;
+  const isKernelSilent = link?.silentMs !== null && link?.silentMs !== undefined && link.silentMs > limits.staleAfterMs;
   const isStale =
     isConnected === true &&
-    (observation.healthState === 'stale-socket' || (observation.hasTransportClock && silentMs !== null && silentMs > limits.staleAfterMs));
+    (observation.healthState === 'stale-socket' || isKernelSilent || (observation.hasTransportClock && silentMs !== null && silentMs > limits.staleAfterMs));
 
   const found: Array<{ state: SlackState; reason: string; detail: string }> = [];
   if (observation.blockedDetail !== null) found.push({ state: 'blocked', reason: 'slack-blocked', detail: `blocked: ${observation.blockedDetail}` });
@@ -41,10 +51,16 @@ export function judgeSlack(observation: SlackObservation, limits: SlackLimits): 
     found.push({ state: 'flapping', reason: 'slack-flapping', detail: `${disconnectsInHour} disconnects in the last hour (limit ${limits.maxDisconnectsPerHour})` });
   }
   if (isConnected === false && observation.blockedDetail === null) {
-    found.push({ state: 'disconnected', reason: 'slack-disconnected', detail: `disconnected since ${iso(observation.connection?.atMs)}` });
+    const detail = isLinkDown
+      ? `the gateway holds no connection to Slack's socket host since ${iso(observation.transport.downSinceMs)} (the Slack SDK reconnects without a log line)`
+      : `disconnected since ${iso(observation.connection?.atMs)}`;
+    found.push({ state: 'disconnected', reason: 'slack-disconnected', detail });
   }
   if (isStale) {
-    found.push({ state: 'stale', reason: 'slack-stale', detail: `connected but no transport activity for ${silentMs} ms (limit ${limits.staleAfterMs})` });
+    const detail = isKernelSilent
+      ? `connected but the gateway's socket to Slack has received nothing for ${link?.silentMs} ms (limit ${limits.staleAfterMs})`
+      : `connected but no transport activity for ${silentMs} ms (limit ${limits.staleAfterMs})`;
+    found.push({ state: 'stale', reason: 'slack-stale', detail });
   }
   const [worst] = found;
   if (worst) return { state: worst.state, isOk: false, reasons: found.map((f) => f.reason), detail: found.map((f) => f.detail).join('; ') };
@@ -67,8 +83,10 @@ function readIsConnected(observation: SlackObservation, nowMs: number): boolean 
 function describeConnected(observation: SlackObservation, nowMs: number): string {
   const parts = [`connected (${observation.connection?.source ?? 'log'})`];
   if (observation.isDegradedIdentity) parts.push('degraded identity');
-  if (observation.transportAtMs !== null) parts.push(`last transport activity ${nowMs - observation.transportAtMs} ms ago`);
-  if (!observation.hasTransportClock) parts.push('no transport clock reported: staleness not judged from inbound silence');
+  const link = readTransportLink(observation.transport);
+  if (link?.silentMs !== null && link?.silentMs !== undefined) parts.push(`socket received ${link.silentMs} ms ago (kernel)`);
+  else if (observation.transportAtMs !== null) parts.push(`last transport activity ${nowMs - observation.transportAtMs} ms ago`);
+  if (!observation.hasTransportClock && (link?.silentMs ?? null) === null) parts.push('no transport clock reported: staleness not judged from inbound silence');
   if (observation.lastInboundAtMs !== null) parts.push(`last inbound ${iso(observation.lastInboundAtMs)}`);
   return parts.join('; ');
 }
