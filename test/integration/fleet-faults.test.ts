@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { startFleetServer } from '../../src/fleet/fleet-server.js';
 import { loadInventory } from '../../src/fleet/inventory.js';
 import { runClawctl } from '../helpers/control.js';
 import { answerJson, makeView, startFakeNode, TLS, type FakeNode } from '../helpers/fleet-fake-node.js';
@@ -110,6 +112,42 @@ describe('clawctl fleet status against nodes that misbehave', () => {
     expect(run.stdout).not.toContain(WRONG_TOKEN);
     // The token went to each node in its header, and nowhere else.
     expect(good.requests.some((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('fleet serve answers loopback names only, GET and HEAD only, and /api/fleet carries no token', async () => {
+    const port = await freePort();
+    const server = await startFleetServer({ host: '127.0.0.1', port }, { inventory: loadInventory(inventoryPath), fetch: { timeoutMs: 1_000, maxBodyBytes: 4 * 1024 * 1024 }, lastSeenPath: join(temp.path, 'serve-last-seen.json') });
+    const ask = (path: string, host: string, method = 'GET') =>
+      new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const outgoing = request({ host: '127.0.0.1', port, path, method, headers: { host } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${port}/`);
+      const page = await ask('/', `127.0.0.1:${port}`);
+      expect(page).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+      expect(page.body).toContain('data-view-path="/api/fleet"');
+      const api = await ask('/api/fleet', `localhost:${port}`);
+      expect(api.status).toBe(200);
+      const entries = (JSON.parse(api.body) as { nodes: Array<{ name: string; reachable: boolean }> }).nodes;
+      expect(entries.map(({ name, reachable }) => [name, reachable])).toEqual([
+        ['good', true], ['garbage', false], ['html', false], ['huge', false], ['trickle', false], ['shape', false], ['token', false], ['cert', false], ['tls-ok', true], ['refused', false],
+      ]);
+      expect(api.body).not.toContain(TOKEN);
+      expect(api.body).not.toContain(WRONG_TOKEN);
+      // A page elsewhere that rebinds its own name to 127.0.0.1 is refused.
+      expect((await ask('/api/fleet', `evil.example:${port}`)).status).toBe(421);
+      expect((await ask('/api/fleet', '127.0.0.1:1')).status).toBe(421);
+      expect((await ask('/', `127.0.0.1:${port}`, 'POST')).status).toBe(405);
+      expect((await ask('/nope', `127.0.0.1:${port}`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a node that answered before and then stops says how long since it last answered, from the cache', async () => {
