@@ -102,13 +102,30 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
       return;
     }
     const route = byPath.get(decision.path) as HttpRoute;
-    Promise.resolve(route.handle(request, response)).catch((error: unknown) => {
+    let handled: Promise<void>;
+    try {
+      handled = Promise.resolve(route.handle(request, response));
+    } catch (error) {
+      // A route that throws at once (a file it reads is gone) fails the same way as one that rejects.
+      handled = Promise.reject(error);
+    }
+    handled.catch((error: unknown) => {
       log.error({ err: describeError(error), path: decision.path }, 'http route failed');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('internal error: see the clawsupd log\n');
     });
   };
-  const server = createServer(options, handle);
+  // A throw out of a request listener would end clawsupd: a request that breaks something is a 500 and a log line.
+  const handleSafely = (request: IncomingMessage, response: ServerResponse): void => {
+    try {
+      handle(request, response);
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'http request failed');
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('internal error: see the clawsupd log\n');
+    }
+  };
+  const server = createServer(options, handleSafely);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   server.maxConnections = MAX_CONNECTIONS;

@@ -57,6 +57,11 @@ describe('the node API journal cache', () => {
     expect(agree()).toEqual([7]);
   });
 
+  it('reads no events, and throws nothing, while the status dir is gone', () => {
+    const cache = createJournalCache(join(tempDir(), 'removed'), HOUR_MS);
+    expect(cache.readEvents(NOW_MS)).toEqual([]);
+  });
+
   it('holds only the window: older events are left out, and a file last written before it is not read', () => {
     const dir = tempDir();
     const cache = createJournalCache(dir, 24 * HOUR_MS);
