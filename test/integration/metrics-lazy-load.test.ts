@@ -28,13 +28,31 @@ async function loadedModules(config: Record<string, unknown>): Promise<string[]>
   return readFileSync(recordPath, 'utf8').split('\n').filter((url) => url !== '');
 }
 
-describe('metrics cost nothing when off, and little when on', () => {
+describe('metrics, alerts and the cron leader cost nothing when off, and little when on', () => {
   it('loads no listener and no metrics module without http.listen or metrics.textfile', async () => {
     const loaded = await loadedModules({});
     expect(loaded.some((url) => url.endsWith('dist/daemon/supervisor.js'))).toBe(true);
     const featureFiles = loaded.filter((url) => url.includes('/dist/http/') || url.includes('/dist/metrics/') || url.includes('prom-client'));
     // The config schema checks http.listen with this small pure parser; nothing else of the feature loads.
     expect(featureFiles.map((url) => url.slice(url.indexOf('/dist/')))).toEqual(['/dist/http/listen-address.js']);
+  });
+
+  it('loads no alerts module and no cron leader (nor its Redis client) while they are not configured', async () => {
+    const loaded = await loadedModules({});
+    const alertFiles = loaded.filter((url) => url.includes('/dist/alerts/')).map((url) => url.slice(url.indexOf('/dist/')));
+    // The config schema checks alerts.rules.disabled against the rule names; nothing else of alerts loads.
+    expect(alertFiles).toEqual(['/dist/alerts/alert-rule-names.js']);
+    // The control socket's tiny registry of the cron part is all of cron that loads: no lease code, no Redis client.
+    expect(loaded.filter((url) => url.includes('/dist/cron/')).map((url) => url.slice(url.indexOf('/dist/')))).toEqual(['/dist/cron/cron-control.js']);
+    expect(loaded.filter((url) => url.includes('/node_modules/redis/') || url.includes('/node_modules/@redis/'))).toEqual([]);
+  });
+
+  it('loads the alerts part, its delivery and its status section with alerts.webhooks', async () => {
+    const loaded = await loadedModules({ alerts: { webhooks: [{ url: `http://127.0.0.1:${await freePort()}/hook`, format: 'json' }] } });
+    for (const file of ['dist/alerts/alerts-part.js', 'dist/alerts/alert-delivery.js', 'dist/alerts/alerts-status.js']) {
+      expect(loaded.filter((url) => url.endsWith(file))).toHaveLength(1);
+    }
+    expect(loaded.some((url) => url.includes('/dist/metrics/') || url.includes('prom-client'))).toBe(false);
   });
 
   it('loads the listener and the collector with http.listen', async () => {
