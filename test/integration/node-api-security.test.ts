@@ -171,6 +171,20 @@ describe('the node API behind http.tokenFile', () => {
     await daemon.stop();
   });
 
+  it('checks only five of twenty wrong tokens sent at once: the others are 429 unchecked', async () => {
+    const { daemon, port } = await startWithToken();
+    const startedAtMs = Date.now();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(port, '/api/v1/status', { authorization: `Bearer parallel-guess-${i}` })));
+    const elapsedMs = Date.now() - startedAtMs;
+    const counts = answers.reduce<Record<number, number>>((all, { status }) => ({ ...all, [status]: (all[status] ?? 0) + 1 }), {});
+    // One more is checked only if the batch outlasted a wait (1 s, then 2 s more) on a loaded machine.
+    const checked = elapsedMs < 1_000 ? 5 : elapsedMs < 3_000 ? 6 : 7;
+    expect(counts[401] ?? 0, `20 tries in ${elapsedMs} ms`).toBeLessThanOrEqual(checked);
+    expect(counts[401] ?? 0).toBeGreaterThanOrEqual(5);
+    expect((counts[401] ?? 0) + (counts[429] ?? 0)).toBe(20);
+    await daemon.stop();
+  });
+
   it.each([
     ['readable by its group', 0o640, "readable by its group (mode 0640): chmod 600 it, so that only clawsupd's user reads it"],
     ['readable by every user', 0o604, 'readable by every user (mode 0604): chmod 600 it'],
