@@ -265,7 +265,14 @@ describe('the capability audits of an apply: before the swap, after the restart'
     const before = JSON.parse(readFileSync(join(backups, `${last.id}.audit-before.json`), 'utf8')) as { capabilities: Array<{ id: string; result: string }> };
     expect(before.capabilities.map(({ id, result }) => `${id} ${result}`)).toEqual(['model:fake/tiny-1 ok', 'model:fake/tiny-2 ok']);
     expect(statSync(join(backups, `${last.id}.audit-before.json`)).mode & 0o777).toBe(0o600);
-    const everything = [broken.stderr, good.stdout, JSON.stringify(daemon.logs()), readFileSync(join(backups, `${last.id}.audit-after.json`), 'utf8')].join('\n');
+
+    // The key moved to a section clawsup (and the gateway) does not read: nothing can check the models after the restart.
+    const movedText = `${JSON.stringify({ name: 'v4', gateway: { mode: 'local' }, env: { vars: { MOVED_KEY: KEY } }, models: { providers: { fake: { baseUrl: fake.baseUrl(), api: 'openai-completions', models: [{ id: 'tiny-1' }] } } }, agents: { defaults: { model: { primary: 'fake/tiny-1', fallbacks: ['fake/tiny-2'] } } } }, null, 2)}\n`;
+    const moved = await clawctl(daemon, ['apply', writeCandidate(temp.path, 'v4.json5', movedText)]);
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toMatch(/rolled back \S+: capability-lost:model:fake\/tiny-1, capability-lost:model:fake\/tiny-2; .*\n {2}model:fake\/tiny-1: ok before, unverified after \(nothing left to check it by\): models\.providers\.fake\.apiKey is not set/);
+    expect(readFileSync(live, 'utf8')).toBe(v2);
+    const everything = [broken.stderr, moved.stderr, good.stdout, JSON.stringify(daemon.logs()), readFileSync(join(backups, `${last.id}.audit-after.json`), 'utf8')].join('\n');
     for (const secret of [KEY, WRONG_KEY]) expect(everything).not.toContain(secret);
   });
 });

@@ -11,7 +11,10 @@ describe('compareCapabilities (the gate: before the swap against after the resta
     ['ok -> absent is lost', snapshot(verdict('model:a/m', 'ok')), snapshot(), ['model:a/m'], ['model:a/m: ok before, absent after (the candidate no longer claims it)']],
     ['one timeout is not a loss', snapshot(verdict('model:a/m', 'ok')), snapshot(verdict('model:a/m', 'timeout')), [], []],
     // A channel held down by the gateway's crash-loop breaker is unverified (judgeChannelAccount), never lost.
-    ['ok -> unverified is not a loss', snapshot(verdict('channel:slack:default', 'ok')), snapshot(verdict('channel:slack:default', 'unverified')), [], []],
+    ['ok -> unverified after a check that ran is not a loss', snapshot(verdict('channel:slack:default', 'ok')), snapshot(verdict('channel:slack:default', 'unverified')), [], []],
+    // The key moved where clawsup does not read it: no check could run after, one passed before.
+    ['ok -> unverified with no check left is lost', snapshot(verdict('model:a/m', 'ok')), snapshot({ ...verdict('model:a/m', 'unverified', 'models.providers.a.apiKey is not set'), latencyMs: null }), ['model:a/m'], ['model:a/m: ok before, unverified after (nothing left to check it by): models.providers.a.apiKey is not set']],
+    ['unverified with no check both times is no loss', snapshot({ ...verdict('model:a/m', 'unverified'), latencyMs: null }), snapshot({ ...verdict('model:a/m', 'unverified'), latencyMs: null }), [], []],
     ['failed before stays no loss', snapshot(verdict('model:a/m', 'failed')), snapshot(verdict('model:a/m', 'failed')), [], []],
     ['no before audit compares nothing', null, snapshot(verdict('model:a/m', 'failed')), [], []],
     ['no after audit compares nothing', snapshot(verdict('model:a/m', 'ok')), null, [], []],
