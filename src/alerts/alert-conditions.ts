@@ -143,6 +143,17 @@ function conditionFromReason(reason: string, host: string): AlertCondition | nul
   if (reason === 'cron-no-leader') {
     return { rule: 'cron-no-leader', subject: null, severity: 'critical', summary: `cron on ${host} has no leader: scheduled jobs are not running`, description: reason, fix: '`clawctl cron status` shows the lease and the store it needs', sinceMs: null };
   }
+  if (reason === 'cron-jobs-differ') {
+    return {
+      rule: 'cron-jobs-differ',
+      subject: null,
+      severity: 'warning',
+      summary: `the gateway on ${host} does not have the cron leader's jobs: after a failover to it, other jobs would run`,
+      description: reason,
+      fix: 'define the same cron jobs on every node; `clawctl cron status` on each shows the count and hash',
+      sinceMs: null,
+    };
+  }
   return null;
 }
 

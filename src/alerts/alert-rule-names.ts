@@ -11,6 +11,7 @@ export const ALERT_RULE_NAMES = [
   'capability-lost',
   'config-rolled-back',
   'cron-no-leader',
+  'cron-jobs-differ',
   'daemon-crashed',
 ] as const;
 

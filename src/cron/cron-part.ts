@@ -12,7 +12,8 @@ import { startFencer, type Fencer } from './fencer-process.js';
 import type { LeaseBackend, LeaseHolder } from './lease-backend.js';
 import { decideLease, leaseTiming, type LeaseOutcome } from './lease-decision.js';
 import { createRedisLease } from './redis-lease.js';
-import { readGatewayJobs } from './gateway-jobs.js';
+import { readGatewayJobs, type GatewayJobs } from './gateway-jobs.js';
+import { compareWithLeaderJobs, type JobsComparison } from './job-definitions.js';
 
 // Jobs change rarely: read them this often while the gateway runs, and soon after it (re)starts.
 const JOBS_CHECK_INTERVAL_MS = 60_000;
@@ -69,6 +70,8 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       let leadershipChanges = 0;
       let renewFailures = 0;
       let isKeepingRoleSaid = false;
+      let isCheckingJobs = false;
+      let isJobsCheckAgain = false;
       let status: CronStatus = makeStatus('follower', false);
       let lastStatusJson = '';
       let timer: NodeJS.Timeout | undefined;
@@ -322,8 +325,10 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         }
         // Made again after counting, so status.json's leadershipChanges and the journal agree.
         status = makeStatus(role, isCronOn);
-        supervisor.setDegradation('cron', isNoLeader ? ['cron-no-leader'] : []);
+        supervisor.setDegradation('cron', [...(isNoLeader ? ['cron-no-leader'] : []), ...(jobs?.isSameAsLeader === false ? ['cron-jobs-differ'] : [])]);
         writeStatusNow(false);
+        // A new leader publishes its jobs at once, and the others compare theirs with them.
+        if (next.events.some((event) => event.type === 'cron-leadership-changed')) scheduleJobsCheck();
       }
 
       function writeStatusNow(isDurable: boolean): void {
@@ -377,19 +382,51 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
             scheduleTick(0);
           }),
       });
+      // The leader publishes its jobs beside the lease; a follower compares its own with the current leader's.
+      async function compareJobs(read: GatewayJobs): Promise<JobsComparison> {
+        try {
+          if (heldValue !== null && heldTerm !== null) {
+            await backend.publishJobs(heldValue, { node, term: heldTerm, count: read.count, definitionsHash: read.definitionsHash, checkedAt: new Date().toISOString() });
+            return compareWithLeaderJobs(read.definitionsHash, true, heldTerm, null);
+          }
+          return compareWithLeaderJobs(read.definitionsHash, false, otherHolder?.term ?? null, await backend.readPublishedJobs());
+        } catch {
+          return { leaderDefinitionsHash: null, isSameAsLeader: null };
+        }
+      }
+
+      function scheduleJobsCheck(): void {
+        if (isCheckingJobs) {
+          isJobsCheckAgain = true;
+          return;
+        }
+        clearTimeout(jobsTimer);
+        jobsTimer = setTimeout(checkJobs, 0);
+        jobsTimer.unref();
+      }
+
       const checkJobs = (): void => {
         clearTimeout(jobsTimer);
         if (isDetached) return;
         const gatewayPid = supervisor.getState().gateway.pid;
         const next = (): void => {
-          jobsTimer = setTimeout(checkJobs, gatewayPid === null || !isGatewayReady() ? JOBS_FIRST_CHECK_MS : JOBS_CHECK_INTERVAL_MS);
+          isCheckingJobs = false;
+          // Until the leader's jobs are known to compare with, look again soon.
+          const isUnsettled = gatewayPid === null || !isGatewayReady() || (jobs !== null && jobs.isSameAsLeader === null) || isJobsCheckAgain;
+          isJobsCheckAgain = false;
+          jobsTimer = setTimeout(checkJobs, isUnsettled ? JOBS_FIRST_CHECK_MS : JOBS_CHECK_INTERVAL_MS);
           jobsTimer.unref();
         };
         if (gatewayPid === null) return next();
+        isCheckingJobs = true;
         readGatewayJobs(supervisor.getConfig(), env, () => supervisor.getState().gateway.pid, leader.connectTimeoutMs * 2)
-          .then((read) => {
+          .then(async (read) => {
             if (jobs?.definitionsHash !== read.definitionsHash) cronLog.info({ count: read.count, definitionsHash: read.definitionsHash }, 'gateway cron jobs');
-            jobs = { ...read, checkedAt: new Date().toISOString() };
+            const comparison = await compareJobs(read);
+            if (comparison.isSameAsLeader === false && jobs?.leaderDefinitionsHash !== comparison.leaderDefinitionsHash) {
+              cronLog.warn({ definitionsHash: read.definitionsHash, leaderDefinitionsHash: comparison.leaderDefinitionsHash, holder: otherHolder?.node }, 'this gateway\'s cron jobs differ from the leader\'s: after a failover to this node it would run other jobs');
+            }
+            jobs = { ...read, checkedAt: new Date().toISOString(), ...comparison };
             jobsError = null;
             // Its RPC answers only once it has started: as good as the ready line, for a gateway that printed none.
             if (readyGatewayPid !== gatewayPid) {

@@ -21,7 +21,7 @@ export interface CronStatus {
   highestTermSeen: number;
   node: string;
   /** This gateway's cron jobs (its RPC's cron.list): compare definitionsHash across nodes; a follower without the leader's jobs runs nothing after a failover. */
-  jobs: { count: number; definitionsHash: string; checkedAt: string } | null;
+  jobs: { count: number; definitionsHash: string; checkedAt: string; leaderDefinitionsHash: string | null; isSameAsLeader: boolean | null } | null;
   /** Why the jobs could not be read, when they could not. */
   jobsError: string | null;
   /** New leaders this node has seen or been since clawsupd started (clawsup_cron_leadership_changes_total). */

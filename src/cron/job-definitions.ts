@@ -23,3 +23,19 @@ function canonical(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/** How this gateway's jobs compare with the leader's: `isSameAsLeader` null while that cannot be known. */
+export interface JobsComparison {
+  leaderDefinitionsHash: string | null;
+  isSameAsLeader: boolean | null;
+}
+
+/**
+ * A follower's jobs against those the current leader published. Jobs published under an older term are the last
+ * leader's, not this one's: unknown until the new leader publishes. The leader itself is the reference.
+ */
+export function compareWithLeaderJobs(ownHash: string, isLeader: boolean, holderTerm: number | null, published: { term: number; definitionsHash: string } | null): JobsComparison {
+  if (isLeader) return { leaderDefinitionsHash: ownHash, isSameAsLeader: true };
+  if (published === null || holderTerm === null || published.term !== holderTerm) return { leaderDefinitionsHash: null, isSameAsLeader: null };
+  return { leaderDefinitionsHash: published.definitionsHash, isSameAsLeader: published.definitionsHash === ownHash };
+}

@@ -8,6 +8,15 @@ export interface LeaseHolder {
   acquiredAt: string;
 }
 
+/** The leader's cron jobs as it published them beside the lease: followers compare their own with these. */
+export interface PublishedJobs {
+  node: string;
+  term: number;
+  count: number;
+  definitionsHash: string;
+  checkedAt: string;
+}
+
 export type AcquireResult =
   | { kind: 'acquired'; holder: LeaseHolder; value: string; isCounterReset: boolean }
   | { kind: 'held-by-other'; holder: LeaseHolder | null; remainingMs: number | null };
@@ -25,6 +34,10 @@ export interface LeaseBackend {
   observe(): Promise<{ holder: LeaseHolder | null; remainingMs: number | null }>;
   /** Drops the lease only if the key still holds `value`. */
   release(value: string): Promise<boolean>;
+  /** Stores the leader's jobs, only while the lease key still holds `value` (a deposed leader cannot overwrite its successor's). */
+  publishJobs(value: string, jobs: PublishedJobs): Promise<boolean>;
+  /** The jobs the last leader published; null when none did (or someone wrote something else there). */
+  readPublishedJobs(): Promise<PublishedJobs | null>;
   close(): Promise<void>;
 }
 
@@ -35,6 +48,18 @@ export function parseHolder(value: string | null): LeaseHolder | null {
     const parsed = JSON.parse(value) as Partial<LeaseHolder>;
     if (typeof parsed.node !== 'string' || typeof parsed.term !== 'number' || typeof parsed.token !== 'string') return null;
     return { node: parsed.node, pid: typeof parsed.pid === 'number' ? parsed.pid : 0, term: parsed.term, token: parsed.token, acquiredAt: String(parsed.acquiredAt ?? '') };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads published jobs from their key's value; null when it is not what a leader writes. */
+export function parsePublishedJobs(value: string | null): PublishedJobs | null {
+  if (value === null) return null;
+  try {
+    const parsed = JSON.parse(value) as Partial<PublishedJobs>;
+    if (typeof parsed.node !== 'string' || typeof parsed.term !== 'number' || typeof parsed.count !== 'number' || typeof parsed.definitionsHash !== 'string') return null;
+    return { node: parsed.node, term: parsed.term, count: parsed.count, definitionsHash: parsed.definitionsHash, checkedAt: String(parsed.checkedAt ?? '') };
   } catch {
     return null;
   }

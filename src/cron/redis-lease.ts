@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import type { Logger } from '../daemon/logger.js';
-import { parseHolder, type AcquireResult, type LeaseBackend, type LeaseHolder } from './lease-backend.js';
+import { parseHolder, parsePublishedJobs, type AcquireResult, type LeaseBackend, type LeaseHolder } from './lease-backend.js';
 
 // Atomic in Redis: take the key only if free, and give it the next term, never one at or under the caller's highest seen
 // (the counter starts over when Redis restarts empty or is flushed). KEYS: lease, term counter. ARGV: holder JSON, leaseMs, highest seen.
@@ -20,6 +20,9 @@ return {1, value, reset}
 // Compare-and-set: only the holder's exact value extends or drops the key.
 const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const OBSERVE_SCRIPT = `return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
+ // KEYS: lease, jobs. ARGV: the holder's value, the jobs JSON.
+const PUBLISH_JOBS_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2]); return 1 else return 0 end`;
+const READ_JOBS_SCRIPT = `return redis.call('GET', KEYS[1])`;
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 const RECONNECT_MAX_DELAY_MS = 1_000;
@@ -36,6 +39,7 @@ export interface RedisLeaseOptions {
 export function createRedisLease(options: RedisLeaseOptions): LeaseBackend {
   const { key, timeoutMs, log } = options;
   const termKey = `${key}:term`;
+  const jobsKey = `${key}:jobs`;
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
@@ -87,6 +91,13 @@ export function createRedisLease(options: RedisLeaseOptions): LeaseBackend {
     },
     async release(value) {
       return (await evaluate(RELEASE_SCRIPT, [key], [value])) === 1;
+    },
+    async publishJobs(value, jobs) {
+      return (await evaluate(PUBLISH_JOBS_SCRIPT, [key, jobsKey], [value, JSON.stringify(jobs)])) === 1;
+    },
+    async readPublishedJobs() {
+      const reply = await evaluate(READ_JOBS_SCRIPT, [jobsKey], []);
+      return parsePublishedJobs(typeof reply === 'string' ? reply : null);
     },
     async close() {
       try {

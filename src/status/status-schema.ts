@@ -147,7 +147,10 @@ export const statusSectionSchemas = {
     isCronOn: z.boolean(),
     highestTermSeen: z.number().int(),
     node: z.string(),
-    jobs: z.object({ count: z.number().int(), definitionsHash: z.string(), checkedAt: z.string() }).nullable(),
+    /** This gateway's jobs; isSameAsLeader compares them with those the current leader published (null: not known yet). */
+    jobs: z
+      .object({ count: z.number().int(), definitionsHash: z.string(), checkedAt: z.string(), leaderDefinitionsHash: z.string().nullable(), isSameAsLeader: z.boolean().nullable() })
+      .nullable(),
     jobsError: z.string().nullable(),
     /** New leaders this node has seen or been since clawsupd started; renewals of its own lease that failed. */
     leadershipChanges: z.number().int().nonnegative(),

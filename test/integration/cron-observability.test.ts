@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLAWCTL, cleanupDaemons } from '../helpers/daemon.js';
+import { join } from 'node:path';
+import { CLAWCTL, cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { isRecordedCronOn, maxCronOnAtOnce, readCronJson, readCronRecords, readJournal, startCronNode, waitForOneCronLeader, type CronNode } from '../helpers/cron-nodes.js';
 import { freePort } from '../helpers/free-port.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -142,5 +144,49 @@ describe('cron leader: faults', () => {
     writeFileSync(first.leader.openclawConfigPath, JSON.stringify({ ...config, gateway: { ...config.gateway, port: 18790 } }));
     await first.leader.daemon.waitForStatus('out of diagnose after the operator\'s edit', (status) => status.mode !== 'diagnose', 10_000);
     expect(maxCronOnAtOnce(all.map((each) => each.recordPath))).toBe(1);
+  }, 60_000);
+});
+
+const JOB = { id: 'digest', name: 'daily digest', enabled: true, schedule: { kind: 'cron', expr: '0 8 * * *' }, payload: { kind: 'agentTurn', message: 'digest' } };
+
+/** A node whose gateway answers cron.list with these jobs (the fake gateway's RPC, with a token). */
+async function jobsNode(name: string, redisUrl: string, jobs: unknown[]): Promise<Daemon> {
+  const temp = makeTempDir('cs-cronjobs-');
+  dirs.push(temp);
+  const port = await freePort();
+  return startDaemon({
+    dir: temp.path,
+    env: { CLAWSUP_NODE_NAME: name },
+    config: {
+      gateway: {
+        command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port), '--startup-ms', '100'],
+        env: { OPENCLAW_GATEWAY_TOKEN: `token-${name}`, FAKE_CRON_JOBS: JSON.stringify(jobs) },
+        openclawConfigPath: join(temp.path, 'openclaw.json'),
+      },
+      health: { url: `http://127.0.0.1:${port}/healthz` },
+      cron: { leader: { enabled: true, redisUrl, leaseMs: 3_000, connectTimeoutMs: 300 } },
+    },
+  });
+}
+
+describe('cron leader: the jobs of each node against the leader\'s', () => {
+  it('the leader publishes its jobs hash; a follower with other jobs says so (cron-jobs-differ), one with the same does not', async () => {
+    redis = await startRedis();
+    const first = await jobsNode('a', redis.url, [JOB]);
+    await first.waitForStatus('a leads, its jobs read', (status) => status.cron?.role === 'leader' && status.cron.jobs?.isSameAsLeader === true, 15_000);
+    const same = await jobsNode('b', redis.url, [{ ...JOB, state: { nextRunAtMs: 1 } }]);
+    const other = await jobsNode('c', redis.url, [{ ...JOB, schedule: { kind: 'cron', expr: '0 9 * * *' } }]);
+    const differs = await other.waitForStatus('c sees that its jobs differ', (status) => status.cron?.jobs?.isSameAsLeader === false && (status.reasons as string[]).includes('cron-jobs-differ'), 15_000);
+    const leaderHash = (first.status()?.cron?.jobs?.definitionsHash) as string;
+    expect(differs.cron.jobs).toMatchObject({ count: 1, leaderDefinitionsHash: leaderHash });
+    expect(differs.cron.jobs.definitionsHash).not.toBe(leaderHash);
+    expect(differs.mode).toBe('degraded');
+    // Run state is not a definition: b has the leader's jobs.
+    const alike = await same.waitForStatus('b compared with the leader', (status) => status.cron?.jobs?.isSameAsLeader !== null && status.cron?.jobs !== null, 15_000);
+    expect(alike.cron.jobs).toMatchObject({ isSameAsLeader: true, definitionsHash: leaderHash, leaderDefinitionsHash: leaderHash });
+    expect(alike.reasons).not.toContain('cron-jobs-differ');
+    const shown = spawnSync(process.execPath, [CLAWCTL, '--config', other.configPath, 'cron', 'status'], { encoding: 'utf8', timeout: 15_000 });
+    expect(shown.stdout).toContain(`DIFFERENT from the leader's ${leaderHash}`);
+    expect(other.logs().filter((r) => r.msg?.startsWith('this gateway\'s cron jobs differ from the leader\'s'))).toHaveLength(1);
   }, 60_000);
 });

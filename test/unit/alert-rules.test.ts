@@ -81,6 +81,7 @@ describe('findAlertConditions: one rule per kind of trouble', () => {
     ['a config rolled back', snapshot({ reasons: ['config-rolled-back'] }), NO_FACTS, ['config-rolled-back']],
     ['config drift', snapshot({ reasons: ['config-drift'] }), NO_FACTS, ['config-rolled-back']],
     ['cron without a leader', snapshot({ reasons: ['cron-no-leader'] }), NO_FACTS, ['cron-no-leader']],
+    ['a follower without the leader\'s cron jobs', snapshot({ reasons: ['cron-jobs-differ'] }), NO_FACTS, ['cron-jobs-differ']],
     ['a gateway config apply rolled back (status.json gatewayConfig.lastApply)', withLastApply('rolled-back'), NO_FACTS, ['config-rolled-back:a7']],
     ['an apply whose rollback failed too', withLastApply('rollback-failed'), NO_FACTS, ['config-rolled-back:a7']],
     ['an apply that went through', withLastApply('applied'), NO_FACTS, []],

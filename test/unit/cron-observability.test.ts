@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveCronEvents, type CronEventsSeen, type CronView } from '../../src/cron/cron-events.js';
+import { compareWithLeaderJobs } from '../../src/cron/job-definitions.js';
 import { createMetricsCollector } from '../../src/metrics/metrics-collector.js';
 import { CRON_ROLES, deriveGaugeSamples, deriveTotalIncrements, type GaugeSample } from '../../src/metrics/status-samples.js';
 import type { StatusSnapshot } from '../../src/status/status-schema.js';
@@ -24,7 +25,7 @@ const cron: NonNullable<StatusSnapshot['cron']> = {
   isCronOn: true,
   highestTermSeen: 7,
   node: 'node-1',
-  jobs: { count: 3, definitionsHash: '3f2a9c0d11e0b7aa', checkedAt: '2026-12-01T00:01:00.000Z' },
+  jobs: { count: 3, definitionsHash: '3f2a9c0d11e0b7aa', checkedAt: '2026-12-01T00:01:00.000Z', leaderDefinitionsHash: '3f2a9c0d11e0b7aa', isSameAsLeader: true },
   jobsError: null,
   leadershipChanges: 2,
   renewFailures: 1,
@@ -121,5 +122,18 @@ describe('cron journal events', () => {
       { type: 'cron-no-quorum-left', fields: { role: 'leader', term: 6 } },
       { type: 'cron-leadership-changed', fields: { role: 'leader', previousRole: 'no-quorum', term: 6, previousTerm: 5, holder: 'a', previousHolder: 'a' } },
     ]);
+  });
+});
+
+describe('a node\'s cron jobs against the leader\'s', () => {
+  it.each([
+    ['the leader is its own reference', 'aaaa', true, 5, null, { leaderDefinitionsHash: 'aaaa', isSameAsLeader: true }],
+    ['a follower with the leader\'s jobs', 'aaaa', false, 5, { term: 5, definitionsHash: 'aaaa' }, { leaderDefinitionsHash: 'aaaa', isSameAsLeader: true }],
+    ['a follower with other jobs', 'bbbb', false, 5, { term: 5, definitionsHash: 'aaaa' }, { leaderDefinitionsHash: 'aaaa', isSameAsLeader: false }],
+    ['jobs the last leader published, not this one: unknown', 'bbbb', false, 6, { term: 5, definitionsHash: 'aaaa' }, { leaderDefinitionsHash: null, isSameAsLeader: null }],
+    ['nothing published yet', 'bbbb', false, 6, null, { leaderDefinitionsHash: null, isSameAsLeader: null }],
+    ['no leader known', 'bbbb', false, null, { term: 5, definitionsHash: 'aaaa' }, { leaderDefinitionsHash: null, isSameAsLeader: null }],
+  ] as const)('%s', (_name, own, isLeader, holderTerm, published, expected) => {
+    expect(compareWithLeaderJobs(own, isLeader, holderTerm, published)).toEqual(expected);
   });
 });

@@ -45,9 +45,17 @@ export function renderCronStatus(status: CronStatus, nowMs: number): string {
     `holder:     ${holder}`,
     `lease age:  ${leaseAge}; expires ${expires}`,
     `terms seen: up to ${status.highestTermSeen}`,
-    `cron jobs:  ${status.jobs ? `${status.jobs.count}, definitions ${status.jobs.definitionsHash} (compare across nodes)` : status.jobsError ?? 'not read yet'}`,
+    `cron jobs:  ${status.jobs ? `${status.jobs.count}, definitions ${status.jobs.definitionsHash} (${describeJobsMatch(status.jobs)})` : status.jobsError ?? 'not read yet'}`,
+    ...(typeof status.renewFailures === 'number' ? [`changes:    ${status.leadershipChanges} new leader(s) seen, ${status.renewFailures} failed renewal(s) since clawsupd started`] : []),
     ...(status.lastError === null ? [] : [`last error: ${status.lastError}`]),
     `as of:      ${status.updatedAt}`,
     '',
   ].join('\n');
+}
+
+/** A cron.json from an older clawsupd has no comparison: said as before. */
+function describeJobsMatch(jobs: NonNullable<CronStatus['jobs']>): string {
+  if (jobs.isSameAsLeader === true) return "the leader's";
+  if (jobs.isSameAsLeader === false) return `DIFFERENT from the leader's ${jobs.leaderDefinitionsHash}: a failover to this node would run other jobs`;
+  return 'not compared with the leader\'s yet';
 }
