@@ -186,6 +186,11 @@ describe('the status pages in headless Chromium', () => {
     // It asks again by itself: the body's refresh mark moves within a refresh or two.
     const first = await page.getAttribute('body', 'data-refreshed');
     await waitFor('the page to refresh itself', async () => (await page.getAttribute('body', 'data-refreshed')) !== first, 12_000);
+    // An ask that fails keeps the last answer on screen, and says so.
+    await page.route('**/api/fleet', (route) => route.abort());
+    await waitFor('the page to say it could not refresh', async () => (await page.getAttribute('#updated', 'class')) === 'stale', 12_000);
+    expect(await page.textContent('#updated')).toMatch(/^could not refresh \(.+\); showing the last answer$/);
+    expect(await page.$$('tr.node')).toHaveLength(5);
     await page.close();
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { startFleetServer } from '../../src/fleet/fleet-server.js';
 import { loadInventory } from '../../src/fleet/inventory.js';
+import { readLastSeen } from '../../src/fleet/last-seen.js';
 import { runClawctl } from '../helpers/control.js';
 import { answerJson, makeView, startFakeNode, TLS, type FakeNode } from '../helpers/fleet-fake-node.js';
 import { freePort } from '../helpers/free-port.js';
@@ -56,6 +57,8 @@ describe('clawctl fleet status against nodes that misbehave', () => {
       { name: 'token', url: good.url, tokenFile: 'wrong-token' },
       { name: 'cert', url: await start(answerJson(makeView('cert', 'healthy', nowMs)), true) },
       { name: 'tls-ok', url: nodes.at(-1)!.url, caFile: join(TLS, 'cert.pem') },
+      // The certificate names 127.0.0.1 only.
+      { name: 'cert-name', url: nodes.at(-1)!.url.replace('127.0.0.1', 'localhost'), caFile: join(TLS, 'cert.pem') },
       { name: 'refused', url: `http://127.0.0.1:${await freePort()}` },
     ];
     const inventory = { nodes: entries.map((entry) => ({ tokenFile: 'token', ...entry })) };
@@ -91,6 +94,7 @@ describe('clawctl fleet status against nodes that misbehave', () => {
       ['token', /HTTP 401: the node refused the token/],
       ['cert', /TLS: the certificate is self-signed and not tru…/],
       ['refused', /connection refused/],
+      ['cert-name', /TLS: the certificate is for another host name/],
     ];
     for (const [name, reason] of faults) {
       expect(rowOf(table, name)).toMatch(new RegExp(`^${name}\\s+unreachable\\s+never answered\\s+-\\s+-\\s+${reason.source}`));
@@ -105,7 +109,7 @@ describe('clawctl fleet status against nodes that misbehave', () => {
     const run = await runClawctl(['fleet', 'status', '--inventory', inventoryPath, '--timeout', '1s', '--json'], { env });
     expect(run.code).toBe(2);
     const { nodes: answered } = JSON.parse(run.stdout) as { nodes: Array<Record<string, any>> };
-    expect(answered.map((node) => node.name)).toEqual(['good', 'garbage', 'html', 'huge', 'trickle', 'shape', 'token', 'cert', 'tls-ok', 'refused']);
+    expect(answered.map((node) => node.name)).toEqual(['good', 'garbage', 'html', 'huge', 'trickle', 'shape', 'token', 'cert', 'tls-ok', 'cert-name', 'refused']);
     expect(answered[0]).toMatchObject({ name: 'good', reachable: true, status: { mode: 'healthy', gateway: { pid: 4242 } } });
     expect(answered[1]).toEqual({ name: 'garbage', reachable: false, status: null, error: 'answered something that is not JSON', lastAnsweredAt: null });
     expect(run.stdout).not.toContain(TOKEN);
@@ -136,7 +140,7 @@ describe('clawctl fleet status against nodes that misbehave', () => {
       expect(api.status).toBe(200);
       const entries = (JSON.parse(api.body) as { nodes: Array<{ name: string; reachable: boolean }> }).nodes;
       expect(entries.map(({ name, reachable }) => [name, reachable])).toEqual([
-        ['good', true], ['garbage', false], ['html', false], ['huge', false], ['trickle', false], ['shape', false], ['token', false], ['cert', false], ['tls-ok', true], ['refused', false],
+        ['good', true], ['garbage', false], ['html', false], ['huge', false], ['trickle', false], ['shape', false], ['token', false], ['cert', false], ['tls-ok', true], ['cert-name', false], ['refused', false],
       ]);
       expect(api.body).not.toContain(TOKEN);
       expect(api.body).not.toContain(WRONG_TOKEN);
@@ -200,6 +204,15 @@ describe('the fleet inventory', () => {
     expect(run.code).toBe(78);
     expect(run.stderr).toMatch(/inv-\w+\.json5:1:29: nodes\.0\.url: expected an http/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a damaged last-seen cache is read as empty, never an error', () => {
+    const path = join(temp.path, 'last-seen.json');
+    for (const text of ['{"a": "2026-12-01T00:00:00.000Z", "b": 5, "c": "not a time"}', '[1, 2]', '{"a": ', '']) {
+      writeFileSync(path, text);
+      expect(readLastSeen(path)).toEqual(text.startsWith('{"a": "') ? { a: '2026-12-01T00:00:00.000Z' } : {});
+    }
+    expect(readLastSeen(join(temp.path, 'no-such-cache.json'))).toEqual({});
   });
 
   it('a missing default inventory says how to write one', async () => {
