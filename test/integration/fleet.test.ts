@@ -1,6 +1,11 @@
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClawctl } from '../helpers/control.js';
-import { cleanupDaemons } from '../helpers/daemon.js';
+import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
+import { TLS } from '../helpers/fleet-fake-node.js';
+import { freePort } from '../helpers/free-port.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { startThreeNodes, type ThreeNodes } from '../helpers/fleet-nodes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -67,6 +72,30 @@ describe('clawctl fleet against three clawsupd', () => {
     const json = await runClawctl(['fleet', 'events', '--inventory', fleet.inventoryPath, '--since', '1h', '--json'], { env: fleet.env });
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.filter((event) => event.node === 'alpha' && event.type === 'daemon-started')).toHaveLength(1);
+  });
+
+  it('a node on https is checked against its caFile, and without it is an untrusted-certificate row', async () => {
+    const port = await freePort();
+    const keyFile = join(temp.path, 'tls-key.pem');
+    copyFileSync(join(TLS, 'key.pem'), keyFile);
+    chmodSync(keyFile, 0o600);
+    const tokenFile = join(temp.path, 'tls.token');
+    writeFileSync(tokenFile, 'tls-node-token\n', { mode: 0o600 });
+    const daemon = startDaemon({
+      config: { gateway: { command: [process.execPath, join(FIXTURES, 'forever.mjs')] }, http: { listen: `127.0.0.1:${port}`, tokenFile, tls: { certFile: join(TLS, 'cert.pem'), keyFile } } },
+    });
+    await daemon.waitForStatus('healthy', (status) => status.mode === 'healthy');
+    const url = `https://127.0.0.1:${port}`;
+    const inventoryPath = join(temp.path, 'fleet-tls.json5');
+    writeFileSync(inventoryPath, JSON.stringify({ nodes: [{ name: 'secure', url, tokenFile, caFile: join(TLS, 'cert.pem') }, { name: 'no-ca', url, tokenFile }] }));
+    const run = await waitFor('the TLS node to answer', async () => {
+      const attempt = await fleetStatus([], inventoryPath);
+      return rowOf(attempt.stdout, 'secure').includes('healthy') ? attempt : undefined;
+    });
+    expect(rowOf(run.stdout, 'secure')).toMatch(/^secure\s+healthy\s/);
+    expect(rowOf(run.stdout, 'no-ca')).toMatch(/^no-ca\s+unreachable\s+never answered\s+-\s+-\s+TLS: the certificate is self-signed/);
+    expect(run.code).toBe(2);
+    await daemon.stop();
   });
 
   it('a stopped node is an unreachable row within the deadline, with how long since it last answered', async () => {
