@@ -120,7 +120,7 @@ function planProviderCheck(provider: string, model: string, settings: unknown, e
 }
 
 function resolveKey(value: unknown, env: EnumerationInput['env']): { value: string } | { reason: string } {
-  if (value === undefined) return { reason: 'is not set: the key is in OpenClaw\'s auth store' };
+  if (value === undefined) return { reason: 'is not set (a key, if it has one, is in OpenClaw\'s auth store, which clawsup cannot test)' };
   if (typeof value === 'string') {
     const variable = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value.trim());
     if (variable === null) return value.length > 0 ? { value } : { reason: 'is empty' };

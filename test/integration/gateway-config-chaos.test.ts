@@ -32,8 +32,9 @@ function reached(point: KillPoint, record: LogRecord): boolean {
   return record.msg === 'gateway config apply step' && record['step'] === point;
 }
 
+// A crashing candidate exits right after its ready line: always within the settle time, so the gate must never keep it.
 function candidateText(index: number, kind: (typeof KINDS)[number]): string {
-  const extra = kind === 'exits-78' ? ', bad: true' : kind === 'crashes' ? ', crashAfterMs: 100' : '';
+  const extra = kind === 'exits-78' ? ', bad: true' : kind === 'crashes' ? ', crashAfterMs: 0' : '';
   return `// candidate ${index} (${kind})\n{ gateway: { mode: "local" }, name: "c${index}"${extra} }\n`;
 }
 

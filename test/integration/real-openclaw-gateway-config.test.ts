@@ -158,7 +158,7 @@ describe.skipIf(!ENABLED)('clawctl gateway-config with the real OpenClaw gateway
     process.stdout.write(`transcript: clawctl audit diff <apply's before audit> <after audit> (exit ${diff.code})\n${diff.stdout}${diff.stderr}`);
     const history = await gate(['history']);
     process.stdout.write(`transcript: clawctl gateway-config history\n${history.stdout}`);
-    expect(diff.stdout).toMatch(/lost +model:fakeai\/tiny-1/);
+    expect(diff.stdout).toMatch(/^degraded +model:fakeai\/tiny-1: ok -> unverified$/m);
     const everything = [JSON.stringify(daemon.logs()), broken.stdout, broken.stderr, diff.stdout, readFileSync(join(backups, `${last?.id}.audit-after.json`), 'utf8')].join('\n');
     expect(everything).not.toContain(TOKEN);
     expect(everything.split(KEY).length - 1).toBe(0);
