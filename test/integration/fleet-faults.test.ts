@@ -215,6 +215,19 @@ describe('the fleet inventory', () => {
     expect(readLastSeen(join(temp.path, 'no-such-cache.json'))).toEqual({});
   });
 
+  it.each([
+    [['fleet'], /fleet takes status, events or serve, found nothing/],
+    [['fleet', 'status', '--timeout', '5m'], /--timeout takes 100ms to 60s \(3s, 2500ms\), found "5m"/],
+    [['fleet', 'status', '--timeout', '50ms'], /--timeout takes 100ms to 60s/],
+    [['fleet', 'events', '--since', 'yesterday'], /--since takes 45s, 30m, 12h, 7d or an ISO 8601 time/],
+    [['fleet', 'serve', '--listen', 'http://127.0.0.1:1'], /--listen: expected "host:port"/],
+    [['fleet', 'status', '--bogus'], /Unknown option '--bogus'/],
+  ])('clawctl %j is a usage error (exit 64)', async (args, message) => {
+    const run = await runClawctl(args, { env: { HOME: temp.path } });
+    expect(run.code).toBe(64);
+    expect(run.stderr).toMatch(message);
+  });
+
   it('a missing default inventory says how to write one', async () => {
     const run = await runClawctl(['fleet', 'status'], { env: { HOME: temp.path } });
     expect(run.code).toBe(78);

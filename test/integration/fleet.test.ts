@@ -108,5 +108,9 @@ describe('clawctl fleet against three clawsupd', () => {
     expect(rowOf(run.stdout, 'bravo')).toMatch(/^bravo\s+diagnose\s/);
     const json = JSON.parse((await fleetStatus(['--json', '--timeout', '1s'])).stdout) as { nodes: Array<Record<string, any>> };
     expect(json.nodes[0]).toMatchObject({ name: 'alpha', reachable: false, status: null, error: expect.stringMatching(/^connection refused/), lastAnsweredAt: expect.any(String) });
+    const events = await runClawctl(['fleet', 'events', '--inventory', fleet.inventoryPath, '--since', '1h', '--timeout', '1s'], { env: fleet.env });
+    expect(events.code).toBe(2);
+    expect(events.stderr).toMatch(/^clawctl: alpha: no events: connection refused/m);
+    expect(events.stdout).toMatch(/\sbravo\s+#\d+\s+diagnose-entered\s/);
   });
 });
