@@ -4,7 +4,7 @@ import { locateConfigKey } from './config-location.js';
 import type { LoadedRoutes } from './http-route.js';
 import { HTTP_ROUTE_SOURCES } from './http-routes.js';
 import { readHttpSecrets } from './http-secrets.js';
-import { parseListenAddress } from './listen-address.js';
+import { isLoopbackHost, parseListenAddress } from './listen-address.js';
 
 /** The one opt-in HTTP listener (http.listen): off, it loads nothing; on, it serves every enabled feature's routes. */
 export const httpPart: DaemonPart = {
@@ -40,6 +40,11 @@ async function attachHttp(context: DaemonContext): Promise<Detach> {
     context.onConfigReloaded((next) => {
       if (next.http.listen !== http.listen || JSON.stringify(next.http.tls) !== JSON.stringify(http.tls)) {
         log.warn({ listen: next.http.listen ?? null }, 'http.listen or http.tls changed: it takes effect when clawsupd restarts');
+      }
+      // The socket stays where it was bound until a restart: a LAN bind keeps its token even if the new config drops it.
+      if (next.http.tokenFile === undefined && !isLoopbackHost(parsed.address.host)) {
+        log.error({ listen: http.listen }, 'http.tokenFile removed while the listener is bound to a non-loopback address: keeping the token until clawsupd restarts');
+        return;
       }
       try {
         listener.setToken(readHttpSecrets({ ...next.http, listen: http.listen, tls: undefined }, configPath).token);

@@ -1,0 +1,108 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { freePort } from '../helpers/free-port.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// Faults and attacks on the node API as a local user or a LAN client would try them, on a real clawsupd.
+const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
+const TOKEN = 'faults-Secret-8d2e61b0';
+const temps: Array<{ remove(): void }> = [];
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await cleanupDaemons();
+  for (const temp of temps.splice(0)) temp.remove();
+});
+
+function tempDir(): string {
+  const temp = makeTempDir();
+  temps.push(temp);
+  return temp.path;
+}
+
+function writeToken(dir: string, token: string): string {
+  const path = join(dir, 'http-token');
+  writeFileSync(path, `${token}\n`);
+  chmodSync(path, 0o600);
+  return path;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A GET from a chosen source address (127.0.0.2 is loopback too, and another address to the kernel). */
+function get(host: string, port: number, path: string, options: { headers?: Record<string, string>; localAddress?: string; timeoutMs?: number } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request({ host, port, path, headers: options.headers, localAddress: options.localAddress, agent: false, timeout: options.timeoutMs ?? 10_000 }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => void (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text, headers: response.headers }));
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer from ${host}:${port}${path} in ${options.timeoutMs ?? 10_000} ms`)));
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
+/** A non-loopback IPv4 address of this machine, to reach a 0.0.0.0 listener the way a LAN client does. */
+function lanAddress(): string | undefined {
+  for (const entries of Object.values(networkInterfaces())) for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
+  return undefined;
+}
+
+async function startNode(http: Record<string, unknown>, dir?: string): Promise<{ daemon: Daemon; port: number }> {
+  const port = await freePort();
+  const daemon = startDaemon({ config: { gateway: forever, http: { listen: `127.0.0.1:${port}`, ...http } }, dir });
+  await daemon.waitForStatus('healthy', (status) => status.mode === 'healthy');
+  await waitFor('the listener', async () => (await get('127.0.0.1', port, '/api/v1/status')).status !== 0);
+  return { daemon, port };
+}
+
+describe('the node API under attack', () => {
+  it.skipIf(lanAddress() === undefined)('keeps needing the token on a LAN bind when a reload drops http.tokenFile (the bind changes only at restart)', async () => {
+    const port = await freePort();
+    const tokenFile = writeToken(tempDir(), TOKEN);
+    const daemon = startDaemon({ config: { gateway: forever, http: { listen: `0.0.0.0:${port}`, tokenFile } } });
+    await daemon.waitForStatus('healthy', (status) => status.mode === 'healthy');
+    const lan = lanAddress() as string;
+    await waitFor('the listener', async () => (await get(lan, port, '/api/v1/status')).status === 401);
+    // The operator moves the listener to loopback and drops the token: valid, but the socket stays on 0.0.0.0 until a restart.
+    writeFileSync(daemon.configPath, JSON.stringify({ gateway: forever, status: { dir: daemon.statusDir }, control: { socket: daemon.socketPath }, health: { enabled: false }, http: { listen: `127.0.0.1:${port}` } }));
+    daemon.child.kill('SIGHUP');
+    await daemon.waitForLog('the reload seen by the listener', (record) => record.msg === 'http.listen or http.tls changed: it takes effect when clawsupd restarts');
+    const fromLan = await get(lan, port, '/api/v1/status', { headers: { host: `127.0.0.1:${port}` } });
+    expect(fromLan.status).toBe(401);
+    expect(fromLan.text).not.toContain('"mode"');
+    expect((await get(lan, port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    await daemon.waitForLog('the refusal logged', (record) => record.msg === 'http.tokenFile removed while the listener is bound to a non-loopback address: keeping the token until clawsupd restarts');
+    await daemon.stop();
+  });
+
+});
+
+/** Rotated journal files two days old, `count` of `bytes` each: a week's query reads them all. */
+function writeOldJournal(statusDir: string, count: number, bytes: number): void {
+  const startMs = Date.now() - 2 * 24 * 60 * 60 * 1000;
+  let seq = 1;
+  for (let index = count; index >= 1; index -= 1) {
+    const lines: string[] = [];
+    let size = 0;
+    while (size < bytes) {
+      const line = `${JSON.stringify({ seq, at: new Date(startMs + seq * 10).toISOString(), type: 'gateway-exited', exitCode: 1, class: 'crash', reason: 'a reason of some length, like the real ones', evidence: ['one line of output', 'another'] })}\n`;
+      lines.push(line);
+      size += line.length;
+      seq += 1;
+    }
+    writeFileSync(join(statusDir, `events.ndjson.${index}`), lines.join(''));
+  }
+}
