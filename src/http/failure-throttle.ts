@@ -59,15 +59,20 @@ export function createFailureThrottle(rules: ThrottleRules): FailureThrottle {
   };
 }
 
+/** The one key of every loopback source: any local user may send from any of 127.0.0.0/8 and ::1. */
+export const LOOPBACK_KEY = 'loopback';
+
 /**
  * The key an address is counted under: IPv4 (also IPv4-mapped IPv6) as it is, IPv6 by its /64, since one host
- * commonly holds a whole /64 and could otherwise start again from nothing with each new address.
+ * commonly holds a whole /64 and could otherwise start again from nothing with each new address; all of loopback as one.
  */
 export function throttleKeyOf(address: string | undefined): string {
   if (address === undefined || address === '') return 'unknown';
   const lower = address.toLowerCase();
   const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/.exec(lower);
-  if (mapped) return mapped[1] as string;
+  const ipv4 = mapped ? (mapped[1] as string) : lower;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ipv4) || /^(0{0,4}:){2,7}0{0,3}1$/.test(lower)) return LOOPBACK_KEY;
+  if (mapped) return ipv4;
   if (!lower.includes(':')) return lower;
   const [head = '', tail] = lower.split('::');
   const headGroups = head === '' ? [] : head.split(':');

@@ -88,6 +88,21 @@ describe('the node API under attack', () => {
     await daemon.stop();
   });
 
+  it('slows down wrong tokens from the whole loopback range as one address: 127.0.0.2, .3 ... start from nothing no more', async () => {
+    const tokenFile = writeToken(tempDir(), TOKEN);
+    const { daemon, port } = await startNode({ tokenFile });
+    for (let i = 1; i <= 5; i += 1) {
+      const answer = await get('127.0.0.1', port, '/api/v1/status', { headers: { authorization: `Bearer guess-${i}` }, localAddress: `127.0.0.${i + 1}` });
+      expect(answer.status, `guess ${i}`).toBe(401);
+    }
+    const sixth = await get('127.0.0.1', port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` }, localAddress: '127.0.0.9' });
+    expect(sixth.status).toBe(429);
+    const viaV6 = await get('::1', port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` } }).catch(() => null);
+    // ::1 reaches a 127.0.0.1 listener on no system; when it does, it is the same loopback.
+    if (viaV6 !== null) expect(viaV6.status).toBe(429);
+    await daemon.stop();
+  });
+
 });
 
 /** Rotated journal files two days old, `count` of `bytes` each: a week's query reads them all. */

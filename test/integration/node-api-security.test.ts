@@ -166,7 +166,7 @@ describe('the node API behind http.tokenFile', () => {
     // Five guesses and one more after the wait; the throttled tries are not warned of.
     const warned = await waitFor('the sixth warning', () => warnedOf().length >= 6 && warnedOf());
     expect(warned.length).toBe(6);
-    expect(warned[0]).toMatchObject({ level: 'warn', remote: '127.0.0.1', path: '/api/v1/status', statusCode: 401 });
+    expect(warned[0]).toMatchObject({ level: 'warn', remote: 'loopback', path: '/api/v1/status', statusCode: 401 });
     expectNoSecretInOutput(daemon, [TOKEN, 'guess-0', 'guess-again']);
     await daemon.stop();
   });
