@@ -25,6 +25,7 @@ export function renderStatus(status: Loose, nowMs: number): string {
   lines.push(...renderConfigReload(status.config, nowMs));
   lines.push(...renderDropped(status.log, status.events));
   lines.push(...renderAlerts(status.alerts, nowMs));
+  lines.push(...renderCron(status.cron, nowMs));
   lines.push(...renderDiagnosis(status.diagnosis));
   return `${lines.join('\n')}\n`;
 }
@@ -135,6 +136,25 @@ function renderAlerts(value: unknown, nowMs: number): string[] {
   }
   if (dropped > 0) parts.push(`${dropped} dropped (outbox full)`);
   return [`alerts: ${parts.join('; ')}`];
+}
+
+/** One line for the cron leader: this node's role, the leader it knows, its cron, and why when Redis is out of reach. */
+function renderCron(value: unknown, nowMs: number): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const cron = asObject(value);
+  const holder = asObject(cron.holder);
+  const cronHere = `cron ${cron.isCronOn === true ? 'on' : 'off'} here`;
+  const expiresMs = typeof cron.leaseExpiresAt === 'string' ? Date.parse(cron.leaseExpiresAt) : Number.NaN;
+  const lease = Number.isNaN(expiresMs) ? '' : `, lease ${expiresMs > nowMs ? `expires in ${formatDuration(expiresMs - nowMs)}` : 'expired'}`;
+  const jobs = asObject(cron.jobs);
+  const jobsNote = jobs.isSameAsLeader === false ? `; jobs DIFFER from the leader's (${toOneLine(jobs.definitionsHash)} here, ${toOneLine(jobs.leaderDefinitionsHash)} there)` : '';
+  const error = typeof cron.lastError === 'string' ? `; ${toOneLine(cron.lastError)}` : '';
+  if (cron.role === 'leader') return [`cron: leader, term ${toOneLine(cron.term)}, ${cronHere}${lease}${error}`];
+  if (cron.role === 'follower') {
+    const leader = typeof holder.node === 'string' ? `follower of ${toOneLine(holder.node)} (term ${toOneLine(holder.term)})` : 'follower, no leader known';
+    return [`cron: ${leader}, ${cronHere}${jobsNote}${error}`];
+  }
+  return [`cron: ${toOneLine(cron.role)} (Redis unreachable: nobody can know who leads), ${cronHere}${jobsNote}${error}`];
 }
 
 function renderSkills(skills: unknown, nowMs: number): string[] {

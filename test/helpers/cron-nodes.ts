@@ -72,9 +72,12 @@ export function readCronJson(statusDir: string): Record<string, any> | null {
   }
 }
 
-/** From the gateways' own records: the most gateways that had cron on at one instant. */
-export function maxCronOnAtOnce(recordPaths: readonly string[]): number {
-  const changes = recordPaths.flatMap((path) => readCronRecords(path)).sort((a, b) => a.atMs - b.atMs || Number(a.isCronOn) - Number(b.isCronOn));
+/** From the gateways' own records: the most gateways that had cron on at one instant (before `untilMs` when given). */
+export function maxCronOnAtOnce(recordPaths: readonly string[], untilMs = Number.POSITIVE_INFINITY): number {
+  const changes = recordPaths
+    .flatMap((path) => readCronRecords(path))
+    .filter((record) => record.atMs < untilMs)
+    .sort((a, b) => a.atMs - b.atMs || Number(a.isCronOn) - Number(b.isCronOn));
   const onByPid = new Map<number, boolean>();
   let max = 0;
   for (const change of changes) {

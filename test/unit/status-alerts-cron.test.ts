@@ -86,3 +86,34 @@ describe('clawctl status: the alerts line', () => {
     expect(renderStatus({ ...base, alerts }, T0 + 60_000)).toContain('alerts: Alertmanager failing 10s ago: ECONNREFUSED (1 pending)\n');
   });
 });
+
+describe('clawctl status: the cron line', () => {
+  const base = {
+    mode: 'healthy',
+    since: '2026-12-01T08:00:00.000Z',
+    reasons: [],
+    daemon: { pid: 1, host: 'node-1', version: '0.1.0', startedAt: '2026-12-01T07:00:00.000Z' },
+    gateway: { pid: 5, startedAt: '2026-12-01T08:00:00.000Z', restarts: 0, lastExit: null },
+  };
+  const cron = {
+    role: 'leader', term: 7, node: 'node-1', holder: { node: 'node-1', pid: 1, term: 7, acquiredAt: '2026-12-01T08:00:00.000Z' },
+    leaseExpiresAt: '2026-12-01T08:01:10.000Z', lastError: null, isCronOn: true, highestTermSeen: 7,
+    jobs: { count: 2, definitionsHash: 'aaaa', checkedAt: '2026-12-01T08:00:30.000Z', leaderDefinitionsHash: 'aaaa', isSameAsLeader: true }, jobsError: null,
+    leadershipChanges: 1, renewFailures: 0, updatedAt: '2026-12-01T08:01:00.000Z',
+  };
+  const cronLine = (value: unknown): string[] => renderStatus({ ...base, cron: value }, T0 + 60_000).split('\n').filter((line) => line.startsWith('cron:'));
+
+  it.each([
+    ['the leader', cron, 'cron: leader, term 7, cron on here, lease expires in 10s'],
+    ['a follower', { ...cron, role: 'follower', isCronOn: false, holder: { ...cron.holder, node: 'node-2' } }, 'cron: follower of node-2 (term 7), cron off here'],
+    ['a follower with other jobs', { ...cron, role: 'follower', isCronOn: false, holder: { ...cron.holder, node: 'node-2' }, jobs: { ...cron.jobs, definitionsHash: 'bbbb', isSameAsLeader: false } }, "cron: follower of node-2 (term 7), cron off here; jobs DIFFER from the leader's (bbbb here, aaaa there)"],
+    ['no quorum', { ...cron, role: 'no-quorum', isCronOn: false, lastError: 'redis: ECONNREFUSED' }, 'cron: no-quorum (Redis unreachable: nobody can know who leads), cron off here; redis: ECONNREFUSED'],
+    ['a follower that knows no leader', { ...cron, role: 'follower', isCronOn: false, holder: null, leaseExpiresAt: null }, 'cron: follower, no leader known, cron off here'],
+  ])('%s', (_name, value, line) => {
+    expect(cronLine(value)).toEqual([line]);
+  });
+
+  it('has no cron line without the cron leader', () => {
+    expect(renderStatus(base, T0)).not.toMatch(/^cron:/m);
+  });
+});
