@@ -103,6 +103,44 @@ describe('the node API under attack', () => {
     await daemon.stop();
   });
 
+  it('keeps the supervisor on time while clients ask for a week of a 9 MiB journal over and over', async () => {
+    const dir = tempDir();
+    const statusDir = join(dir, 'status');
+    mkdirSync(statusDir, { recursive: true });
+    writeOldJournal(statusDir, 9, 1024 * 1024);
+    const { daemon, port } = await startNode({}, dir);
+    let isRunning = true;
+    let answered = 0;
+    let largest = 0;
+    const ask = async (): Promise<void> => {
+      while (isRunning) {
+        const answer = await get('127.0.0.1', port, '/api/v1/events?since=7d&limit=10000', { timeoutMs: 60_000 }).catch(() => null);
+        if (answer?.status === 200) {
+          answered += 1;
+          largest = Math.max(largest, (JSON.parse(answer.text) as { events: unknown[] }).events.length);
+        }
+      }
+    };
+    const clients = Array.from({ length: 12 }, () => ask());
+    await waitFor('a first week answered', () => answered > 0, 30_000);
+    const before = daemon.status()?.gateway.pid as number;
+    const killedAtMs = Date.now();
+    process.kill(before, 'SIGKILL');
+    // restart.initialDelayMs is 1 s: with the loop free the new gateway is up a moment after it.
+    const after = await waitFor('the gateway restarted', () => {
+      const status = daemon.status();
+      return status?.mode === 'healthy' && status.gateway.pid !== before && status;
+    }, 8_000).finally(() => {
+      isRunning = false;
+    });
+    const restartMs = Date.now() - killedAtMs;
+    await Promise.all(clients);
+    expect(after.gateway.restarts).toBe(1);
+    expect(largest).toBe(10_000);
+    expect(restartMs).toBeLessThan(8_000);
+    await daemon.stop();
+  }, 60_000);
+
 });
 
 /** Rotated journal files two days old, `count` of `bytes` each: a week's query reads them all. */
