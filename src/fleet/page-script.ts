@@ -1,7 +1,5 @@
-import { buildTimeline, buildUnreachableTimeline, countRestarts, describeEntry, describeNode, describeSkills, describeUnreachable, formatSpan, timelineStateOf } from './fleet-view-model.js';
+import { createViewModel } from './fleet-view-model.js';
 
-// The view model's compiled functions, so the page computes rows and timelines exactly as clawctl does.
-const HELPERS = [formatSpan, timelineStateOf, buildTimeline, buildUnreachableTimeline, countRestarts, describeSkills, describeNode, describeUnreachable, describeEntry];
 
 /**
  * The page's one script. It fetches the body's data-view-path every 5 s and builds the DOM with createElement and
@@ -193,5 +191,16 @@ function refresh() {
 refresh();
 `;
 
-/** The whole script: the view model's functions, then the renderer, in its own scope. */
-export const PAGE_SCRIPT = `(function () {\n'use strict';\n${HELPERS.map((helper) => helper.toString()).join('\n')}\n${RENDER}})();\n`;
+/**
+ * The whole script, in its own scope: the view model's compiled source (so the page computes rows and timelines
+ * exactly as clawctl does), then the renderer. `__name` is what esbuild's keepNames wraps functions in (the daemon's
+ * bundle): here it only hands the function back.
+ */
+export const PAGE_SCRIPT = `(function () {
+'use strict';
+var __name = function (target) { return target; };
+var model = (${createViewModel.toString()})();
+var formatSpan = model.formatSpan, timelineStateOf = model.timelineStateOf, buildTimeline = model.buildTimeline,
+  buildUnreachableTimeline = model.buildUnreachableTimeline, describeEntry = model.describeEntry;
+${RENDER}})();
+`;

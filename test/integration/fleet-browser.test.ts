@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import JSON5 from 'json5';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killClawctls, startClawctl, type ClawctlProcess } from '../helpers/clawctl-process.js';
-import { cleanupDaemons } from '../helpers/daemon.js';
+import { cleanupDaemons, REPO_ROOT } from '../helpers/daemon.js';
 import { answerJson, makeView, startFakeNode, type FakeNode } from '../helpers/fleet-fake-node.js';
 import { HOSTILE_GATEWAY_LINE, HOSTILE_SKILL_MESSAGE, startThreeNodes, type ThreeNodes } from '../helpers/fleet-nodes.js';
 import { freePort } from '../helpers/free-port.js';
@@ -128,7 +130,7 @@ describe('the status pages in headless Chromium', () => {
     const response = await page.goto(`http://127.0.0.1:${charlie.port}/?token=${charlie.token}`);
     expect(page.url()).toBe(`http://127.0.0.1:${charlie.port}/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'sha256-");
-    await page.waitForSelector('tr.node');
+    await page.waitForSelector('tr.node', { timeout: 10_000 });
     const [row] = await readRows(page);
     expect(row).toMatchObject({ mode: 'held', cells: { Mode: 'held', Skills: 'failing: backup', 'Last exit': 'clean: stopped (exit 0)' } });
     // The day so far: nothing known, then started, healthy, down while stopping (too brief to draw, at times), held.
@@ -207,6 +209,35 @@ describe('the status pages in headless Chromium', () => {
       };
     });
     expect(layout).toEqual({ thead: 'none', label: '"Mode: "', overflow: 0 });
+    await page.close();
+  });
+
+  it("renders from the daemon's bundle too (scripts/bundle.mjs: keepNames, minified syntax, names renamed on collision)", async () => {
+    const entry = join(temp.path, 'bundle-entry.ts');
+    // Top-level names like the view model's, so the bundler must rename one side.
+    writeFileSync(entry, [
+      `export { renderStatusPage, STATUS_PAGE_HEADERS } from ${JSON.stringify(join(REPO_ROOT, 'src/fleet/status-page.ts'))};`,
+      'export function createViewModel() { return 1; }',
+      'export function formatSpan() { return 2; }',
+      'export function describeEntry() { return 3; }',
+    ].join('\n'));
+    const outfile = join(temp.path, 'page.cjs');
+    buildSync({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minifyWhitespace: true, minifySyntax: true, keepNames: true, logLevel: 'silent' });
+    const bundled = createRequire(import.meta.url)(outfile) as typeof import('../../src/fleet/status-page.js');
+    const html = bundled.renderStatusPage({ title: 'bundled', viewPath: '/api/v1/view', kind: 'node' });
+    expect(html).toContain('__name(');
+    const page = await openPage();
+    await page.route('http://bundle.test/**', (route) => {
+      const isView = route.request().url().endsWith('/api/v1/view');
+      return isView
+        ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(replayedDay(Date.now())) })
+        : route.fulfill({ status: 200, headers: { ...bundled.STATUS_PAGE_HEADERS }, body: html });
+    });
+    await page.goto('http://bundle.test/');
+    await page.waitForSelector('tr.node', { timeout: 10_000 });
+    const [row] = await readRows(page);
+    expect(row).toMatchObject({ node: 'delta', mode: 'healthy', cells: { 'Restarts 24 h': '2', Uptime: '2h' } });
+    expect(row?.timeline).toHaveLength(11);
     await page.close();
   });
 
