@@ -228,6 +228,18 @@ describe('the fleet inventory', () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('fleet serve on a port in use says so and exits 73', async () => {
+    const path = write('{ nodes: [{ name: "a", url: "http://127.0.0.1:1", tokenFile: "token" }] }');
+    const holder = await startFakeNode('x', answerJson({}));
+    try {
+      const run = await runClawctl(['fleet', 'serve', '--inventory', path, '--listen', holder.url.replace('http://', '')], { env: { HOME: temp.path } });
+      expect(run.code).toBe(73);
+      expect(run.stderr).toMatch(/--listen 127\.0\.0\.1:\d+: cannot listen: EADDRINUSE \(the port is in use\)/);
+    } finally {
+      await holder.close();
+    }
+  });
+
   it('a missing default inventory says how to write one', async () => {
     const run = await runClawctl(['fleet', 'status'], { env: { HOME: temp.path } });
     expect(run.code).toBe(78);

@@ -21,7 +21,9 @@ export async function runFleetServe(options: FleetOptions, listen: string, conte
       onCacheError: (message) => context.stderr(`clawctl: ${message}\n`),
     });
   } catch (error) {
-    throw new ClawsupError('CLAWSUP_ERR_USAGE', `--listen ${listen}: cannot listen: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const why = code === 'EADDRINUSE' ? ' (the port is in use)' : code === 'EADDRNOTAVAIL' ? ' (no such address on this machine)' : code === 'EACCES' ? ' (a privileged port)' : '';
+    throw new ClawsupError('CLAWSUP_ERR_HTTP_LISTEN', `--listen ${listen}: cannot listen: ${code}${why}`, { cause: error });
   }
   if (!isLoopbackHost(parsed.address.host)) context.stderr(`clawctl: the fleet page has no sign-in: anyone who reaches ${listen} sees every node's state (the tokens stay here)\n`);
   context.stdout(`serving the fleet page of ${inventory.nodes.length} node(s) on ${server.url} (Ctrl-C stops)\n`);
