@@ -1,8 +1,8 @@
 import { ClawsupError } from '../../errors.js';
-import type { ClawctlCommand, ClawctlContext } from '../command.js';
+import type { ClawctlCommand } from '../command.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 
-const USAGE = 'clawctl fleet status [--inventory FILE] [--json] [--timeout 3s] | fleet events [--since 12h|TIME] [--json] | fleet serve [--listen 127.0.0.1:10190]';
+const USAGE = 'clawctl fleet status [--json] | fleet events [--since 12h|TIME] [--json] | fleet serve [--listen 127.0.0.1:10190]; each takes [--inventory FILE] [--timeout 3s]';
 
 /** The fleet view, on the operator's machine: every node of the inventory asked at once over its read-only API. */
 export const fleetCommand: ClawctlCommand = {
@@ -46,4 +46,3 @@ function parseTimeout(text: string): number {
   return Math.round(ms);
 }
 
-export type { ClawctlContext };
