@@ -31,7 +31,7 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
   // Under sudo, the system service runs as the user who asked, not as root.
   const runAs = request.runAs ?? env.SUDO_USER ?? userName;
   const nodePath = realpathSync(process.execPath);
-  const clawsupdPath = realpathSync(fileURLToPath(new URL('dist/daemon/clawsupd.js', PACKAGE_ROOT)));
+  const clawsupdPath = realpathSync(fileURLToPath(new URL('dist/clawsupd.cjs', PACKAGE_ROOT)));
   const installerPath = cleanPath(env.PATH).split(':');
   const openclaw = resolveCommand('openclaw', installerPath);
   const servicePath = buildServicePath({

@@ -8,6 +8,9 @@ import { runUninstall } from '../../src/cli/commands/uninstall.js';
 import type { CommandRunner } from '../../src/install/command-runner.js';
 import { parseConfigText } from '../../src/config/load-config.js';
 import { CLAWCTL, CLAWSUPD } from '../helpers/daemon.js';
+
+// What the units run: the single-file bundle (scripts/bundle.mjs).
+const CLAWSUPD_BUNDLE = join(CLAWSUPD, '..', '..', 'clawsupd.cjs');
 import { parsePlist } from '../helpers/plist.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -69,7 +72,7 @@ describe('clawctl install and uninstall on the Linux layout', () => {
     const { bin, deps } = withCommandFolder(setup);
     expect(await runInstall(['--user', '--platform', 'linux'], setup.context, deps)).toBe(0);
     expect(read(setup, '/home/ada/.config/systemd/user/clawsupd.service')).toBe(readFileSync('units/clawsupd.user.service', 'utf8'));
-    expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/clawsupd.js'))).toBe(realpathSync(CLAWSUPD));
+    expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/clawsupd.js'))).toBe(realpathSync(CLAWSUPD_BUNDLE));
     expect(readlinkSync(join(setup.root, '/home/ada/.local/lib/clawsup/node'))).toBe(realpathSync(process.execPath));
     expect(read(setup, '/home/ada/.config/clawsup/clawsupd.env')).toContain(`PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n`);
     expect(read(setup, '/home/ada/.config/clawsup/clawsup.json5')).toBe(readFileSync('packaging/config/production.json5', 'utf8'));
@@ -93,7 +96,7 @@ describe('clawctl install and uninstall on the Linux layout', () => {
     expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
     const unit = read(setup, '/etc/systemd/system/clawsupd.service');
     expect(unit).toMatch(/^User=claw$/m);
-    expect(unit).toMatch(/^ExecStart=\/usr\/local\/lib\/clawsup\/node \/usr\/local\/lib\/clawsup\/clawsupd\.js --config \$\{CLAWSUP_CONFIG\}$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/local\/lib\/clawsup\/node --max-semi-space-size=1 \/usr\/local\/lib\/clawsup\/clawsupd\.js --config \$\{CLAWSUP_CONFIG\}$/m);
     expect(setup.ran).toContainEqual(['systemctl', 'enable', '--now', 'clawsupd.service']);
     writeFileSync(join(setup.root, '/etc/clawsup/clawsup.json5'), '{ gateway: { command: ["openclaw"] } }');
     expect(await runUninstall(['--system', '--platform', 'linux'], setup.context, setup.deps)).toBe(0);

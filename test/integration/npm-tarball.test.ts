@@ -60,7 +60,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
       const env = { PATH: process.env.PATH, CLAWSUP_ROOT: root, HOME: '/home/ada', USER: 'ada' };
       const dryRun = await run(join(prefix, 'bin', 'clawctl'), ['install', '--user', '--platform', 'linux', '--dry-run'], { env, cwd: temp.path });
       expect(dryRun.code, dryRun.stderr).toBe(0);
-      const linked = join(realpathSync(prefix), 'lib/node_modules/clawsup/dist/daemon/clawsupd.js');
+      const linked = join(realpathSync(prefix), 'lib/node_modules/clawsup/dist/clawsupd.cjs');
       expect(dryRun.stdout).toContain(`link /home/ada/.local/lib/clawsup/clawsupd.js -> ${linked}`);
       // This prefix sits in a temp folder: the plan says what that means before anything is linked there.
       expect(dryRun.stdout).toContain(`warning: clawsupd.js would be linked into ${linked}, under the temp folder `);

@@ -1,0 +1,67 @@
+// Builds the single-file CommonJS bundles the units and `npm start` run (after tsc has written dist/):
+//   dist/clawsupd.cjs  from src/daemon/clawsupd.ts
+// One file and a CommonJS entry load less than the ES modules of dist/ (Node 24: an ES module entry alone costs about
+// 11 MiB of RSS). Packages only a feature needs (undici, redis, prom-client) stay in node_modules and are required
+// when that feature first runs. Usage: node scripts/bundle.mjs [--metafile]
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SRC = join(ROOT, 'src');
+const DIST = join(ROOT, 'dist');
+const BUNDLES = [{ entry: 'src/daemon/clawsupd.ts', outfile: 'dist/clawsupd.cjs' }];
+// Native (node-unix-socket) or loaded only by a feature that is off by default.
+const EXTERNAL = ['node-unix-socket', 'undici', 'redis', '@redis/*', 'prom-client'];
+
+/**
+ * Each module keeps its own location: `import.meta.url` becomes the URL of its file in dist/ (which ships beside the
+ * bundle), so `new URL('../package.json', import.meta.url)` and `createRequire(import.meta.url)` resolve as before.
+ */
+function keepModuleUrls(outDir) {
+  return {
+    name: 'keep-module-urls',
+    setup(builder) {
+      builder.onLoad({ filter: /\.ts$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!args.path.startsWith(SRC) || !text.includes('import.meta.url')) return { contents: text, loader: 'ts' };
+        const distFile = join(DIST, relative(SRC, args.path)).replace(/\.ts$/, '.js');
+        const fromBundle = JSON.stringify(relative(outDir, distFile));
+        const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${fromBundle})).href`;
+        return { contents: text.split('import.meta.url').join(url), loader: 'ts' };
+      });
+    },
+  };
+}
+
+for (const { entry, outfile } of BUNDLES) {
+  const outPath = join(ROOT, outfile);
+  const result = await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile: outPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    // A feature's `await import('undici')` becomes a require: no ES module loader in the daemon.
+    supported: { 'dynamic-import': false },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    legalComments: 'none',
+    metafile: process.argv.includes('--metafile'),
+    logLevel: 'warning',
+    plugins: [keepModuleUrls(dirname(outPath))],
+  });
+  if (result.metafile) {
+    const bytesByPackage = {};
+    for (const [path, { bytes }] of Object.entries(result.metafile.inputs)) {
+      const name = path.startsWith('src/') ? 'src' : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path);
+      bytesByPackage[name] = (bytesByPackage[name] ?? 0) + bytes;
+    }
+    const rows = Object.entries(bytesByPackage).sort((a, b) => b[1] - a[1]);
+    process.stdout.write(`${outfile}:\n${rows.map(([name, bytes]) => `  ${name} ${(bytes / 1024).toFixed(0)} KiB`).join('\n')}\n`);
+  }
+}

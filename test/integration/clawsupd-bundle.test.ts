@@ -1,0 +1,76 @@
+// The single-file bundle the units and `npm start` run (dist/clawsupd.cjs, scripts/bundle.mjs): it reads its version,
+// validates a config, supervises and probes a gateway, and stops cleanly, as dist/daemon/clawsupd.js does.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
+import { freePort } from '../helpers/free-port.js';
+import { makeTempDir, removeLiveDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const BUNDLE = join(REPO_ROOT, 'dist', 'clawsupd.cjs');
+const ENV = { ...process.env, NODE_EXTRA_CA_CERTS: '' };
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function readStatus(statusDir: string): Record<string, any> | null {
+  try {
+    return JSON.parse(readFileSync(join(statusDir, 'status.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
+  it('prints the package version and refuses a bad config with its location, as the ES module build does', () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const printed = spawnSync(process.execPath, [BUNDLE, '--version'], { env: ENV, encoding: 'utf8' });
+    expect(printed.stdout.trim()).toBe(version);
+    const temp = makeTempDir();
+    cleanups.push(() => temp.remove());
+    const configPath = join(temp.path, 'bad.json5');
+    writeFileSync(configPath, '{ gateway: { command: ["node"] }, restart: { failureLimit: "x" } }');
+    const checked = spawnSync(process.execPath, [BUNDLE, '--config', configPath, '--check'], { env: ENV, encoding: 'utf8' });
+    expect(checked.status).toBe(78);
+    expect(checked.stderr).toContain(`${configPath}:1:`);
+    expect(checked.stderr).toContain('restart.failureLimit');
+  });
+
+  it('supervises and probes a gateway to healthy, then stops it and exits 0 on SIGTERM', async () => {
+    const temp = makeTempDir();
+    const port = await freePort();
+    const statusDir = join(temp.path, 'status');
+    const configPath = join(temp.path, 'clawsup.json5');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        gateway: { command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port)], stopTimeoutMs: 5_000 },
+        health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 },
+        status: { dir: statusDir },
+        control: { socket: join(temp.path, 'ctl.sock') },
+      }),
+    );
+    const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=1', BUNDLE, '--config', configPath], { cwd: temp.path, env: ENV, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      removeLiveDir(temp.path);
+    });
+    const healthy = await waitFor('healthy', () => {
+      const status = readStatus(statusDir);
+      return status?.mode === 'healthy' && status.probes?.ready?.state === 'ready' ? status : undefined;
+    }, 30_000);
+    const gatewayPid = healthy.gateway.pid as number;
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(readStatus(statusDir)?.mode).toBe('stopped');
+    expect(() => process.kill(gatewayPid, 0)).toThrow();
+  });
+});
