@@ -1,6 +1,9 @@
-// CLAWSUP_BENCH_CLAWSUPD=/copy/of/dist/daemon/clawsupd.js to measure another build; CLAWSUP_BENCH_NODE_FLAGS for its Node flags.
+// CLAWSUP_BENCH_CLAWSUPD=/copy/of/dist/daemon/clawsupd.js to measure another build (default dist/clawsupd.cjs, as the
+// units run it); CLAWSUP_BENCH_NODE_FLAGS for its Node flags (default: those of units/clawsupd.service);
+// CLAWSUP_BENCH_NODE=/path/to/node runs the whole bench on that Node: clawsupd, the floors, the fixtures and PM2.
 // npm run bench [-- --peers] [--only restart,flood] [--runs-scale 0.5] [--soak-minutes 60] [--out FILE]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,13 +16,20 @@ import { MEASURES } from './measures/index.js';
 const DEFAULT_OUT = join(homedir(), '.cache', 'clawsup', 'bench', 'results', 'latest.json');
 
 async function main(): Promise<void> {
+  const benchNode = process.env.CLAWSUP_BENCH_NODE;
+  if (benchNode !== undefined && realpathSync(benchNode) !== realpathSync(process.execPath)) {
+    // Everything the bench starts uses process.execPath: run the bench itself on that Node.
+    const rerun = spawnSync(benchNode, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+    process.exitCode = rerun.status ?? 1;
+    return;
+  }
   const { values } = parseArgs({
     options: {
       peers: { type: 'boolean', default: false },
       only: { type: 'string' },
       'runs-scale': { type: 'string', default: '1' },
       'soak-minutes': { type: 'string', default: '0' },
-      'idle-seconds': { type: 'string', default: '60' },
+      'idle-seconds': { type: 'string', default: '120' },
       out: { type: 'string', default: DEFAULT_OUT },
       help: { type: 'boolean', short: 'h' },
     },

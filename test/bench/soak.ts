@@ -1,14 +1,14 @@
 // A long idle soak of clawsupd and the memory floor beside it, on one Node: RSS (and CPU) sampled every --every-s seconds
 // into a JSON-lines file, a summary at the end. Runs in the background for an hour; stop it early by its pid (SIGTERM).
 //   node --import tsx test/bench/soak.ts --node /path/to/node --minutes 60 --out /tmp/soak-node20.jsonl
-// CLAWSUP_BENCH_CLAWSUPD picks the clawsupd build (default dist/daemon/clawsupd.js); CLAWSUP_BENCH_NODE_FLAGS its flags.
+// CLAWSUP_BENCH_CLAWSUPD picks the clawsupd build (default dist/clawsupd.cjs); CLAWSUP_BENCH_NODE_FLAGS its flags (default: the unit's).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBenchEnv } from './lib/bench-env.js';
-import { BENCH_FIXTURES, CLAWSUPD } from './lib/contenders.js';
+import { BENCH_FIXTURES, CLAWSUPD, CLAWSUPD_NODE_FLAGS } from './lib/contenders.js';
 import { pollFor, readCpuMs, readMemoryMiB, sleepMs } from './lib/proc-stats.js';
 import { summarize } from './lib/stats.js';
 import { freePort } from '../helpers/free-port.js';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       control: { socket: join(dir, 'ctl.sock') },
     }),
   );
-  const nodeFlags = (process.env.CLAWSUP_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
+  const nodeFlags = CLAWSUPD_NODE_FLAGS;
   const daemon = startChild([...nodeFlags, CLAWSUPD, '--config', configPath]);
   const floor = startChild([join(BENCH_FIXTURES, 'memory-floor.cjs')]);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));

@@ -9,8 +9,11 @@ import { isPidAlive, pollFor, sleepMs } from './proc-stats.js';
 import { runCommand } from './run-command.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-// CLAWSUP_BENCH_CLAWSUPD runs another build (a copy of an earlier dist/) against this one, interleaved.
-export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/daemon/clawsupd.js');
+// What the units run: the single-file bundle (scripts/bundle.mjs). CLAWSUP_BENCH_CLAWSUPD runs another build
+// (dist/daemon/clawsupd.js, or a copy of an earlier dist/).
+export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/clawsupd.cjs');
+/** clawsupd's Node flags: CLAWSUP_BENCH_NODE_FLAGS (space-separated; empty for none), else those of units/clawsupd.service. */
+export const CLAWSUPD_NODE_FLAGS = readNodeFlags();
 export const CLAWCTL = join(REPO_ROOT, 'dist/cli/clawctl.js');
 export const BENCH_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 
@@ -23,6 +26,8 @@ export interface ProgramSpec {
   health?: Record<string, unknown>;
   /** Where the supervisor's own log goes; /dev/null by default. */
   daemonLogPath?: string;
+  /** clawsup only: more config sections (metrics, alerts), given the contender's own folder. */
+  extraConfig?: (dir: string) => Record<string, unknown>;
 }
 
 export interface RunningContender {
@@ -46,6 +51,18 @@ export async function startContender(name: ContenderName, spec: ProgramSpec): Pr
     case 'bare-spawn':
       return startBareSpawn(spec);
   }
+}
+
+function readNodeFlags(): string[] {
+  const fromEnv = process.env.CLAWSUP_BENCH_NODE_FLAGS;
+  if (fromEnv !== undefined) return fromEnv.split(' ').filter((flag) => flag.length > 0);
+  const execStart = /^ExecStart=(\S+) (.*)$/m.exec(readFileSync(join(REPO_ROOT, 'units', 'clawsupd.service'), 'utf8'))?.[2] ?? '';
+  const flags: string[] = [];
+  for (const token of execStart.split(/\s+/)) {
+    if (!token.startsWith('--')) break;
+    flags.push(token);
+  }
+  return flags;
 }
 
 function makeDir(prefix: string): string {
@@ -84,11 +101,10 @@ async function startClawsup(spec: ProgramSpec): Promise<RunningContender> {
     health: spec.health ?? { enabled: false },
     status: { dir: statusDir },
     control: { socket: socketPath },
+    ...spec.extraConfig?.(dir),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  // CLAWSUP_BENCH_NODE_FLAGS: Node flags for clawsupd only (such as V8 heap flags a unit could set), space-separated.
-  const nodeFlags = (process.env.CLAWSUP_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
-  const child = spawnDaemon(process.execPath, [...nodeFlags, CLAWSUPD, '--config', configPath], spec.daemonLogPath, buildBenchEnv(), dir);
+  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, buildBenchEnv(), dir);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
   return {
     name: 'clawsup',
