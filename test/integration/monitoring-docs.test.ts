@@ -47,7 +47,7 @@ describe('the README monitoring examples', () => {
   });
 
   it('names only metrics clawsupd exports (and up, which Prometheus makes)', () => {
-    const exported = new Set(Object.values(METRIC_DEFINITIONS).map((definition) => definition.name));
+    const exported = new Set<string>(Object.values(METRIC_DEFINITIONS).map((definition) => definition.name));
     const named = [...new Set([...rules.matchAll(/\b(clawsup_[a-z0-9_]+)/g)].map((match) => match[1] as string))];
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((name) => !exported.has(name))).toEqual([]);
