@@ -114,9 +114,16 @@ function createGatewayConfigService(supervisor: Supervisor, context: { log: Logg
     publish({ drift: { isDrifted: verdict.isDrifted, checkedAt, appliedHash: applied?.hash ?? null, liveHash, detail: verdict.detail, writer: verdict.isDrifted ? verdict.writer : null } });
   }
 
+  // Unique against what is recorded: a clawsupd restarted within the second starts its counter again, and a
+  // recorded id that matched an interrupted apply's journal would leave that apply's candidate live.
   function nextId(): string {
-    sequence = (sequence + 1) % 1000;
-    return makeApplyId(Date.now(), sequence);
+    const taken = new Set(store.readHistory().map((record) => record.id));
+    for (const id of [store.readJournal()?.id, store.readApplied()?.id]) if (id !== undefined) taken.add(id);
+    for (;;) {
+      sequence = (sequence + 1) % 1000;
+      const id = makeApplyId(Date.now(), sequence);
+      if (!taken.has(id)) return id;
+    }
   }
 
   async function runGate(kind: 'apply' | 'rollback', request: ApplyRequest): Promise<ServiceAnswer> {

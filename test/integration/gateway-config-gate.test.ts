@@ -365,6 +365,29 @@ describe('an apply recorded just before clawsupd was killed', () => {
   });
 });
 
+describe('apply ids', () => {
+  it('never reuse an id already recorded (a clawsupd restarted within the second counts from 1 again)', async () => {
+    const { daemon, dir } = startGate();
+    await waitHealthy(daemon);
+    const store = join(daemon.statusDir, 'gateway-config');
+    // Records with the ids a fresh counter would give in the next seconds, as an earlier clawsupd of the same second left them.
+    const nowS = Math.floor(Date.now() / 1_000);
+    const taken: string[] = [];
+    for (let second = 0; second < 15; second += 1) {
+      for (let sequence = 1; sequence <= 10; sequence += 1) {
+        const stamp = new Date((nowS + second) * 1_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+        taken.push(`${stamp}-${String(sequence).padStart(3, '0')}`);
+      }
+    }
+    const old = { at: new Date().toISOString(), kind: 'apply', who: { uid: 0, user: 'root', note: '' }, source: '/x', outcome: 'rolled-back', reason: 'interrupted', validator: null, previousHash: null, candidateHash: '', backupFile: null, changedKeys: [], durationMs: 1 };
+    writeFileSync(join(store, 'history.ndjson'), `${taken.map((id) => JSON.stringify({ ...old, id })).join('\n')}\n`);
+    const run = await clawctl(daemon, ['apply', '--json', writeCandidate(dir, 'v2.json5', '{ gateway: { mode: "local" }, name: "v2" }')]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { id: string };
+    expect(taken).not.toContain(result.id);
+  });
+});
+
 describe('keys clawsup owns', () => {
   it('cron.enabled and cron.skipMissedJobs written by the cron leader are not drift, and an apply keeps the live values', async () => {
     // Redis on a port nobody listens on: the leader cannot get the lease and turns this node's cron off.
