@@ -1,3 +1,4 @@
+import { STALE_ACTIONS } from '../probes/slack/stale-action.js';
 import { z } from 'zod';
 import { MIN_REPEAT_DELAY_MS } from '../supervisor/restart-policy.js';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
@@ -64,6 +65,9 @@ const slackSchema = z.strictObject({
   rpcTimeoutMs: positiveMs.default(5_000),
   /** Slack's Socket Mode hosts: the gateway's own connections to them are watched in the kernel (Linux); [] turns that off. */
   socketHosts: z.array(z.string().min(1)).default(['wss-primary.slack.com', 'wss-backup.slack.com']),
+  /** What to do about a socket stale for `staleForMs`: nothing but the verdict and its alert, or restart the gateway. */
+  onStale: z.enum(STALE_ACTIONS).default('none'),
+  staleForMs: positiveMs.default(120_000),
 });
 
 const controlSchema = z.strictObject({

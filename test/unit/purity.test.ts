@@ -110,6 +110,7 @@ const PURE_MODULES = [
   'src/probes/slack/slack-verdict.ts',
   'src/probes/slack/slack-transport.ts',
   'src/probes/slack/ss-tcp-info.ts',
+  'src/probes/slack/stale-action.ts',
   'src/skills/node-verdict.ts',
   'src/skills/skill-facts.ts',
   'src/skills/skill-outcome.ts',

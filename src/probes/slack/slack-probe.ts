@@ -7,6 +7,7 @@ import { applySlackLine, applySlackRpc, applySlackRpcError, applySlackTransport,
 import { createSlackTransportReader } from './read-slack-transport.js';
 import { readSlackRpcFacts } from './slack-rpc-facts.js';
 import { judgeSlack } from './slack-verdict.js';
+import { decideStaleAction } from './stale-action.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
 import { CLAWSUP_VERSION } from '../../version.js';
 import type { ProbeBoard } from '../probe-board.js';
@@ -34,6 +35,9 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
   let lastPollAtMs = Number.NEGATIVE_INFINITY;
   let poll: AbortController | null = null;
   let generation = 0;
+  let staleSinceMs: number | null = null;
+  // Kept across gateways: the once-per-window rule is about restarts, and each restart is a new gateway.
+  let lastStaleRestartAtMs: number | null = null;
   // The token goes only to a peer proven to be the gateway; where that cannot be proven (no /proc), never.
   const canVerifyPeer = canSeeSocketOwners();
   if (!canVerifyPeer) log.info({ platform: process.platform }, 'channels.status not polled: this platform cannot show who serves the gateway port');
@@ -86,6 +90,13 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
       detail: verdict.detail,
     });
     supervisor.setDegradation('slack', verdict.reasons);
+    staleSinceMs = verdict.state === 'stale' ? (staleSinceMs ?? atMs) : null;
+    const decision = decideStaleAction({ onStale: config.onStale, staleSinceMs, nowMs: atMs, staleForMs: config.staleForMs, lastStaleRestartAtMs });
+    if (decision.act) {
+      lastStaleRestartAtMs = atMs;
+      log.warn({ probe: 'slack', staleForMs: atMs - (staleSinceMs ?? atMs), detail: verdict.detail }, 'slack socket stale: restarting the gateway (slack.onStale)');
+      supervisor.dispatch({ type: 'restart-requested', atMs });
+    }
   }
 
   async function pollRpc(token: string, atMs: number): Promise<void> {
@@ -123,6 +134,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
       generation += 1;
       poll?.abort();
       observation = createSlackObservation();
+      staleSinceMs = null;
       lastPollAtMs = Number.NEGATIVE_INFINITY;
     },
     onLine(line, atMs) {
