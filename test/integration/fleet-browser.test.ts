@@ -84,7 +84,7 @@ function replayedDay(nowMs: number): Record<string, unknown> {
 }
 
 describe('the status pages in headless Chromium', () => {
-  const temp = makeTempDir('cs-fleetb-');
+  let temp: { path: string; remove(): void };
   let fleet: ThreeNodes;
   let serve: ClawctlProcess;
   let fleetUrl: string;
@@ -93,6 +93,7 @@ describe('the status pages in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
+    temp = makeTempDir('cs-fleetb-');
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does)`);
     fleet = await startThreeNodes(temp.path);
     delta = await startFakeNode(DELTA_TOKEN, answerJson(replayedDay(Date.now())));
@@ -113,7 +114,7 @@ describe('the status pages in headless Chromium', () => {
     await delta?.close();
     await killClawctls();
     await cleanupDaemons();
-    temp.remove();
+    temp?.remove();
   });
 
   const openPage = async (width = 1280, height = 640): Promise<Page> => {

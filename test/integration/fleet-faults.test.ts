@@ -15,15 +15,19 @@ const WRONG_TOKEN = 'wrong-token-value-11b2';
 
 /** Nodes that each fail one way, beside two that answer; clawctl is run against them with a 1 s deadline. */
 describe('clawctl fleet status against nodes that misbehave', () => {
-  const temp = makeTempDir('cs-fleet-');
-  const home = join(temp.path, 'home');
-  const env = { HOME: home, XDG_CACHE_HOME: '' };
-  const inventoryPath = join(temp.path, 'fleet.json5');
+  let temp: { path: string; remove(): void };
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let inventoryPath: string;
   const nodes: FakeNode[] = [];
   const trickles: NodeJS.Timeout[] = [];
   let good: FakeNode;
 
   beforeAll(async () => {
+    temp = makeTempDir('cs-fleet-');
+    home = join(temp.path, 'home');
+    env = { HOME: home, XDG_CACHE_HOME: '' };
+    inventoryPath = join(temp.path, 'fleet.json5');
     const nowMs = Date.now();
     writeFileSync(join(temp.path, 'token'), `${TOKEN}\n`, { mode: 0o600 });
     writeFileSync(join(temp.path, 'wrong-token'), `${WRONG_TOKEN}\n`, { mode: 0o600 });
@@ -68,7 +72,7 @@ describe('clawctl fleet status against nodes that misbehave', () => {
   afterAll(async () => {
     for (const timer of trickles) clearInterval(timer);
     await Promise.all([good, ...nodes].map((node) => node?.close()));
-    temp.remove();
+    temp?.remove();
   });
 
   const rowOf = (table: string, name: string): string => table.split('\n').find((line) => line.startsWith(`${name} `)) ?? `(no row for ${name})`;
@@ -167,10 +171,14 @@ describe('clawctl fleet status against nodes that misbehave', () => {
 });
 
 describe('the fleet inventory', () => {
-  const temp = makeTempDir('cs-inv-');
+  // Made when the tests run, not when the file is collected: a run filtered to other tests leaves nothing behind.
+  let temp: { path: string; remove(): void };
+  beforeAll(() => {
+    temp = makeTempDir('cs-inv-');
+    writeFileSync(join(temp.path, 'token'), 'abc\n', { mode: 0o600 });
+    writeFileSync(join(temp.path, 'empty-token'), '\n', { mode: 0o600 });
+  });
   afterAll(() => temp.remove());
-  writeFileSync(join(temp.path, 'token'), 'abc\n', { mode: 0o600 });
-  writeFileSync(join(temp.path, 'empty-token'), '\n', { mode: 0o600 });
   const write = (text: string): string => {
     const path = join(temp.path, `inv-${Math.random().toString(36).slice(2)}.json5`);
     writeFileSync(path, text);

@@ -11,16 +11,17 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** Three real clawsupd (healthy, diagnose, held), each with its own listener and token, seen by `clawctl fleet`. */
 describe('clawctl fleet against three clawsupd', () => {
-  const temp = makeTempDir('cs-fleet3-');
+  let temp: { path: string; remove(): void };
   let fleet: ThreeNodes;
 
   beforeAll(async () => {
+    temp = makeTempDir('cs-fleet3-');
     fleet = await startThreeNodes(temp.path);
   }, 60_000);
 
   afterAll(async () => {
     await cleanupDaemons();
-    temp.remove();
+    temp?.remove();
   });
 
   const rowOf = (table: string, name: string): string => table.split('\n').find((line) => line.startsWith(`${name} `)) ?? `(no row for ${name})`;
