@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../daemon/logger.js';
 import { describeError } from '../describe-error.js';
 import { ClawsupError } from '../errors.js';
@@ -18,6 +18,12 @@ import { compareToken } from './token-check.js';
 // A scraper asks a few times a minute; these bound what a slow or hostile client can hold.
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_CONNECTIONS = 64;
+// One address (all of loopback, a LAN host, an IPv6 /64) holds half the connections at most: the others still get in.
+const MAX_CONNECTIONS_PER_ADDRESS = MAX_CONNECTIONS / 2;
+// A socket where nothing moves this long (a client that asks and never reads its answers) is dropped.
+const IDLE_TIMEOUT_MS = 30_000;
+// A TLS client that never finishes its handshake holds a connection no longer than a request may take.
+const TLS_HANDSHAKE_TIMEOUT_MS = REQUEST_TIMEOUT_MS;
 // A person's browsers and phones: a few; past this the oldest session signs in again.
 const MAX_SESSIONS = 64;
 // 256 bits: a session id cannot be guessed, so trying one costs no throttle.
@@ -45,6 +51,8 @@ export interface HttpListenerOptions {
   /** How long a browser's `?token=` sign-in lasts (http.sessionTtlMs). */
   sessionTtlMs: number;
   nowMs?: () => number;
+  /** Tests shorten it; clawsupd uses 30 s. */
+  idleTimeoutMs?: number;
 }
 
 /** Binds the one listener; a bind that fails is a ClawsupError naming the address and what holds it back. */
@@ -129,6 +137,23 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   server.maxConnections = MAX_CONNECTIONS;
+  // With no 'timeout' listener, Node destroys a socket idle this long, whether it is reading a request or writing answers.
+  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const connectionsByAddress = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const key = throttleKeyOf(socket.remoteAddress);
+    const count = connectionsByAddress.get(key) ?? 0;
+    if (count >= MAX_CONNECTIONS_PER_ADDRESS) {
+      socket.destroy();
+      return;
+    }
+    connectionsByAddress.set(key, count + 1);
+    socket.once('close', () => {
+      const left = (connectionsByAddress.get(key) ?? 1) - 1;
+      if (left <= 0) connectionsByAddress.delete(key);
+      else connectionsByAddress.set(key, left);
+    });
+  });
   await listen(server, options);
   const bound = server.address() as AddressInfo;
   const address = { host: options.address.host, port: bound.port };
@@ -153,7 +178,8 @@ function createServer(options: HttpListenerOptions, handle: (request: IncomingMe
   const { tls } = options.secrets;
   if (tls === null) return createHttpServer(handle);
   try {
-    return createHttpsServer({ cert: tls.cert, key: tls.key }, handle);
+    const handshakeTimeout = Math.min(TLS_HANDSHAKE_TIMEOUT_MS, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
+    return createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout }, handle);
   } catch (error) {
     throw new ClawsupError('CLAWSUP_ERR_HTTP_SECRET', `${options.tlsSetAt}: http.tls: the certificate and key cannot be used together: ${(error as Error).message}`, { cause: error });
   }

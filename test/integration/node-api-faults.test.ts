@@ -1,9 +1,11 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpListener, type HttpListener } from '../../src/http/http-server.js';
 import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -14,9 +16,11 @@ const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
 const TOKEN = 'faults-Secret-8d2e61b0';
 const temps: Array<{ remove(): void }> = [];
 const sockets: Socket[] = [];
+const listeners: HttpListener[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
+  for (const listener of listeners.splice(0)) await listener.close();
   await cleanupDaemons();
   for (const temp of temps.splice(0)) temp.remove();
 });
@@ -141,7 +145,76 @@ describe('the node API under attack', () => {
     await daemon.stop();
   }, 60_000);
 
+  it.skipIf(lanAddress() === undefined)('lets a LAN client in while another address holds every connection it may, slowly', async () => {
+    const tokenFile = writeToken(tempDir(), TOKEN);
+    const port = await freePort();
+    const daemon = startDaemon({ config: { gateway: forever, http: { listen: `0.0.0.0:${port}`, tokenFile } } });
+    await daemon.waitForStatus('healthy', (status) => status.mode === 'healthy');
+    const lan = lanAddress() as string;
+    await waitFor('the listener', async () => (await get(lan, port, '/api/v1/status')).status === 401);
+    // Slowloris from loopback: 100 connections, each a header line every second, never a whole request.
+    for (let i = 0; i < 100; i += 1) {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.on('error', () => undefined);
+      socket.on('connect', () => socket.write('GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      const timer = setInterval(() => socket.write('X-Slow: 1\r\n'), 1_000);
+      socket.on('close', () => clearInterval(timer));
+      sockets.push(socket);
+    }
+    // The listener keeps 32 (half of its 64) from one address and closes the rest at once.
+    await waitFor('the slow connections held or closed', () => sockets.filter((socket) => socket.destroyed).length >= 100 - 32 && sockets.filter((socket) => !socket.destroyed).length === 32);
+    const answer = await get(lan, port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` }, timeoutMs: 3_000 });
+    expect(answer.status).toBe(200);
+    await daemon.stop();
+  });
+
+  it('drops a client that asks and never reads once nothing has moved for idleTimeoutMs (its answers held in a paused socket)', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    const listener = await startHttpListener({
+      address: { host: '127.0.0.1', port: 0 },
+      secrets: { token: null, tls: null },
+      routes: [{ path: '/big', handle: (_request, response) => void response.end(big) }],
+      log: pino({ level: 'silent' }),
+      listenSetAt: 'test',
+      tlsSetAt: 'test',
+      sessionTtlMs: 60_000,
+      idleTimeoutMs: 500,
+    });
+    listeners.push(listener);
+    const socket = connect({ host: '127.0.0.1', port: listener.address.port });
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+    // Whole requests only, so no request is ever half received (requestTimeout never applies), and not one byte read.
+    socket.pause();
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(64));
+    // A paused socket sees no close: it reads again later, and gets what the kernel held before the drop, not 64 answers.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    let receivedBytes = 0;
+    socket.on('data', (chunk: Buffer) => void (receivedBytes += chunk.length));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.resume();
+    await closed;
+    expect(receivedBytes).toBeLessThan(32 * big.length);
+  }, 10_000);
+
+  it('drops a TLS client that never finishes its handshake, after idleTimeoutMs at most (Node waits 120 s)', async () => {
+    const tls = { cert: readFileSync(join(FIXTURES, 'tls', 'cert.pem')), key: readFileSync(join(FIXTURES, 'tls', 'key.pem')) };
+    const listener = await startHttpListener({ ...listenerOptions([]), secrets: { token: TOKEN, tls }, idleTimeoutMs: 500 });
+    listeners.push(listener);
+    const socket = connect({ host: '127.0.0.1', port: listener.address.port });
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+    const openedAtMs = Date.now();
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(Date.now() - openedAtMs).toBeLessThan(3_000);
+  }, 5_000);
+
 });
+
+function listenerOptions(routes: Parameters<typeof startHttpListener>[0]['routes']): Parameters<typeof startHttpListener>[0] {
+  return { address: { host: '127.0.0.1', port: 0 }, secrets: { token: null, tls: null }, routes, log: pino({ level: 'silent' }), listenSetAt: 'test', tlsSetAt: 'test', sessionTtlMs: 60_000 };
+}
 
 /** Rotated journal files two days old, `count` of `bytes` each: a week's query reads them all. */
 function writeOldJournal(statusDir: string, count: number, bytes: number): void {
