@@ -22,6 +22,8 @@ const MAX_CONNECTIONS = 64;
 const MAX_CONNECTIONS_PER_ADDRESS = MAX_CONNECTIONS / 2;
 // A socket where nothing moves this long (a client that asks and never reads its answers) is dropped.
 const IDLE_TIMEOUT_MS = 30_000;
+// Answers of one connection not yet sent: browsers and scrapers never pipeline, and each answer may be megabytes.
+const MAX_PIPELINED_REQUESTS = 2;
 // A TLS client that never finishes its handshake holds a connection no longer than a request may take.
 const TLS_HANDSHAKE_TIMEOUT_MS = REQUEST_TIMEOUT_MS;
 // A person's browsers and phones: a few; past this the oldest session signs in again.
@@ -124,7 +126,18 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
     });
   };
   // A throw out of a request listener would end clawsupd: a request that breaks something is a 500 and a log line.
+  const unanswered = new WeakMap<Socket, number>();
   const handleSafely = (request: IncomingMessage, response: ServerResponse): void => {
+    // Node parses every request of a chunk at once: 64 KiB of pipelined GETs would be a thousand answers held in memory.
+    const socket = request.socket;
+    const pending = (unanswered.get(socket) ?? 0) + 1;
+    if (pending > MAX_PIPELINED_REQUESTS) {
+      log.debug({ remote: throttleKeyOf(socket.remoteAddress) }, 'http connection closed: too many pipelined requests');
+      socket.destroy();
+      return;
+    }
+    unanswered.set(socket, pending);
+    response.once('close', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
     try {
       handle(request, response);
     } catch (error) {

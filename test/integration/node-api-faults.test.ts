@@ -210,6 +210,27 @@ describe('the node API under attack', () => {
     expect(Date.now() - openedAtMs).toBeLessThan(3_000);
   }, 5_000);
 
+  it('answers a few pipelined requests of one connection at a time: a burst of 500 in one write is cut, not 500 answers held', async () => {
+    let handled = 0;
+    const big = 'x'.repeat(256 * 1024);
+    const listener = await startHttpListener(listenerOptions([{ path: '/big', handle: (_request, response) => { handled += 1; response.end(big); } }]));
+    listeners.push(listener);
+    const socket = connect({ host: '127.0.0.1', port: listener.address.port });
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+    socket.pause();
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(500));
+    socket.resume();
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => void (received += chunk.length));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(handled).toBeLessThanOrEqual(2);
+    expect(received).toBeGreaterThan(0);
+    // A client that does not pipeline is served as before.
+    const answer = await get('127.0.0.1', listener.address.port, '/big');
+    expect(answer.text.length).toBe(big.length);
+  }, 10_000);
 });
 
 function listenerOptions(routes: Parameters<typeof startHttpListener>[0]['routes']): Parameters<typeof startHttpListener>[0] {
