@@ -54,7 +54,7 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
         control: { socket: join(temp.path, 'ctl.sock') },
       }),
     );
-    const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=1', BUNDLE, '--config', configPath], { cwd: temp.path, env: ENV, stdio: 'ignore' });
+    const child: ChildProcess = spawn(process.execPath, [BUNDLE, '--config', configPath], { cwd: temp.path, env: ENV, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     cleanups.push(async () => {
       if (child.exitCode === null && child.signalCode === null) {

@@ -96,7 +96,7 @@ describe('clawctl install and uninstall on the Linux layout', () => {
     expect(await runInstall(['--system', '--platform', 'linux', '--run-as', 'claw'], setup.context, setup.deps)).toBe(0);
     const unit = read(setup, '/etc/systemd/system/clawsupd.service');
     expect(unit).toMatch(/^User=claw$/m);
-    expect(unit).toMatch(/^ExecStart=\/usr\/local\/lib\/clawsup\/node --max-semi-space-size=1 \/usr\/local\/lib\/clawsup\/clawsupd\.js --config \$\{CLAWSUP_CONFIG\}$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/local\/lib\/clawsup\/node \/usr\/local\/lib\/clawsup\/clawsupd\.js --config \$\{CLAWSUP_CONFIG\}$/m);
     expect(setup.ran).toContainEqual(['systemctl', 'enable', '--now', 'clawsupd.service']);
     writeFileSync(join(setup.root, '/etc/clawsup/clawsup.json5'), '{ gateway: { command: ["openclaw"] } }');
     expect(await runUninstall(['--system', '--platform', 'linux'], setup.context, setup.deps)).toBe(0);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildBenchEnv } from '../lib/bench-env.js';
 import { BENCH_FIXTURES, startContender, type ContenderName } from '../lib/contenders.js';
 import type { Measure } from '../lib/measure.js';
-import { pollFor, readMemoryMiB } from '../lib/proc-stats.js';
+import { pollFor, readCpuMs, readMemoryMiB } from '../lib/proc-stats.js';
 import { summarize } from '../lib/stats.js';
 
 const FLOOD_MIB = 200;
@@ -29,10 +29,12 @@ export const outputFlood: Measure = {
     for (const name of ['bare-spawn', ...options.contenders] as ContenderName[]) {
       const times: number[] = [];
       const peaks: number[] = [];
+      const cpus: number[] = [];
       for (let i = 0; i < runs; i += 1) {
-        const { elapsedMs, peakMiB } = await floodThrough(name);
+        const { elapsedMs, peakMiB, cpuMs } = await floodThrough(name);
         times.push(elapsedMs);
         peaks.push(peakMiB);
+        cpus.push(cpuMs);
       }
       const summary = summarize(times);
       const isClawsup = name === 'clawsup';
@@ -46,6 +48,8 @@ export const outputFlood: Measure = {
         note: `${(summary.median / baselineSummary.median).toFixed(2)}× the /dev/null time, ${(summary.median / floorMedianMs).toFixed(2)}× the bare reader${name === 'bare-spawn' ? ' (a Node parent reading the pipe and discarding it: the floor for any supervisor that reads)' : ''}`,
         ...(isClawsup ? { target: `≤ ${TARGET_RATIO}× the bare reader (${limitMs.toFixed(0)} ms)`, isMet: summary.median <= limitMs } : {}),
       });
+      // CPU time is what a loaded machine does not blur: the supervisor's own work per 200 MiB.
+      report({ measure: 'supervisor CPU time during the flood', contender: name, unit: 'ms', summary: summarize(cpus), note: 'user + system, /proc/PID/stat, from its start-up done to the last write' });
       const peakSummary = summarize(peaks);
       report({
         measure: 'supervisor peak RSS during the flood',
@@ -76,10 +80,11 @@ async function floodToDevNull(): Promise<number> {
   }
 }
 
-async function floodThrough(name: ContenderName): Promise<{ elapsedMs: number; peakMiB: number }> {
+async function floodThrough(name: ContenderName): Promise<{ elapsedMs: number; peakMiB: number; cpuMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'csb-flood-'));
   const resultPath = join(dir, 'elapsed');
   const running = await startContender(name, { argv: [process.execPath, ...floodArgs(resultPath)] });
+  const cpuAtStartMs = readCpuMs(running.daemonPid) ?? 0;
   try {
     let peakMiB = 0;
     await pollFor(`flood under ${name}`, () => {
@@ -87,7 +92,7 @@ async function floodThrough(name: ContenderName): Promise<{ elapsedMs: number; p
       return existsSync(resultPath) && readFileSync(resultPath, 'utf8').length > 0;
     }, 180_000, 50);
     peakMiB = Math.max(peakMiB, readMemoryMiB(running.daemonPid)?.peakMiB ?? 0);
-    return { elapsedMs: Number(readFileSync(resultPath, 'utf8')), peakMiB };
+    return { elapsedMs: Number(readFileSync(resultPath, 'utf8')), peakMiB, cpuMs: (readCpuMs(running.daemonPid) ?? 0) - cpuAtStartMs };
   } finally {
     await running.stop();
     rmSync(dir, { recursive: true, force: true });
