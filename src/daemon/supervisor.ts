@@ -26,7 +26,7 @@ import {
 import { transition } from '../supervisor/transition.js';
 import { CLAWSUP_VERSION } from '../version.js';
 import type { InputWatcher } from './input-watcher.js';
-import type { Logger } from './logger.js';
+import { createOutputLineLogger, type Logger } from './logger.js';
 import { REAL_SUPERVISOR_DEPS, type GatewayHandle, type SupervisorDeps } from './supervisor-deps.js';
 
 export interface SupervisorOptions {
@@ -81,6 +81,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const hasStartupProbe = options.config.health.enabled;
   let policy = toPolicy(config, hasStartupProbe);
   const gatewayLog = log.child({ component: 'gateway' });
+  const logOutputLine = createOutputLineLogger(log, 'gateway', 'gateway output');
   const daemon: DaemonFacts = { pid: deps.pid, version: CLAWSUP_VERSION, startedAt: new Date(deps.nowMs()).toISOString(), host: deps.hostname() };
   let state = createInitialState(deps.nowMs());
   let gateway: GatewayHandle | null = null;
@@ -128,7 +129,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
       findSecretSpans: (text) => findSecretSpans(text, knownSecrets),
-      logLine: (stream, line) => gatewayLog.info({ stream, line }, 'gateway output'),
+      logLine: logOutputLine,
       onLine: (stream, line) => {
         for (const listener of lineListeners) listener(line, stream, deps.nowMs());
       },
