@@ -6,6 +6,7 @@ import { readQuery } from '../http/sign-in.js';
 import { parseEventsQuery } from './events-query.js';
 import { answerError, answerJson } from './json-answer.js';
 import { createJournalCache } from './journal-cache.js';
+import { createOnePerTurn } from './one-per-turn.js';
 import { readRecentEventsYielding } from './read-events-yielding.js';
 import { buildAuditAnswer, buildNodeView, selectRecentEvents, type RecentEvents } from './node-view.js';
 
@@ -14,6 +15,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const VIEW_EVENTS_LIMIT = 5_000;
 // Reads older than the cached day, each a slow walk through the files: one at a time, a few waiting, the rest told to retry.
 const MAX_OLD_READS_WAITING = 3;
+// Answers waiting for their turn of the loop: the listener holds 64 connections, each with two requests at most.
+const MAX_ANSWERS_WAITING = 128;
 
 /**
  * The read-only node API under /api/v1: what status.json, the journal, the skills and the audit say. Nothing here
@@ -35,7 +38,19 @@ export function nodeApiRoutes(context: DaemonContext): HttpRoute[] {
   const readRecent = (sinceMs: number, limit: number, nowMs: number): RecentEvents => selectRecentEvents(journal.readEvents(nowMs), sinceMs, limit);
   const readOld = createOneAtATime(MAX_OLD_READS_WAITING);
   const readAudit = () => buildAuditAnswer(supervisor.getStatus().audit, readLatest(auditDirOf(statusDir)));
-  const route = (path: string, handle: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>): HttpRoute => ({ path, handle });
+  const inTurn = createOnePerTurn(MAX_ANSWERS_WAITING);
+  // Every answer in a turn of its own (one-per-turn.ts): a flood of requests slows the API, never the supervisor.
+  const route = (path: string, handle: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>): HttpRoute => ({
+    path,
+    async handle(request, response) {
+      const handled = await inTurn(() => handle(request, response));
+      if (handled === null) {
+        response.setHeader('retry-after', '1');
+        return answerError(response, 503, 'too many requests are waiting for an answer: try again in a second');
+      }
+      await handled;
+    },
+  });
   return [
     route('/api/v1/status', (_request, response) => answerJson(response, 200, supervisor.getStatus())),
     route('/api/v1/events', async (request, response) => {

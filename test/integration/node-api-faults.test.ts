@@ -145,6 +145,36 @@ describe('the node API under attack', () => {
     await daemon.stop();
   }, 60_000);
 
+  it('keeps the supervisor on time while clients ask for the view and the last day of a 4 MiB day of events over and over', async () => {
+    const dir = tempDir();
+    const statusDir = join(dir, 'status');
+    mkdirSync(statusDir, { recursive: true });
+    writeOldJournal(statusDir, 1, 4 * 1024 * 1024, 12 * 60 * 60 * 1000);
+    const { daemon, port } = await startNode({}, dir);
+    let isRunning = true;
+    let answered = 0;
+    // Kept-alive connections, the way a browser or a scraper asks: each answered request is followed by the next at once.
+    const ask = async (path: string): Promise<void> => {
+      while (isRunning) {
+        const answer = await fetch(`http://127.0.0.1:${port}${path}`).then(async (response) => ({ status: response.status, text: await response.text() })).catch(() => null);
+        if (answer?.status === 200) answered += 1;
+      }
+    };
+    const clients = Array.from({ length: 20 }, (_, i) => ask(i % 2 === 0 ? '/api/v1/view' : '/api/v1/events?since=24h&limit=10000'));
+    await waitFor('a first answer', () => answered > 0, 30_000);
+    const before = daemon.status()?.gateway.pid as number;
+    process.kill(before, 'SIGKILL');
+    const after = await waitFor('the gateway restarted', () => {
+      const status = daemon.status();
+      return status?.mode === 'healthy' && status.gateway.pid !== before && status;
+    }, 6_000).finally(() => {
+      isRunning = false;
+    });
+    await Promise.all(clients);
+    expect(after.gateway.restarts).toBe(1);
+    await daemon.stop();
+  }, 60_000);
+
   it.skipIf(lanAddress() === undefined)('lets a LAN client in while another address holds every connection it may, slowly', async () => {
     const tokenFile = writeToken(tempDir(), TOKEN);
     const port = await freePort();
@@ -237,9 +267,9 @@ function listenerOptions(routes: Parameters<typeof startHttpListener>[0]['routes
   return { address: { host: '127.0.0.1', port: 0 }, secrets: { token: null, tls: null }, routes, log: pino({ level: 'silent' }), listenSetAt: 'test', tlsSetAt: 'test', sessionTtlMs: 60_000 };
 }
 
-/** Rotated journal files two days old, `count` of `bytes` each: a week's query reads them all. */
-function writeOldJournal(statusDir: string, count: number, bytes: number): void {
-  const startMs = Date.now() - 2 * 24 * 60 * 60 * 1000;
+/** Rotated journal files (two days old unless `ageMs` says), `count` of `bytes` each: a week's query reads them all. */
+function writeOldJournal(statusDir: string, count: number, bytes: number, ageMs = 2 * 24 * 60 * 60 * 1000): void {
+  const startMs = Date.now() - ageMs;
   let seq = 1;
   for (let index = count; index >= 1; index -= 1) {
     const lines: string[] = [];
