@@ -8,6 +8,8 @@ export function isAllowedHost(hostHeader: string | undefined, isTokenConfigured:
   if (isTokenConfigured) return true;
   // HTTP/1.0 sends no Host; a browser always does, so that is not a rebinding page.
   if (hostHeader === undefined) return true;
-  const host = hostHeader.startsWith('[') ? hostHeader.slice(1, Math.max(1, hostHeader.indexOf(']'))) : (hostHeader.split(':')[0] ?? '');
-  return isLoopbackHost(host);
+  // The whole header is host[:port]: "127.0.0.1:80.evil.example" is no loopback name, whatever it starts with.
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))(?::\d{1,5})?$/.exec(hostHeader);
+  if (match === null) return false;
+  return isLoopbackHost(match[1] ?? match[2] ?? '');
 }

@@ -50,6 +50,9 @@ describe('isAllowedHost', () => {
     ['127.0.0.1:10189', false, true], ['localhost:10189', false, true], ['[::1]:10189', false, true], ['127.0.0.1', false, true], [undefined, false, true],
     ['evil.example:10189', false, false], ['localhost.evil.example', false, false], ['10.0.0.5:10189', false, false], ['[::1', false, false],
     ['evil.example:10189', true, true], ['node-3.lan:10189', true, true],
+    // Only a whole host[:port] counts: a loopback name followed by anything else is not one.
+    ['127.0.0.1:10189.evil.example', false, false], ['[::1].evil.example', false, false], ['[::1]:10189x', false, false], ['localhost:', false, false],
+    ['LOCALHOST:10189', false, true], ['[0:0:0:0:0:0:0:1]:10189', false, true], ['', false, false],
   ] as const)('Host %j with a token %s: %s', (host, isTokenConfigured, expected) => {
     expect(isAllowedHost(host, isTokenConfigured)).toBe(expected);
   });
