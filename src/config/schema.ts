@@ -230,6 +230,8 @@ const gatewayConfigSchema = z.strictObject({
   keepBackups: z.number().int().min(1).max(1_000).default(20),
   /** How often the live config is checked for drift (and on each change to the file). */
   driftCheckIntervalMs: positiveMs.default(30_000),
+  /** Sets OPENCLAW_CONFIG_READONLY=1 on the gateway: OpenClaw's own config writers refuse, so only the gate changes the file. */
+  readOnly: z.boolean().default(false),
 });
 
 export const configSchema = z.strictObject({

@@ -220,7 +220,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const capture = createCapture();
     output = capture;
     safely(() => deps.keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
-    const env = { ...buildGatewayEnv(options.env, config.gateway.env), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
+    const env = { ...buildGatewayEnv(options.env, config.gateway.env, config.gatewayConfig.readOnly), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
     const command = config.gateway.command;
     gateway = deps.spawnGateway(
       { command, cwd: gatewayCwd(), env },

@@ -196,7 +196,14 @@ describe('the gateway environment', () => {
       JOURNAL_STREAM: null,
       SYSTEMD_EXEC_PID: null,
       FROM_CONFIG: 'yes',
+      OPENCLAW_CONFIG_READONLY: null,
     });
+  });
+
+  it('with gatewayConfig.readOnly sets OPENCLAW_CONFIG_READONLY=1, so OpenClaw\'s own config writers refuse', async () => {
+    const daemon = startDaemon({ config: { gateway: { command: [node, join(FIXTURES, 'print-env.mjs')] }, gatewayConfig: { readOnly: true } } });
+    const record = await daemon.waitForLog('env line', (r) => typeof r.line === 'string' && r.line.startsWith('env '));
+    expect(JSON.parse(String(record.line).slice(4))).toMatchObject({ OPENCLAW_SUPERVISOR_MODE: 'external', OPENCLAW_CONFIG_READONLY: '1' });
   });
 });
 
