@@ -5,13 +5,15 @@ import type { FakeSlackFault, FakeSlackRecord, FakeSlackSettings } from './fake-
 export interface FakeSlackState {
   settings: FakeSlackSettings;
   records: FakeSlackRecord[];
-  sockets: Array<{ id: number; isHalfOpen: boolean; openedAtMs: number }>;
+  sockets: Array<{ id: number; isHalfOpen: boolean; isSecond: boolean; openedAtMs: number }>;
   nowMs: number;
 }
 
 export interface FakeSlackControl {
   state(): Promise<FakeSlackState>;
   configure(patch: Partial<FakeSlackSettings>): Promise<void>;
+  /** Opens a second Socket Mode connection on the app token, held by the fake; settles once its hello came. */
+  openSecondConnection(): Promise<{ atMs: number }>;
   /** The fault's time as the fake's clock saw it (the same host clock as clawsupd's). */
   fault(fault: FakeSlackFault, socketId?: number): Promise<{ hit: number; atMs: number }>;
 }
@@ -37,6 +39,7 @@ export function connectFakeSlack(socketPath: string): FakeSlackControl {
     configure: async (patch) => {
       await call('POST', '/configure', patch);
     },
+    openSecondConnection: () => call('POST', '/second-connection', {}),
     fault: (fault, socketId) => call('POST', '/fault', { fault, socketId }),
   };
 }

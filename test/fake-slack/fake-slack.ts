@@ -10,6 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 
+const phantoms: WebSocket[] = [];
+
 export interface FakeSlackSettings {
   /** App-level tokens (`xapp-`) `apps.connections.open` accepts; any other gets `invalid_auth`. */
   appTokens: string[];
@@ -48,8 +50,10 @@ export interface FakeSlack {
   readonly settings: FakeSlackSettings;
   readonly records: FakeSlackRecord[];
   /** Ids of the sockets open now (half-open ones included). */
-  openSockets(): Array<{ id: number; isHalfOpen: boolean; openedAtMs: number }>;
+  openSockets(): Array<{ id: number; isHalfOpen: boolean; isSecond: boolean; openedAtMs: number }>;
   configure(patch: Partial<FakeSlackSettings>): void;
+  /** A second Socket Mode connection on the same app token, held by the fake itself (as a second gateway would). */
+  openSecondConnection(): Promise<void>;
   /** Applies a fault to every open socket (or the one named); returns how many it hit. */
   fault(fault: FakeSlackFault, socketId?: number): number;
   stop(): Promise<void>;
@@ -61,6 +65,8 @@ interface LiveSocket {
   tcp: Socket;
   appToken: string;
   isHalfOpen: boolean;
+  /** Opened by openSecondConnection, not by the gateway. */
+  isSecond: boolean;
   openedAtMs: number;
   pingTimer: NodeJS.Timeout | null;
 }
@@ -126,16 +132,16 @@ export function startFakeSlack(options: { cert: string; key: string; host: strin
       tcp.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, tcp, head, (ws) => onSocket(ws, tcp, appToken));
+    wss.handleUpgrade(request, tcp, head, (ws) => onSocket(ws, tcp, appToken, ticket.startsWith('ticket-second-')));
   });
 
-  function onSocket(ws: WebSocket, tcp: Socket, appToken: string): void {
+  function onSocket(ws: WebSocket, tcp: Socket, appToken: string, isSecond: boolean): void {
     const id = nextId++;
-    const live: LiveSocket = { id, ws, tcp, appToken, isHalfOpen: false, openedAtMs: Date.now(), pingTimer: null };
+    const live: LiveSocket = { id, ws, tcp, appToken, isHalfOpen: false, isSecond, openedAtMs: Date.now(), pingTimer: null };
     sockets.set(id, live);
-    record('ws-open', `socket ${id} from port ${tcp.remotePort}`);
     // A half-open socket is dead to the client; the fake stops counting it as Slack would once it times out.
     const sameApp = [...sockets.values()].filter((other) => other.appToken === appToken && !other.isHalfOpen).length;
+    record('ws-open', `socket ${id} from port ${tcp.remotePort}${isSecond ? ' (second connection)' : ''}, hello num_connections ${settings.reportedConnections ?? sameApp}`);
     ws.send(
       JSON.stringify({
         type: 'hello',
@@ -186,8 +192,21 @@ export function startFakeSlack(options: { cert: string; key: string; host: strin
         port,
         settings,
         records,
-        openSockets: () => [...sockets.values()].map((live) => ({ id: live.id, isHalfOpen: live.isHalfOpen, openedAtMs: live.openedAtMs })),
+        openSockets: () => [...sockets.values()].map((live) => ({ id: live.id, isHalfOpen: live.isHalfOpen, isSecond: live.isSecond, openedAtMs: live.openedAtMs })),
         configure: (patch) => Object.assign(settings, patch),
+        openSecondConnection() {
+          const appToken = settings.appTokens[0] ?? '';
+          const ticket = `ticket-second-${nextId}-${Math.random().toString(36).slice(2)}`;
+          tickets.set(ticket, appToken);
+          record('fault', 'second connection on the same app token');
+          // Loopback to itself: the certificate names Slack's hosts, not 127.0.0.1.
+          const client = new WebSocket(`wss://127.0.0.1:${port}/link/?ticket=${ticket}&app_id=${APP_ID}`, { rejectUnauthorized: false });
+          phantoms.push(client);
+          return new Promise((done, fail) => {
+            client.once('message', () => done());
+            client.once('error', fail);
+          });
+        },
         fault(fault, socketId) {
           record('fault', JSON.stringify(fault));
           if (fault.kind === 'revoke') isRevoked = true;
@@ -196,6 +215,7 @@ export function startFakeSlack(options: { cert: string; key: string; host: strin
           return targets.length;
         },
         async stop() {
+          for (const phantom of phantoms) phantom.terminate();
           for (const live of sockets.values()) {
             if (live.pingTimer) clearInterval(live.pingTimer);
             live.tcp.destroy();

@@ -40,6 +40,13 @@ const control = createServer((request, response) => {
         fake.configure(parsed as Partial<FakeSlackSettings>);
         return reply(200, { settings: fake.settings });
       }
+      if (request.method === 'POST' && request.url === '/second-connection') {
+        void fake.openSecondConnection().then(
+          () => reply(200, { atMs: Date.now() }),
+          (error: unknown) => reply(500, { error: String(error) }),
+        );
+        return;
+      }
       if (request.method === 'POST' && request.url === '/fault') {
         const hit = fake.fault(parsed['fault'] as FakeSlackFault, typeof parsed['socketId'] === 'number' ? parsed['socketId'] : undefined);
         return reply(200, { hit, atMs: Date.now() });
