@@ -9,8 +9,10 @@ import { deriveCronEvents, type CronEventsSeen } from './cron-events.js';
 import { readHighestTermSeen, writeCronStatus, type CronStatus } from './cron-state-file.js';
 import { createConfigCronSwitch, type CronSwitch } from './cron-switch.js';
 import { startFencer, type Fencer } from './fencer-process.js';
-import type { LeaseBackend, LeaseHolder } from './lease-backend.js';
-import { decideLease, leaseTiming, type LeaseOutcome } from './lease-decision.js';
+import type { LeaseBackend } from './lease-backend.js';
+import { fenceGuardForMs, isGatewayReadyForCron, leaseTiming, planCronTick, type LeaseAction, type LeaseOutcome } from './lease-decision.js';
+import { afterAcquire, afterObserve, afterRedisFailure, afterRelease, afterRenew, dropLease, initialLeaseState, noteAttempt, type LeaseState } from './lease-state.js';
+import { cronDegradations, decideStatusWrite, makeCronStatus } from './cron-status-view.js';
 import { createRedisLease } from './redis-lease.js';
 import { readGatewayJobs, type GatewayJobs } from './gateway-jobs.js';
 import { compareWithLeaderJobs, type JobsComparison } from './job-definitions.js';
@@ -48,27 +50,14 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       cronSwitch.set(false);
       const backend: LeaseBackend = createRedisLease({ url: leader.redisUrl as string, key: leader.key, timeoutMs: leader.connectTimeoutMs, log: cronLog });
 
-      let highestTermSeen = readHighestTermSeen(statusDir);
-      let heldValue: string | null = null;
-      let heldTerm: number | null = null;
-      let heldAcquiredAt = '';
-      let heldUntilMs: number | null = null;
-      let cronOnNotBeforeMs: number | null = null;
-      let lastOutcome: LeaseOutcome = 'none';
-      let lastAttemptAtMs: number | null = null;
+      let lease: LeaseState = initialLeaseState(readHighestTermSeen(statusDir));
       let previousNowMs: number | null = null;
-      let holdOffUntilMs: number | null = null;
-      let leaderSeenAtMs: number | null = null;
-      let otherHolder: LeaseHolder | null = null;
-      let otherExpiresAtMs: number | null = null;
-      let lastError: string | null = null;
       let jobs: CronStatus['jobs'] = null;
       let jobsError: string | null = null;
       let jobsTimer: NodeJS.Timeout | undefined;
       let stepDownWaiters: Array<(result: { wasLeader: boolean; term: number | null }) => void> = [];
       let eventsSeen: CronEventsSeen | null = null;
       let leadershipChanges = 0;
-      let renewFailures = 0;
       let isKeepingRoleSaid = false;
       let isCheckingJobs = false;
       let isJobsCheckAgain = false;
@@ -89,8 +78,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       }, GATEWAY_READY_LINE);
       const isGatewayReady = (): boolean => {
         const { gateway, isStarted } = supervisor.getState();
-        // Without the startup probe, isStarted is true from the spawn: only the ready line counts then.
-        return gateway.pid !== null && ((supervisor.getConfig().health.enabled && isStarted) || readyGatewayPid === gateway.pid);
+        return isGatewayReadyForCron({ gatewayPid: gateway.pid, isStarted, isHealthEnabled: supervisor.getConfig().health.enabled, readyGatewayPid });
       };
       // A gateway that ended leaves cron.enabled as it was: off now, so the next one starts with cron off and is turned
       // on after its ready line; a write during its start-up would make it exit 78.
@@ -108,35 +96,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       let fencer: Fencer = startFencer(openclawConfigPath, cronLog, onFencerChange);
 
       function makeStatus(role: CronStatus['role'], isCronOn: boolean): CronStatus {
-        const holder = heldValue !== null && heldTerm !== null ? { node, pid: process.pid, term: heldTerm, acquiredAt: heldAcquiredAt } : otherHolder;
-        const expiresAtMs = heldValue !== null ? heldUntilMs : otherExpiresAtMs;
-        return {
-          role,
-          term: holder?.term ?? null,
-          holder: holder === null ? null : { node: holder.node, pid: holder.pid, term: holder.term, acquiredAt: holder.acquiredAt },
-          leaseExpiresAt: expiresAtMs === null ? null : new Date(expiresAtMs).toISOString(),
-          lastError,
-          isCronOn,
-          highestTermSeen,
-          node,
-          jobs,
-          jobsError,
-          leadershipChanges,
-          renewFailures,
-          updatedAt: new Date(clock()).toISOString(),
-        };
-      }
-
-      // A gateway that clawsupd will not start by itself (diagnose, held, stopped) runs no cron: its lease goes to another node.
-      function isGatewayAway(): boolean {
-        const { mode } = supervisor.getState();
-        return mode === 'diagnose' || mode === 'held' || mode === 'stopping' || mode === 'stopped';
-      }
-
-      function noteTerm(term: number): boolean {
-        if (term <= highestTermSeen) return false;
-        highestTermSeen = term;
-        return true;
+        return makeCronStatus(lease, { role, isCronOn, node, pid: process.pid, jobs, jobsError, leadershipChanges, nowMs: clock() });
       }
 
       function readCronOn(): boolean {
@@ -144,7 +104,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           return cronSwitch.isOn();
         } catch (error) {
           // Unreadable: count it as on, so the decision tries to turn it off.
-          lastError = `cannot read cron.enabled in ${openclawConfigPath}: ${errorText(error)}`;
+          lease = { ...lease, lastError: `cannot read cron.enabled in ${openclawConfigPath}: ${errorText(error)}` };
           return true;
         }
       }
@@ -152,90 +112,62 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       function setCron(isOn: boolean): void {
         try {
           cronSwitch.set(isOn);
-          cronLog.info({ isCronOn: isOn, term: heldTerm }, isOn ? 'cron turned on: this node leads' : 'cron turned off');
+          cronLog.info({ isCronOn: isOn, term: lease.heldTerm }, isOn ? 'cron turned on: this node leads' : 'cron turned off');
         } catch (error) {
-          lastError = `cannot write cron.enabled in ${openclawConfigPath}: ${errorText(error)}`;
-          cronLog.error({ err: lastError }, 'cron switch failed');
+          lease = { ...lease, lastError: `cannot write cron.enabled in ${openclawConfigPath}: ${errorText(error)}` };
+          cronLog.error({ err: lease.lastError }, 'cron switch failed');
         }
       }
 
-      function dropLease(outcome: LeaseOutcome): void {
-        if (heldTerm !== null) cronLog.warn({ term: heldTerm, outcome }, 'cron leadership lost');
-        heldValue = null;
-        heldTerm = null;
-        heldUntilMs = null;
-        cronOnNotBeforeMs = null;
-        lastOutcome = outcome;
+      function loseLease(outcome: LeaseOutcome, next: LeaseState): void {
+        if (lease.heldTerm !== null) cronLog.warn({ term: lease.heldTerm, outcome }, 'cron leadership lost');
+        lease = next;
       }
 
       async function tryAcquire(): Promise<void> {
         const sentAtMs = clock();
-        lastAttemptAtMs = sentAtMs;
+        lease = noteAttempt(lease, sentAtMs);
         const token = randomBytes(12).toString('hex');
-        const previousTerm = otherHolder?.term ?? null;
-        const result = await backend.acquire({ node, pid: process.pid, token, acquiredAt: new Date(sentAtMs).toISOString() }, leader.leaseMs, highestTermSeen);
-        lastError = null;
+        const previousTerm = lease.otherHolder?.term ?? null;
+        const result = await backend.acquire({ node, pid: process.pid, token, acquiredAt: new Date(sentAtMs).toISOString() }, leader.leaseMs, lease.highestTermSeen);
+        const answer = afterAcquire(lease, result, sentAtMs, leader.leaseMs);
         if (result.kind === 'acquired') {
-          heldValue = result.value;
-          heldTerm = result.holder.term;
-          heldAcquiredAt = result.holder.acquiredAt;
-          heldUntilMs = sentAtMs + leader.leaseMs;
-          // Redis lost its state: an old leader may still be inside its lease, so cron waits until that lease has run out.
-          cronOnNotBeforeMs = result.isCounterReset ? sentAtMs + leader.leaseMs : null;
-          otherHolder = null;
-          otherExpiresAtMs = null;
-          lastOutcome = 'acquired';
-          leaderSeenAtMs = sentAtMs;
-          const isNew = noteTerm(heldTerm);
-          cronLog.info({ term: heldTerm, previousTerm, isCounterReset: result.isCounterReset }, 'cron leadership taken');
-          writeStatusNow(isNew);
+          lease = answer.state;
+          cronLog.info({ term: lease.heldTerm, previousTerm, isCounterReset: result.isCounterReset }, 'cron leadership taken');
+          writeStatusNow(answer.isNewTerm);
           return;
         }
-        lastOutcome = 'held-by-other';
-        leaderSeenAtMs = sentAtMs;
-        if (result.holder !== null && result.holder.term !== otherHolder?.term) cronLog.info({ holder: result.holder.node, term: result.holder.term, previousTerm }, 'cron leader seen');
-        otherHolder = result.holder;
-        otherExpiresAtMs = result.remainingMs === null ? null : sentAtMs + result.remainingMs;
-        if (result.holder !== null && noteTerm(result.holder.term)) writeStatusNow(true);
+        if (result.holder !== null && result.holder.term !== lease.otherHolder?.term) cronLog.info({ holder: result.holder.node, term: result.holder.term, previousTerm }, 'cron leader seen');
+        lease = answer.state;
+        if (answer.isNewTerm) writeStatusNow(true);
       }
 
       async function observe(): Promise<void> {
         const sentAtMs = clock();
-        lastAttemptAtMs = sentAtMs;
-        const seen = await backend.observe();
-        lastError = null;
-        lastOutcome = seen.holder === null ? 'released' : 'held-by-other';
-        if (seen.holder !== null) leaderSeenAtMs = sentAtMs;
-        otherHolder = seen.holder;
-        otherExpiresAtMs = seen.remainingMs === null ? null : sentAtMs + seen.remainingMs;
-        if (seen.holder !== null && noteTerm(seen.holder.term)) writeStatusNow(true);
+        lease = noteAttempt(lease, sentAtMs);
+        const answer = afterObserve(lease, await backend.observe(), sentAtMs);
+        lease = answer.state;
+        if (answer.isNewTerm) writeStatusNow(true);
       }
 
       async function renew(): Promise<void> {
         const sentAtMs = clock();
-        lastAttemptAtMs = sentAtMs;
-        const isHeld = await backend.renew(heldValue as string, leader.leaseMs);
-        lastError = null;
-        if (!isHeld) {
-          renewFailures += 1;
-          lastError = 'the lease key no longer holds this node\'s token (expired, overwritten or flushed)';
-          return dropLease('lost');
-        }
-        heldUntilMs = sentAtMs + leader.leaseMs;
-        lastOutcome = 'renewed';
-        leaderSeenAtMs = sentAtMs;
+        lease = noteAttempt(lease, sentAtMs);
+        const isHeld = await backend.renew(lease.heldValue as string, leader.leaseMs);
+        const next = afterRenew(lease, isHeld, sentAtMs, leader.leaseMs);
+        if (isHeld) lease = next;
+        else loseLease('lost', next);
       }
 
       async function release(): Promise<void> {
-        const term = heldTerm;
-        lastAttemptAtMs = clock();
+        const term = lease.heldTerm;
+        lease = noteAttempt(lease, clock());
         try {
-          if (heldValue !== null) await backend.release(heldValue);
+          if (lease.heldValue !== null) await backend.release(lease.heldValue);
         } catch (error) {
           cronLog.warn({ err: describeError(error) }, 'cron lease release failed: it expires by itself');
         }
-        dropLease('released');
-        holdOffUntilMs = clock() + leader.leaseMs;
+        loseLease('released', afterRelease(lease, clock(), leader.leaseMs));
         const why = stepDownWaiters.length > 0 ? 'clawctl cron step-down' : `the gateway is ${supervisor.getState().mode}`;
         cronLog.info({ term, why }, 'cron leadership handed over (step-down)');
         for (const resolve of stepDownWaiters) resolve({ wasLeader: true, term });
@@ -245,78 +177,66 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       async function callRedis(call: () => Promise<void>, isRenewal: boolean): Promise<void> {
         try {
           await call();
-          if (isKeepingRoleSaid && lastOutcome !== 'error') cronLog.info({ term: heldTerm }, 'Redis answers again: the lease is held through it again');
+          if (isKeepingRoleSaid && lease.lastOutcome !== 'error') cronLog.info({ term: lease.heldTerm }, 'Redis answers again: the lease is held through it again');
           isKeepingRoleSaid = false;
         } catch (error) {
-          if (isRenewal) renewFailures += 1;
-          lastError = `redis: ${errorText(error)}`;
-          if (leader.onRedisUnreachable === 'keep-last-role' && heldValue !== null && lastAttemptAtMs !== null) {
-            heldUntilMs = lastAttemptAtMs + leader.leaseMs;
-            lastOutcome = 'renewed';
-            lastError = `${lastError}; keeping the leader role (cron.leader.onRedisUnreachable keep-last-role): another node may lead too once Redis is back to it first`;
-            if (!isKeepingRoleSaid) cronLog.warn({ term: heldTerm, err: describeError(error) }, 'Redis unreachable: keeping the leader role and cron on (keep-last-role); two nodes may run cron once Redis comes back to another first');
-            isKeepingRoleSaid = true;
-            return;
-          }
-          lastOutcome = 'error';
+          const failure = afterRedisFailure(lease, { errorText: errorText(error), isRenewal, isKeepLastRole: leader.onRedisUnreachable === 'keep-last-role', leaseMs: leader.leaseMs });
+          lease = failure.state;
+          if (!failure.isKeepingRole) return;
+          if (!isKeepingRoleSaid) cronLog.warn({ term: lease.heldTerm, err: describeError(error) }, 'Redis unreachable: keeping the leader role and cron on (keep-last-role); two nodes may run cron once Redis comes back to another first');
+          isKeepingRoleSaid = true;
         }
       }
 
       async function tick(): Promise<void> {
         const nowMs = clock();
-        const isCronOn = readCronOn();
-        // No fence, no cron: cron goes on again only once a new fencer has said it is ready.
-        if (!fencer.isAlive() && isCronOn) setCron(false);
-        const decision = decideLease({
+        const plan = planCronTick({
           nowMs,
           previousNowMs,
-          heldUntilMs,
-          cronOnNotBeforeMs,
-          lastOutcome,
-          lastAttemptAtMs,
-          isCronOn: isCronOn && fencer.isAlive(),
-          isStepDownRequested: stepDownWaiters.length > 0 || (isGatewayAway() && heldValue !== null),
-          holdOffUntilMs,
-          leaderSeenAtMs,
+          lease: { ...lease, isHeld: lease.heldValue !== null },
+          isCronOn: readCronOn(),
+          isFencerAlive: fencer.isAlive(),
+          isGatewayReady: isGatewayReady(),
+          gatewayMode: supervisor.getState().mode,
+          isStepDownAsked: stepDownWaiters.length > 0,
           timing,
         });
-        if (decision.isClockJumpBack) {
-          // The deadline was measured on the clock before the jump: kept, it would look valid again at the next decision.
-          if (heldUntilMs !== null) heldUntilMs = Math.min(heldUntilMs, nowMs);
+        if (plan.isUnfencedCronOff) setCron(false);
+        if (plan.decision.isClockJumpBack) {
+          lease = { ...lease, heldUntilMs: plan.heldUntilMs };
           cronLog.warn({ nowMs, previousNowMs }, 'clock went back: lease treated as lost until Redis confirms it');
         }
         previousNowMs = nowMs;
         let isAttempted = false;
-        for (const action of decision.actions) {
+        for (const action of plan.actions) {
           if (action === 'turn-cron-off') {
             fencer.guard(null);
             setCron(false);
           } else if (action === 'turn-cron-on') {
-            if (!fencer.isAlive() || heldUntilMs === null || !isGatewayReady()) continue;
-            fencer.guard(heldUntilMs - timing.safetyMarginMs - clock());
+            fencer.guard(fenceGuardForMs(lease.heldUntilMs as number, timing, clock()));
             setCron(true);
           } else {
             isAttempted = true;
-            const call = action === 'try-acquire' && !isGatewayReady() ? 'observe' : action;
-            await callRedis({ renew, 'try-acquire': tryAcquire, release, observe }[call], call === 'renew');
+            await callRedis(redisCalls[action], action === 'renew');
           }
         }
-        if (stepDownWaiters.length > 0 && heldValue === null) {
+        if (stepDownWaiters.length > 0 && lease.heldValue === null) {
           for (const resolve of stepDownWaiters) resolve({ wasLeader: false, term: null });
           stepDownWaiters = [];
         }
         // Tell the fencer how long cron may stay on from now, at every renewal.
         const isCronOnNow = readCronOn();
-        if (isCronOnNow && heldUntilMs !== null) fencer.guard(heldUntilMs - timing.safetyMarginMs - clock());
+        if (isCronOnNow && lease.heldUntilMs !== null) fencer.guard(fenceGuardForMs(lease.heldUntilMs, timing, clock()));
         // After a call to Redis the state has changed: decide again at once (cron on right after winning), and publish then.
         if (isAttempted) return scheduleTick(0);
-        publish(decision.role, isCronOnNow, decision.isNoLeader);
-        scheduleTick(decision.nextDecisionAtMs - clock());
+        publish(plan.decision.role, isCronOnNow, plan.decision.isNoLeader);
+        scheduleTick(plan.decision.nextDecisionAtMs - clock());
       }
+      const redisCalls: Record<Exclude<LeaseAction, 'turn-cron-off' | 'turn-cron-on'>, () => Promise<void>> = { renew, 'try-acquire': tryAcquire, release, observe };
 
       function publish(role: CronStatus['role'], isCronOn: boolean, isNoLeader: boolean): void {
         const view = makeStatus(role, isCronOn);
-        const next = deriveCronEvents(eventsSeen, { role, term: view.term, holderNode: view.holder?.node ?? null }, lastError);
+        const next = deriveCronEvents(eventsSeen, { role, term: view.term, holderNode: view.holder?.node ?? null }, lease.lastError);
         eventsSeen = next.seen;
         for (const event of next.events) {
           if (event.type === 'cron-leadership-changed') leadershipChanges += 1;
@@ -325,23 +245,22 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
         }
         // Made again after counting, so status.json's leadershipChanges and the journal agree.
         status = makeStatus(role, isCronOn);
-        supervisor.setDegradation('cron', [...(isNoLeader ? ['cron-no-leader'] : []), ...(jobs?.isSameAsLeader === false ? ['cron-jobs-differ'] : [])]);
+        supervisor.setDegradation('cron', cronDegradations(isNoLeader, jobs));
         writeStatusNow(false);
         // A new leader publishes its jobs at once, and the others compare theirs with them.
         if (next.events.some((event) => event.type === 'cron-leadership-changed')) scheduleJobsCheck();
       }
 
       function writeStatusNow(isDurable: boolean): void {
-        const { updatedAt: _updatedAt, ...rest } = status;
-        const json = JSON.stringify({ ...rest, highestTermSeen });
-        if (json === lastStatusJson && !isDurable) return;
-        const isRoleChange = json !== lastStatusJson && rest.role !== JSON.parse(lastStatusJson || '{}').role;
-        if (isRoleChange) cronLog.info({ role: rest.role, term: rest.term }, 'cron role');
-        lastStatusJson = json;
+        const current = { ...status, highestTermSeen: lease.highestTermSeen };
+        const write = decideStatusWrite(current, lastStatusJson, isDurable);
+        if (!write.isWrite) return;
+        if (write.isRoleChange) cronLog.info({ role: current.role, term: current.term }, 'cron role');
+        lastStatusJson = write.json;
         // A new role is written at once; a renewal that only moved the lease expiry may wait for the routine write.
-        supervisor.setStatusSection('cron', { ...status, highestTermSeen }, !isRoleChange);
+        supervisor.setStatusSection('cron', current, !write.isRoleChange);
         try {
-          writeCronStatus(statusDir, { ...status, highestTermSeen }, isDurable);
+          writeCronStatus(statusDir, current, isDurable);
         } catch (error) {
           cronLog.warn({ err: describeError(error) }, 'cron status write failed');
         }
@@ -385,11 +304,12 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
       // The leader publishes its jobs beside the lease; a follower compares its own with the current leader's.
       async function compareJobs(read: GatewayJobs): Promise<JobsComparison> {
         try {
+          const { heldValue, heldTerm } = lease;
           if (heldValue !== null && heldTerm !== null) {
             await backend.publishJobs(heldValue, { node, term: heldTerm, count: read.count, definitionsHash: read.definitionsHash, checkedAt: new Date().toISOString() });
             return compareWithLeaderJobs(read.definitionsHash, true, heldTerm, null);
           }
-          return compareWithLeaderJobs(read.definitionsHash, false, otherHolder?.term ?? null, await backend.readPublishedJobs());
+          return compareWithLeaderJobs(read.definitionsHash, false, lease.otherHolder?.term ?? null, await backend.readPublishedJobs());
         } catch {
           return { leaderDefinitionsHash: null, isSameAsLeader: null };
         }
@@ -424,7 +344,7 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
             if (jobs?.definitionsHash !== read.definitionsHash) cronLog.info({ count: read.count, definitionsHash: read.definitionsHash }, 'gateway cron jobs');
             const comparison = await compareJobs(read);
             if (comparison.isSameAsLeader === false && jobs?.leaderDefinitionsHash !== comparison.leaderDefinitionsHash) {
-              cronLog.warn({ definitionsHash: read.definitionsHash, leaderDefinitionsHash: comparison.leaderDefinitionsHash, holder: otherHolder?.node }, 'this gateway\'s cron jobs differ from the leader\'s: after a failover to this node it would run other jobs');
+              cronLog.warn({ definitionsHash: read.definitionsHash, leaderDefinitionsHash: comparison.leaderDefinitionsHash, holder: lease.otherHolder?.node }, 'this gateway\'s cron jobs differ from the leader\'s: after a failover to this node it would run other jobs');
             }
             jobs = { ...read, checkedAt: new Date().toISOString(), ...comparison };
             jobsError = null;
@@ -458,13 +378,13 @@ export function createCronPart(options: CronPartOptions = {}): DaemonPart {
           while (isTicking) await new Promise((resolve) => setTimeout(resolve, 10));
           fencer.guard(null);
           setCron(false);
-          if (heldValue !== null) {
+          if (lease.heldValue !== null) {
             try {
-              await backend.release(heldValue);
+              await backend.release(lease.heldValue);
             } catch (error) {
               cronLog.warn({ err: describeError(error) }, 'cron lease release failed: it expires by itself');
             }
-            dropLease('released');
+            loseLease('released', dropLease(lease, 'released'));
           }
           for (const resolve of stepDownWaiters) resolve({ wasLeader: false, term: null });
           status = makeStatus('follower', false);

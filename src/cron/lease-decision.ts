@@ -2,6 +2,7 @@
  * The cron leader's lease, as a pure decision: given the clock, what this node last heard from Redis and whether its
  * gateway's cron is on, which role it has and what to do next. No clock, no timers, no I/O: the cron part carries it out.
  */
+import type { Mode } from '../supervisor/modes.js';
 
 export type CronRole = 'leader' | 'follower' | 'no-quorum';
 
@@ -98,6 +99,85 @@ export function decideLease(input: LeaseInput): LeaseDecision {
   if (isHoldingOff && input.holdOffUntilMs !== null) candidates.push(input.holdOffUntilMs);
   const nextDecisionAtMs = Math.max(nowMs, Math.min(...candidates));
   return { role, actions, isClockJumpBack, isNoLeader, nextDecisionAtMs };
+}
+
+/** A gateway clawsupd will not start by itself (diagnose, held, stopped) runs no cron: its lease goes to another node. */
+export function isGatewayAway(mode: Mode): boolean {
+  return mode === 'diagnose' || mode === 'held' || mode === 'stopping' || mode === 'stopped';
+}
+
+export interface GatewayReadiness {
+  gatewayPid: number | null;
+  /** The supervisor's startup probe saw the gateway started (true from the spawn when the probe is off). */
+  isStarted: boolean;
+  isHealthEnabled: boolean;
+  /** The gateway that printed its ready line (or answered cron.list). */
+  readyGatewayPid: number | null;
+}
+
+/**
+ * The real gateway exits 78 when its config changes while it starts: cron goes on only once this gateway said ready
+ * (or the startup probe saw it started), and only such a node bids for the lease.
+ */
+export function isGatewayReadyForCron(gateway: GatewayReadiness): boolean {
+  if (gateway.gatewayPid === null) return false;
+  // Without the startup probe, isStarted is true from the spawn: only the ready line counts then.
+  return (gateway.isHealthEnabled && gateway.isStarted) || gateway.readyGatewayPid === gateway.gatewayPid;
+}
+
+/** What the cron part knows at a tick: its lease, its gateway, its fencer, and whether the operator asked for a step-down. */
+export interface CronTickInput {
+  nowMs: number;
+  previousNowMs: number | null;
+  lease: Pick<LeaseInput, 'heldUntilMs' | 'cronOnNotBeforeMs' | 'lastOutcome' | 'lastAttemptAtMs' | 'holdOffUntilMs' | 'leaderSeenAtMs'> & { isHeld: boolean };
+  /** cron.enabled as read back (an unreadable file counts as on, so that it gets turned off). */
+  isCronOn: boolean;
+  /** The fencer runs and said it is ready. */
+  isFencerAlive: boolean;
+  isGatewayReady: boolean;
+  gatewayMode: Mode;
+  /** clawctl cron step-down is waiting for an answer. */
+  isStepDownAsked: boolean;
+  timing: LeaseTiming;
+}
+
+export interface CronTickPlan {
+  /** No fence, no cron: cron off at once, before the decision (the fencer is not told: it cannot guard anything). */
+  isUnfencedCronOff: boolean;
+  decision: LeaseDecision;
+  /** The deadline to keep: after a jump back no later than now, or it would look valid again at the next decision. */
+  heldUntilMs: number | null;
+  /** The decision's actions as carried out here: cron on only with a fence, a deadline and a ready gateway; no bid before the gateway is ready, only a read. */
+  actions: LeaseAction[];
+}
+
+export function planCronTick(input: CronTickInput): CronTickPlan {
+  const { nowMs, lease } = input;
+  const decision = decideLease({
+    nowMs,
+    previousNowMs: input.previousNowMs,
+    heldUntilMs: lease.heldUntilMs,
+    cronOnNotBeforeMs: lease.cronOnNotBeforeMs,
+    lastOutcome: lease.lastOutcome,
+    lastAttemptAtMs: lease.lastAttemptAtMs,
+    isCronOn: input.isCronOn && input.isFencerAlive,
+    isStepDownRequested: input.isStepDownAsked || (isGatewayAway(input.gatewayMode) && lease.isHeld),
+    holdOffUntilMs: lease.holdOffUntilMs,
+    leaderSeenAtMs: lease.leaderSeenAtMs,
+    timing: input.timing,
+  });
+  const heldUntilMs = decision.isClockJumpBack && lease.heldUntilMs !== null ? Math.min(lease.heldUntilMs, nowMs) : lease.heldUntilMs;
+  const actions = decision.actions.flatMap((action): LeaseAction[] => {
+    if (action === 'turn-cron-on') return input.isFencerAlive && heldUntilMs !== null && input.isGatewayReady ? [action] : [];
+    if (action === 'try-acquire' && !input.isGatewayReady) return ['observe'];
+    return [action];
+  });
+  return { isUnfencedCronOff: !input.isFencerAlive && input.isCronOn, decision, heldUntilMs, actions };
+}
+
+/** How long the fencer lets cron stay on from `nowMs`: up to the lease's safety margin. */
+export function fenceGuardForMs(heldUntilMs: number, timing: LeaseTiming, nowMs: number): number {
+  return heldUntilMs - timing.safetyMarginMs - nowMs;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTerm, decideLease, leaseTiming, type LeaseInput } from '../../src/cron/lease-decision.js';
+import type { Mode } from '../../src/supervisor/modes.js';
+import { chooseTerm, decideLease, fenceGuardForMs, isGatewayAway, isGatewayReadyForCron, leaseTiming, planCronTick, type CronTickInput, type GatewayReadiness, type LeaseInput } from '../../src/cron/lease-decision.js';
 
 // leaseMs 15000: a renewal every 5000 ms, cron off when under 3750 ms are left.
 const timing = leaseTiming(15_000, undefined);
@@ -132,5 +133,98 @@ describe('chooseTerm', () => {
     [7, 7, 8, true],
   ])('counter %i, highest seen %i: term %i (reset %s)', (counter, highest, term, isCounterReset) => {
     expect(chooseTerm(counter, highest)).toEqual({ term, isCounterReset });
+  });
+});
+
+describe('isGatewayAway', () => {
+  it.each<[Mode, boolean]>([
+    ['starting', false],
+    ['healthy', false],
+    ['degraded', false],
+    ['backoff', false],
+    ['diagnose', true],
+    ['held', true],
+    ['stopping', true],
+    ['stopped', true],
+  ])('%s: %s', (mode, isAway) => {
+    expect(isGatewayAway(mode)).toBe(isAway);
+  });
+});
+
+describe('isGatewayReadyForCron', () => {
+  const ready: GatewayReadiness = { gatewayPid: 10, isStarted: false, isHealthEnabled: false, readyGatewayPid: null };
+  it.each<[string, Partial<GatewayReadiness>, boolean]>([
+    ['no gateway', { gatewayPid: null, isStarted: true, isHealthEnabled: true, readyGatewayPid: null }, false],
+    ['no gateway, even with a ready line from the last one', { gatewayPid: null, readyGatewayPid: null }, false],
+    ['spawned, no probe, no ready line yet', { isStarted: true }, false],
+    ['its ready line', { readyGatewayPid: 10 }, true],
+    ['the last gateway\'s ready line only', { readyGatewayPid: 9 }, false],
+    ['the startup probe saw it started', { isStarted: true, isHealthEnabled: true }, true],
+    ['the startup probe has not yet', { isStarted: false, isHealthEnabled: true }, false],
+  ])('%s: %s', (_name, change, isReady) => {
+    expect(isGatewayReadyForCron({ ...ready, ...change })).toBe(isReady);
+  });
+});
+
+describe('planCronTick', () => {
+  /** A leader renewed at 100000, its fencer up, its gateway ready and healthy. */
+  const tick: CronTickInput = {
+    nowMs: 101_000,
+    previousNowMs: 100_500,
+    lease: { heldUntilMs: 115_000, cronOnNotBeforeMs: null, lastOutcome: 'renewed', lastAttemptAtMs: 100_000, holdOffUntilMs: null, leaderSeenAtMs: 100_000, isHeld: true },
+    isCronOn: true,
+    isFencerAlive: true,
+    isGatewayReady: true,
+    gatewayMode: 'healthy',
+    isStepDownAsked: false,
+    timing,
+  };
+  const lease = (change: Partial<CronTickInput['lease']>): CronTickInput['lease'] => ({ ...tick.lease, ...change });
+  const follower = lease({ heldUntilMs: null, lastOutcome: 'held-by-other', isHeld: false, lastAttemptAtMs: 95_000 });
+
+  it.each<[string, Partial<CronTickInput>, { actions: string[]; role: string; isUnfencedCronOff: boolean }]>([
+    ['a leader between renewals keeps cron on', {}, { actions: [], role: 'leader', isUnfencedCronOff: false }],
+    ['a leader whose fencer died: cron off at once, not turned on again', { isFencerAlive: false }, { actions: [], role: 'leader', isUnfencedCronOff: true }],
+    ['a leader without a fencer yet, cron off: not turned on', { isFencerAlive: false, isCronOn: false }, { actions: [], role: 'leader', isUnfencedCronOff: false }],
+    ['a new leader, its fencer up: cron on', { isCronOn: false }, { actions: ['turn-cron-on'], role: 'leader', isUnfencedCronOff: false }],
+    ['a new leader whose gateway is not ready: cron stays off', { isCronOn: false, isGatewayReady: false }, { actions: [], role: 'leader', isUnfencedCronOff: false }],
+    ['a leader asked to step down: cron off, release', { isStepDownAsked: true }, { actions: ['turn-cron-off', 'release'], role: 'follower', isUnfencedCronOff: false }],
+    ['a leader whose gateway is in diagnose hands over', { gatewayMode: 'diagnose' }, { actions: ['turn-cron-off', 'release'], role: 'follower', isUnfencedCronOff: false }],
+    ['a leader whose gateway is held hands over', { gatewayMode: 'held' }, { actions: ['turn-cron-off', 'release'], role: 'follower', isUnfencedCronOff: false }],
+    ['a leader whose gateway is stopped hands over', { gatewayMode: 'stopped', isCronOn: false }, { actions: ['release'], role: 'follower', isUnfencedCronOff: false }],
+    ['a leader whose gateway backs off keeps the lease', { gatewayMode: 'backoff', isGatewayReady: false }, { actions: [], role: 'leader', isUnfencedCronOff: false }],
+    ['a follower whose gateway is stopped has nothing to hand over: it reads who holds the lease', { lease: follower, isCronOn: false, gatewayMode: 'stopped', isGatewayReady: false }, { actions: ['observe'], role: 'follower', isUnfencedCronOff: false }],
+    ['a follower whose gateway is not ready only reads who holds the lease', { lease: follower, isCronOn: false, isGatewayReady: false }, { actions: ['observe'], role: 'follower', isUnfencedCronOff: false }],
+    ['a follower whose gateway is ready bids', { lease: follower, isCronOn: false }, { actions: ['try-acquire'], role: 'follower', isUnfencedCronOff: false }],
+    ['Redis unreachable, the lease past its margin: no-quorum, cron off, renew', { nowMs: 111_500, previousNowMs: 111_000, lease: lease({ lastOutcome: 'error', lastAttemptAtMs: 105_000 }) }, { actions: ['turn-cron-off', 'renew'], role: 'no-quorum', isUnfencedCronOff: false }],
+  ])('%s', (_name, change, expected) => {
+    const plan = planCronTick({ ...tick, ...change });
+    expect({ actions: plan.actions, role: plan.decision.role, isUnfencedCronOff: plan.isUnfencedCronOff }).toEqual(expected);
+  });
+
+  it.each<[string, Partial<CronTickInput>, number | null, boolean]>([
+    ['no jump: the deadline as it was', {}, 115_000, false],
+    ['a jump forward: the deadline as it was (it has simply passed)', { nowMs: 160_000 }, 115_000, false],
+    ['a jump back: the deadline no later than now, so it cannot look valid again', { nowMs: 40_000, previousNowMs: 101_000 }, 40_000, true],
+    ['a jump back to just before the deadline: clamped too', { nowMs: 99_000, previousNowMs: 101_000 }, 99_000, true],
+    ['a jump back without a lease: nothing to clamp', { nowMs: 40_000, previousNowMs: 101_000, lease: follower }, null, true],
+  ])('%s', (_name, change, heldUntilMs, isClockJumpBack) => {
+    const plan = planCronTick({ ...tick, ...change });
+    expect(plan.heldUntilMs).toBe(heldUntilMs);
+    expect(plan.decision.isClockJumpBack).toBe(isClockJumpBack);
+  });
+
+  it('after a jump back a leader turns cron off and renews at once', () => {
+    expect(planCronTick({ ...tick, nowMs: 40_000, previousNowMs: 101_000 }).actions).toEqual(['turn-cron-off', 'renew']);
+  });
+});
+
+describe('fenceGuardForMs', () => {
+  it.each([
+    [115_000, 101_000, 10_250],
+    [115_000, 111_250, 0],
+    [115_000, 112_000, -750],
+  ])('held until %i, now %i: cron may stay on %i ms', (heldUntilMs, nowMs, guardForMs) => {
+    expect(fenceGuardForMs(heldUntilMs, timing, nowMs)).toBe(guardForMs);
   });
 });
