@@ -2,7 +2,7 @@
 //   dist/clawsupd.cjs  from src/daemon/clawsupd.ts
 // One file and a CommonJS entry load less than the ES modules of dist/ (Node 24: an ES module entry alone costs about
 // 11 MiB of RSS). Packages only a feature needs (undici, redis, prom-client) stay in node_modules and are required
-// when that feature first runs. Usage: node scripts/bundle.mjs [--metafile]
+// when that feature first runs. Usage: node scripts/bundle.mjs [--metafile] [--out-dir DIR] (DIR: a bench's copy)
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -35,8 +35,11 @@ function keepModuleUrls(outDir) {
   };
 }
 
+const outDirArg = process.argv.indexOf('--out-dir');
+const outDir = outDirArg === -1 ? null : process.argv[outDirArg + 1];
+
 for (const { entry, outfile } of BUNDLES) {
-  const outPath = join(ROOT, outfile);
+  const outPath = outDir ? join(outDir, outfile.replace(/^dist\//, '')) : join(ROOT, outfile);
   const result = await build({
     entryPoints: [join(ROOT, entry)],
     outfile: outPath,
