@@ -39,3 +39,24 @@ export function compareWithLeaderJobs(ownHash: string, isLeader: boolean, holder
   if (published === null || holderTerm === null || published.term !== holderTerm) return { leaderDefinitionsHash: null, isSameAsLeader: null };
   return { leaderDefinitionsHash: published.definitionsHash, isSameAsLeader: published.definitionsHash === ownHash };
 }
+
+/** What decides when to read the gateway's jobs again. */
+export interface JobsCheckFacts {
+  isGatewayUp: boolean;
+  isGatewayReady: boolean;
+  /** The last comparison with the leader's jobs; null before the first read. */
+  isSameAsLeader: boolean | null | undefined;
+  /** A new leader was seen while a check ran. */
+  isAgainAsked: boolean;
+}
+
+/** Jobs change rarely: a check every `intervalMs`, but soon (`soonMs`) while the gateway or the leader's jobs are not known yet. */
+export function nextJobsCheckDelayMs(facts: JobsCheckFacts, timing: { soonMs: number; intervalMs: number }): number {
+  const isUnsettled = !facts.isGatewayUp || !facts.isGatewayReady || facts.isSameAsLeader === null || facts.isAgainAsked;
+  return isUnsettled ? timing.soonMs : timing.intervalMs;
+}
+
+/** Warn once per leader's hash: this gateway's jobs differ from it and did not before (or from another hash). */
+export function isNewJobsDifference(previousLeaderHash: string | null | undefined, comparison: JobsComparison): boolean {
+  return comparison.isSameAsLeader === false && previousLeaderHash !== comparison.leaderDefinitionsHash;
+}
