@@ -15,6 +15,10 @@ const BUNDLES = [{ entry: 'src/daemon/clawsupd.ts', outfile: 'dist/clawsupd.cjs'
 // Native (node-unix-socket) or loaded only by a feature that is off by default.
 const EXTERNAL = ['node-unix-socket', 'undici', 'redis', '@redis/*', 'prom-client'];
 
+const MODULE_URL = '__clawsupModuleUrl';
+// A function declaration at the end is hoisted: callable from the first line, and "use strict" stays the first line.
+const FOOTER = `function ${MODULE_URL}(path) { return require('node:url').pathToFileURL(require('node:path').join(__dirname, path)).href; }`;
+
 /**
  * Each module keeps its own location: `import.meta.url` becomes the URL of its file in dist/ (which ships beside the
  * bundle), so `new URL('../package.json', import.meta.url)` and `createRequire(import.meta.url)` resolve as before.
@@ -28,8 +32,8 @@ function keepModuleUrls(outDir) {
         if (!args.path.startsWith(SRC) || !text.includes('import.meta.url')) return { contents: text, loader: 'ts' };
         const distFile = join(DIST, relative(SRC, args.path)).replace(/\.ts$/, '.js');
         const fromBundle = JSON.stringify(relative(outDir, distFile));
-        const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${fromBundle})).href`;
-        return { contents: text.split('import.meta.url').join(url), loader: 'ts' };
+        // A helper in the footer: a module may declare its own `require` (createRequire), which would shadow ours.
+        return { contents: text.split('import.meta.url').join(`${MODULE_URL}(${fromBundle})`), loader: 'ts' };
       });
     },
   };
@@ -54,6 +58,7 @@ for (const { entry, outfile } of BUNDLES) {
     minifySyntax: true,
     keepNames: true,
     legalComments: 'none',
+    footer: { js: FOOTER },
     metafile: process.argv.includes('--metafile'),
     logLevel: 'warning',
     plugins: [keepModuleUrls(dirname(outPath))],

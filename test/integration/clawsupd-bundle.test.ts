@@ -1,7 +1,7 @@
 // The single-file bundle the units and `npm start` run (dist/clawsupd.cjs, scripts/bundle.mjs): it reads its version,
 // validates a config, supervises and probes a gateway, and stops cleanly, as dist/daemon/clawsupd.js does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
@@ -40,7 +40,7 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
     expect(checked.stderr).toContain('restart.failureLimit');
   });
 
-  it('supervises and probes a gateway to healthy, then stops it and exits 0 on SIGTERM', async () => {
+  it('supervises and probes a gateway to healthy with metrics on (a module with its own require), then stops it and exits 0 on SIGTERM', async () => {
     const temp = makeTempDir();
     const port = await freePort();
     const statusDir = join(temp.path, 'status');
@@ -52,6 +52,8 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
         health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 },
         status: { dir: statusDir },
         control: { socket: join(temp.path, 'ctl.sock') },
+        // metrics-collector.ts declares its own `require` (createRequire): the bundle must not shadow its own with it.
+        metrics: { textfile: join(temp.path, 'clawsup.prom'), textfileIntervalMs: 1_000 },
       }),
     );
     const child: ChildProcess = spawn(process.execPath, [BUNDLE, '--config', configPath], { cwd: temp.path, env: ENV, stdio: 'ignore' });
@@ -67,6 +69,7 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
       const status = readStatus(statusDir);
       return status?.mode === 'healthy' && status.probes?.ready?.state === 'ready' ? status : undefined;
     }, 30_000);
+    await waitFor('the metrics textfile', () => existsSync(join(temp.path, 'clawsup.prom')) && readFileSync(join(temp.path, 'clawsup.prom'), 'utf8').includes('clawsup_mode'), 10_000);
     const gatewayPid = healthy.gateway.pid as number;
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
