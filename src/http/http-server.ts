@@ -22,6 +22,8 @@ const MAX_CONNECTIONS = 64;
 const MAX_CONNECTIONS_PER_ADDRESS = MAX_CONNECTIONS / 2;
 // A socket where nothing moves this long (a client that asks and never reads its answers) is dropped.
 const IDLE_TIMEOUT_MS = 30_000;
+const TOO_MANY_CONNECTIONS_TEXT = `too many connections from this address (${MAX_CONNECTIONS_PER_ADDRESS} open): close some, or reuse one\n`;
+const TOO_MANY_CONNECTIONS_ANSWER = `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(TOO_MANY_CONNECTIONS_TEXT)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${TOO_MANY_CONNECTIONS_TEXT}`;
 // Answers of one connection not yet sent: browsers and scrapers never pipeline, and each answer may be megabytes.
 const MAX_PIPELINED_REQUESTS = 2;
 // A TLS client that never finishes its handshake holds a connection no longer than a request may take.
@@ -157,7 +159,16 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
     const key = throttleKeyOf(socket.remoteAddress);
     const count = connectionsByAddress.get(key) ?? 0;
     if (count >= MAX_CONNECTIONS_PER_ADDRESS) {
-      socket.destroy();
+      log.debug({ remote: key, connections: count }, 'http connection refused: too many from this address');
+      // Over TLS the socket is still raw TCP: no plain answer can be read there, so it is only closed.
+      if (isSecure) {
+        socket.destroy();
+        return;
+      }
+      socket.end(TOO_MANY_CONNECTIONS_ANSWER);
+      // A client that never reads would keep the half-closed socket (and its place in maxConnections): a second at most.
+      const linger = setTimeout(() => socket.destroy(), 1_000);
+      socket.once('close', () => clearTimeout(linger));
       return;
     }
     connectionsByAddress.set(key, count + 1);

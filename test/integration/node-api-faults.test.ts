@@ -187,11 +187,13 @@ describe('the node API under attack', () => {
       const socket = connect({ host: '127.0.0.1', port });
       socket.on('error', () => undefined);
       socket.on('connect', () => socket.write('GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      // Reading (and dropping) what comes, so a refusal's close is seen here.
+      socket.resume();
       const timer = setInterval(() => socket.write('X-Slow: 1\r\n'), 1_000);
       socket.on('close', () => clearInterval(timer));
       sockets.push(socket);
     }
-    // The listener keeps 32 (half of its 64) from one address and closes the rest at once.
+    // The listener keeps 32 (half of its 64) from one address and turns the rest away at once (503, then closed).
     await waitFor('the slow connections held or closed', () => sockets.filter((socket) => socket.destroyed).length >= 100 - 32 && sockets.filter((socket) => !socket.destroyed).length === 32);
     const answer = await get(lan, port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` }, timeoutMs: 3_000 });
     expect(answer.status).toBe(200);
@@ -261,6 +263,24 @@ describe('the node API under attack', () => {
     const answer = await get('127.0.0.1', listener.address.port, '/big');
     expect(answer.text.length).toBe(big.length);
   }, 10_000);
+
+  it('tells a client past its address\'s 32 connections why it is turned away (503), instead of a bare reset', async () => {
+    const listener = await startHttpListener(listenerOptions([{ path: '/ok', handle: (_request, response) => void response.end('ok') }]));
+    listeners.push(listener);
+    const port = listener.address.port;
+    for (let i = 0; i < 32; i += 1) {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.on('error', () => undefined);
+      socket.on('connect', () => socket.write('GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      sockets.push(socket);
+    }
+    await waitFor('32 connections held', async () => (await get('127.0.0.1', port, '/ok').catch(() => null))?.status === 503, 5_000);
+    const refused = await get('127.0.0.1', port, '/ok');
+    expect(refused.status).toBe(503);
+    expect(refused.text).toContain('too many connections from this address');
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await waitFor('served again once they close', async () => (await get('127.0.0.1', port, '/ok').catch(() => null))?.status === 200, 5_000);
+  }, 15_000);
 });
 
 function listenerOptions(routes: Parameters<typeof startHttpListener>[0]['routes']): Parameters<typeof startHttpListener>[0] {
