@@ -1,4 +1,6 @@
+import { lstatSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { auditDirOf, readLatest } from '../audit/audit-files.js';
 import type { DaemonContext } from '../daemon/daemon-part.js';
 import type { HttpRoute, HttpRouteSource } from '../http/http-route.js';
@@ -37,7 +39,10 @@ export function nodeApiRoutes(context: DaemonContext): HttpRoute[] {
   const journal = createJournalCache(statusDir, DAY_MS);
   const readRecent = (sinceMs: number, limit: number, nowMs: number): RecentEvents => selectRecentEvents(journal.readEvents(nowMs), sinceMs, limit);
   const readOld = createOneAtATime(MAX_OLD_READS_WAITING);
-  const readAudit = () => buildAuditAnswer(supervisor.getStatus().audit, readLatest(auditDirOf(statusDir)));
+  const auditDir = auditDirOf(statusDir);
+  // Only a regular file: a FIFO or a link to /dev/zero there would hold the daemon's loop in the read for ever.
+  const isLatestReadable = (): boolean => lstatSync(join(auditDir, 'latest.json'), { throwIfNoEntry: false })?.isFile() === true;
+  const readAudit = () => buildAuditAnswer(supervisor.getStatus().audit, isLatestReadable() ? readLatest(auditDir) : null);
   const inTurn = createOnePerTurn(MAX_ANSWERS_WAITING);
   // Every answer in a turn of its own (one-per-turn.ts): a flood of requests slows the API, never the supervisor.
   const route = (path: string, handle: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>): HttpRoute => ({

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -174,6 +175,24 @@ describe('the node API under attack', () => {
     expect(after.gateway.restarts).toBe(1);
     await daemon.stop();
   }, 60_000);
+
+  it.each([
+    ['a FIFO', (path: string) => execFileSync('mkfifo', [path])],
+    ['a link to /dev/zero', (path: string) => symlinkSync('/dev/zero', path)],
+  ])('answers the audit and the view, and goes on supervising, when audit/latest.json is %s (a read would never end)', async (_name, make) => {
+    const dir = tempDir();
+    const auditDir = join(dir, 'status', 'audit');
+    mkdirSync(auditDir, { recursive: true });
+    make(join(auditDir, 'latest.json'));
+    const { daemon, port } = await startNode({}, dir);
+    const audit = await get('127.0.0.1', port, '/api/v1/audit', { timeoutMs: 3_000 });
+    expect(audit.status).toBe(404);
+    const view = await get('127.0.0.1', port, '/api/v1/view', { timeoutMs: 3_000 });
+    expect(view.status).toBe(200);
+    expect(JSON.parse(view.text).audit).toBeNull();
+    expect((await get('127.0.0.1', port, '/api/v1/status', { timeoutMs: 3_000 })).status).toBe(200);
+    await daemon.stop();
+  });
 
   it.skipIf(lanAddress() === undefined)('lets a LAN client in while another address holds every connection it may, slowly', async () => {
     const tokenFile = writeToken(tempDir(), TOKEN);
