@@ -97,10 +97,11 @@ describe('the node API under attack', () => {
     const tokenFile = writeToken(tempDir(), TOKEN);
     const { daemon, port } = await startNode({ tokenFile });
     for (let i = 1; i <= 5; i += 1) {
-      const answer = await get('127.0.0.1', port, '/api/v1/status', { headers: { authorization: `Bearer guess-${i}` }, localAddress: `127.0.0.${i + 1}` });
+      // X-Forwarded-For is the client's word, not its address: it changes nothing.
+      const answer = await get('127.0.0.1', port, '/api/v1/status', { headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': `203.0.113.${i}` }, localAddress: `127.0.0.${i + 1}` });
       expect(answer.status, `guess ${i}`).toBe(401);
     }
-    const sixth = await get('127.0.0.1', port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` }, localAddress: '127.0.0.9' });
+    const sixth = await get('127.0.0.1', port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '198.51.100.7' }, localAddress: '127.0.0.9' });
     expect(sixth.status).toBe(429);
     const viaV6 = await get('::1', port, '/api/v1/status', { headers: { authorization: `Bearer ${TOKEN}` } }).catch(() => null);
     // ::1 reaches a 127.0.0.1 listener on no system; when it does, it is the same loopback.
