@@ -53,6 +53,9 @@ function waitForRecord(node: SlackNode, msg: string, timeoutMs: number): Promise
 }
 
 const slackOf = (status: Record<string, any>): Record<string, any> => status['probes']['slack'];
+/** The probe's state and the node's reasons are two writes of status.json: wait for both. */
+const isIn = (status: Record<string, any>, state: string, reason: string | null): boolean =>
+  slackOf(status).state === state && (reason === null || (status['reasons'] as string[]).includes(reason));
 const checkedAtMs = (status: Record<string, any>): number => Date.parse(slackOf(status)['checkedAt']);
 
 describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local Slack (CLAWSUP_REAL_SLACK=1)', () => {
@@ -113,7 +116,7 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
       const live = node as SlackNode;
       const fault = await live.fake.fault({ kind: 'drop' });
       expect(fault.hit).toBe(1);
-      const down = await live.waitForStatus('slack disconnected', (s) => slackOf(s).state === 'disconnected', 30_000);
+      const down = await live.waitForStatus('slack disconnected', (s) => isIn(s, 'disconnected', 'slack-disconnected'), 30_000);
       expect(down['reasons']).toContain('slack-disconnected');
       expect(slackOf(down).detail).toContain("no connection to Slack's socket host");
       const up = await live.waitForStatus('slack connected again', (s) => slackOf(s).state === 'connected', 60_000);
@@ -127,9 +130,9 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
       const live = node as SlackNode;
       const fault = await live.fake.fault({ kind: 'half-open' });
       expect(fault.hit).toBe(1);
-      const stale = await live.waitForStatus('slack stale', (s) => slackOf(s).state === 'stale', 60_000);
+      const stale = await live.waitForStatus('slack stale', (s) => isIn(s, 'stale', 'slack-stale'), 60_000);
       expect(stale['reasons']).toContain('slack-stale');
-      const down = await live.waitForStatus('slack disconnected after half-open', (s) => slackOf(s).state === 'disconnected', 60_000);
+      const down = await live.waitForStatus('slack disconnected after half-open', (s) => isIn(s, 'disconnected', 'slack-disconnected'), 60_000);
       const up = await live.waitForStatus('slack connected after half-open', (s) => slackOf(s).state === 'connected', 90_000);
       const staleMs = checkedAtMs(stale) - fault.atMs;
       const boundMs = STALE_AFTER_MS + INTERVAL_MS + 1_000;
@@ -145,7 +148,7 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
       const live = node as SlackNode;
       await live.fake.openSecondConnection();
       const fault = await live.fake.fault({ kind: 'disconnect-message', reason: 'refresh_requested' }, await gatewaySocketId(live));
-      const duplicate = await live.waitForStatus('slack duplicate', (s) => slackOf(s).state === 'duplicate', 60_000);
+      const duplicate = await live.waitForStatus('slack duplicate', (s) => isIn(s, 'duplicate', 'slack-duplicate-connection'), 60_000);
       expect(duplicate['reasons']).toContain('slack-duplicate-connection');
       await live.waitForLine('[slack] socket mode reports 2 active connections for this Slack app');
       figure(`duplicate: verdict ${checkedAtMs(duplicate) - fault.atMs} ms after a refresh with a second connection open (the SDK reconnects after ${SDK_RECONNECT_DELAY_MS} ms, the new hello carries num_connections 2)`);
@@ -153,6 +156,11 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
 
     it('flapping: more than slack.maxDisconnectsPerHour reconnects, each silent in the plugin, counted from the kernel', async () => {
       const live = node as SlackNode;
+      // A socket that lives less than a probe round may never be sampled: let the one after the refresh be seen first.
+      await waitFor('the gateway socket sampled', async () => {
+        const fake = await live.fake.state();
+        return fake.sockets.some((s) => !s.isHalfOpen && !s.isSecond && fake.nowMs - s.openedAtMs > 3 * INTERVAL_MS);
+      }, 60_000, 200);
       const fault = await live.fake.fault({ kind: 'disconnect-message', reason: 'refresh_requested' }, await gatewaySocketId(live));
       const flapping = await live.waitForStatus('slack flapping', (s) => (s['reasons'] as string[]).includes('slack-flapping'), 30_000);
       expect(slackOf(flapping).detail).toMatch(/\d+ disconnects in the last hour \(limit 3\)/);
@@ -162,7 +170,7 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
     it('blocked: the token revoked while connected; the plugin logs the non-recoverable auth error and stops the channel', async () => {
       const live = node as SlackNode;
       const fault = await live.fake.fault({ kind: 'revoke' });
-      const blocked = await live.waitForStatus('slack blocked', (s) => slackOf(s).state === 'blocked', 60_000);
+      const blocked = await live.waitForStatus('slack blocked', (s) => isIn(s, 'blocked', 'slack-blocked'), 60_000);
       expect(blocked['reasons']).toContain('slack-blocked');
       expect(slackOf(blocked).detail).toContain('invalid_auth');
       await live.waitForLine('[slack] socket mode disconnected due to non-recoverable auth error');
@@ -181,7 +189,7 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
     it('is blocked, from the plugin line and channels.status (lifecycle blocked)', async () => {
       await install();
       node = startSlackNode({ bin, pluginState, slack: { appToken: APP_TOKEN, botToken: BOT_TOKEN }, fake: { appTokens: [] }, gatewayToken: GATEWAY_TOKEN });
-      const blocked = await node.waitForStatus('slack blocked at start', (s) => slackOf(s).state === 'blocked', START_MS);
+      const blocked = await node.waitForStatus('slack blocked at start', (s) => isIn(s, 'blocked', 'slack-blocked'), START_MS);
       expect(blocked['reasons']).toContain('slack-blocked');
       expect(slackOf(blocked).detail).toContain('invalid_auth');
       const viaClawctl = await node.clawctlStatus();
@@ -222,6 +230,38 @@ describe.skipIf(!ENABLED)('real gateway + real @openclaw/slack against a local S
       expect(restartedAtMs - fault.atMs).toBeLessThanOrEqual(staleAfterMs + staleForMs + INTERVAL_MS + 1_500);
       figure(`onStale restart-gateway: restart asked ${restartedAtMs - fault.atMs} ms after the half-open fault (bound staleAfterMs + staleForMs + round = ${staleAfterMs + staleForMs + INTERVAL_MS} ms, + ss); the new gateway connected ${checkedAtMs(again) - fault.atMs} ms after the fault (last exit: ${JSON.stringify(again['gateway']['lastExit']['reason'])})`);
     }, 2 * START_MS + 60_000);
+  });
+
+  describe('slack.onStale reconnect-channel: a half-open socket is replaced by channels.stop and channels.start, in the same gateway', () => {
+    let node: SlackNode | undefined;
+    afterAll(async () => {
+      if (!node) return;
+      const ended = await node.stop();
+      expect(ended.leftover).toEqual([]);
+    }, 120_000);
+
+    it('goes stale, asks the gateway (operator.admin) to stop and start the channel, and the same gateway connects again', async () => {
+      await install();
+      const staleAfterMs = 5_000;
+      const staleForMs = 2_000;
+      node = startSlackNode({
+        bin,
+        pluginState,
+        slack: { appToken: APP_TOKEN, botToken: BOT_TOKEN },
+        clawsupSlack: { staleAfterMs, onStale: 'reconnect-channel', staleForMs },
+        gatewayToken: GATEWAY_TOKEN,
+      });
+      const connected = await node.waitForStatus('slack connected', (s) => slackOf(s).state === 'connected' && s['mode'] === 'healthy', START_MS);
+      const pid = connected['gateway']['pid'] as number;
+      const fault = await node.fake.fault({ kind: 'half-open' });
+      const asked = await waitForRecord(node, 'slack socket stale: reconnecting the channel (slack.onStale)', 30_000);
+      const done = await waitForRecord(node, 'slack channel reconnected (channels.stop, channels.start)', 30_000);
+      const again = await node.waitForStatus('slack connected again, same gateway', (s) => slackOf(s).state === 'connected' && Date.parse(slackOf(s)['checkedAt']) > Date.parse(String(done['time'])), 60_000);
+      expect(again['gateway']['pid']).toBe(pid);
+      const askedMs = Date.parse(String(asked['time'])) - fault.atMs;
+      expect(askedMs).toBeLessThanOrEqual(staleAfterMs + staleForMs + INTERVAL_MS + 1_500);
+      figure(`onStale reconnect-channel: asked ${askedMs} ms after the half-open fault (bound staleAfterMs + staleForMs + round = ${staleAfterMs + staleForMs + INTERVAL_MS} ms, + ss); connected again ${checkedAtMs(again) - fault.atMs} ms after the fault, same gateway pid`);
+    }, START_MS + 120_000);
   });
 
   describe('a gateway with no Slack channel configured', () => {

@@ -14,4 +14,8 @@ describe('decideStaleAction', () => {
   ])('%s', (_name, patch, act) => {
     expect(decideStaleAction({ ...base, ...patch }).act).toBe(act);
   });
+
+  it.each(['reconnect-channel', 'restart-gateway'] as const)('acts as slack.onStale says: %s', (onStale) => {
+    expect(decideStaleAction({ ...base, onStale })).toEqual({ act: true, action: onStale });
+  });
 });

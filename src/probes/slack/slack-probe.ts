@@ -94,8 +94,42 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
     const decision = decideStaleAction({ onStale: config.onStale, staleSinceMs, nowMs: atMs, staleForMs: config.staleForMs, lastStaleRestartAtMs });
     if (decision.act) {
       lastStaleRestartAtMs = atMs;
-      log.warn({ probe: 'slack', staleForMs: atMs - (staleSinceMs ?? atMs), detail: verdict.detail }, 'slack socket stale: restarting the gateway (slack.onStale)');
-      supervisor.dispatch({ type: 'restart-requested', atMs });
+      const staleForMs = atMs - (staleSinceMs ?? atMs);
+      if (decision.action === 'restart-gateway') {
+        log.warn({ probe: 'slack', staleForMs, detail: verdict.detail }, 'slack socket stale: restarting the gateway (slack.onStale)');
+        supervisor.dispatch({ type: 'restart-requested', atMs });
+      } else {
+        log.warn({ probe: 'slack', staleForMs, detail: verdict.detail }, 'slack socket stale: reconnecting the channel (slack.onStale)');
+        void reconnectChannel();
+      }
+    }
+  }
+
+  // channels.stop then channels.start: the plugin opens a new socket in the same gateway, no boot at all.
+  async function reconnectChannel(): Promise<void> {
+    const token = deps.getToken();
+    if (token === null || !canVerifyPeer) {
+      log.warn({ probe: 'slack' }, 'slack channel not reconnected: no gateway token, or the gateway peer cannot be verified here');
+      return;
+    }
+    const config = supervisor.getConfig();
+    const call = (method: string): Promise<unknown> =>
+      callGatewayRpc({
+        url: resolveProbeUrls(config.health).origin,
+        token,
+        method,
+        params: { channel: 'slack' },
+        scopes: ['operator.admin'],
+        timeoutMs: config.slack.rpcTimeoutMs,
+        clientVersion: CLAWSUP_VERSION,
+        beforeSendingToken: verifyPeer,
+      });
+    try {
+      await call('channels.stop');
+      const started = await call('channels.start');
+      log.info({ probe: 'slack', started }, 'slack channel reconnected (channels.stop, channels.start)');
+    } catch (error) {
+      log.warn({ probe: 'slack', err: error instanceof Error ? error.message : String(error) }, 'slack channel reconnect failed');
     }
   }
 
