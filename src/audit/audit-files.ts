@@ -1,11 +1,14 @@
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../status/atomic-file.js';
+import { readRegularFile } from '../status/read-regular-file.js';
 import { CAPABILITY_KINDS, CHECK_RESULTS, type AuditSnapshot } from './capability.js';
 import { chooseSnapshotsToDelete, snapshotNameOf } from './audit-summary.js';
 
 /** Snapshots kept in status.dir/audit besides latest.json and baseline.json. */
 export const SNAPSHOTS_KEPT = 60;
+// A snapshot of a few hundred capabilities is tens of KiB; a bigger file is not one of ours.
+const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
 
 export interface Baseline {
   at: string;
@@ -60,15 +63,11 @@ export function readSnapshotArg(auditDir: string, name: string): AuditSnapshot {
     return baseline.snapshot;
   }
   const path = name === 'latest' ? join(auditDir, 'latest.json') : name.includes('/') ? name : join(auditDir, name.endsWith('.json') ? name : `${name}.json`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read audit snapshot ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const read = readRegularFile(path, MAX_SNAPSHOT_BYTES);
+  if (!read.ok) throw new Error(`cannot read audit snapshot ${path}: ${read.problem}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(read.text);
   } catch (error) {
     throw new Error(`audit snapshot ${path} is not JSON: ${(error as Error).message}`);
   }
@@ -76,9 +75,12 @@ export function readSnapshotArg(auditDir: string, name: string): AuditSnapshot {
   return parsed;
 }
 
+// A FIFO or a link to /dev/zero here must not freeze the daemon or clawctl: read as a regular file or not at all.
 function readJson(path: string): unknown {
+  const read = readRegularFile(path, MAX_SNAPSHOT_BYTES);
+  if (!read.ok) return null;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return JSON.parse(read.text) as unknown;
   } catch {
     return null;
   }

@@ -23,6 +23,7 @@ vi.mock('node:fs', async (importOriginal) => {
 const { readSkillFacts } = await import('../../src/skills/skill-files.js');
 const { readGatewayRecord } = await import('../../src/gateway/gateway-record.js');
 const { readOrCreateGatewayMark } = await import('../../src/gateway/marked-processes.js');
+const { readBaseline, readLatest, readSnapshotArg } = await import('../../src/audit/audit-files.js');
 
 const temps: Array<{ remove(): void }> = [];
 afterEach(() => {
@@ -76,5 +77,15 @@ describe('the daemon reading status.dir/skills', () => {
     temps.push(temp);
     execFileSync('mkfifo', [join(temp.path, 'gateway-mark')]);
     expect(readOrCreateGatewayMark(temp.path)).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('a FIFO or a link to /dev/zero in place of the audit snapshots is no snapshot, read at once', () => {
+    const temp = makeTempDir();
+    temps.push(temp);
+    execFileSync('mkfifo', [join(temp.path, 'latest.json')]);
+    fs.symlinkSync('/dev/zero', join(temp.path, 'baseline.json'));
+    expect(readLatest(temp.path)).toBeNull();
+    expect(readBaseline(temp.path)).toBeNull();
+    expect(() => readSnapshotArg(temp.path, 'latest')).toThrow(`cannot read audit snapshot ${join(temp.path, 'latest.json')}: a fifo, not a regular file`);
   });
 });
