@@ -33,3 +33,13 @@ export function listJournalFiles(dir: string): JournalFile[] {
   }
   return files.sort((a, b) => a.index - b.index);
 }
+
+/** The journal's files; none while the status dir is gone (removed under the daemon, which makes it again). */
+export function listJournalFilesIfPresent(dir: string): JournalFile[] {
+  try {
+    return listJournalFiles(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

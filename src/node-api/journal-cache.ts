@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { JournalEvent } from '../events/journal-event.js';
 import { parseJournalText } from '../events/journal-event.js';
-import { listJournalFiles, type JournalFile } from '../events/journal-files.js';
+import { listJournalFilesIfPresent, type JournalFile } from '../events/journal-files.js';
 
 export interface JournalCache {
   /** The events of the window before `nowMs`, in seq order, reading only what was appended since the last call. */
@@ -34,7 +34,7 @@ export function createJournalCache(dir: string, windowMs: number): JournalCache 
     windowMs,
     readEvents(nowMs) {
       const sinceMs = nowMs - windowMs;
-      const files = listFiles(dir).filter((file) => file.mtimeMs + MTIME_SLACK_MS >= sinceMs);
+      const files = listJournalFilesIfPresent(dir).filter((file) => file.mtimeMs + MTIME_SLACK_MS >= sinceMs);
       const next = new Map<number, CachedFile>();
       const events: JournalEvent[] = [];
       // Oldest file first (the highest index): each file's events are in seq order, and so is the whole.
@@ -51,16 +51,6 @@ export function createJournalCache(dir: string, windowMs: number): JournalCache 
       return events;
     },
   };
-}
-
-/** The journal's files; none while the status dir is gone (removed under the daemon, which makes it again). */
-function listFiles(dir: string): JournalFile[] {
-  try {
-    return listJournalFiles(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /** The file's events with those of the bytes from `known.sizeBytes` to `sizeBytes` added; null when it is gone. */

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { JournalEvent } from '../events/journal-event.js';
 import { parseJournalText } from '../events/journal-event.js';
-import { listJournalFiles, type JournalFile } from '../events/journal-files.js';
+import { listJournalFilesIfPresent, type JournalFile } from '../events/journal-files.js';
 import { selectRecentEvents, type RecentEvents } from './node-view.js';
 
 // One slice of parsing between two turns of the daemon's loop: a few milliseconds, whatever the journal's size.
@@ -21,10 +21,10 @@ const MTIME_SLACK_MS = 1_000;
 export async function readRecentEventsYielding(dir: string, sinceMs: number, limit: number): Promise<RecentEvents> {
   let last: RecentEvents = { events: [], omitted: 0 };
   for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-    const before = listFiles(dir);
+    const before = listJournalFilesIfPresent(dir);
     const read = await readFiles(before.filter((file) => file.mtimeMs + MTIME_SLACK_MS >= sinceMs), sinceMs, limit);
     if (read !== null) last = read;
-    if (read !== null && isSameListing(before, listFiles(dir))) return read;
+    if (read !== null && isSameListing(before, listJournalFilesIfPresent(dir))) return read;
   }
   return last;
 }
@@ -77,15 +77,6 @@ async function readFileInSlices(path: string, add: (event: JournalEvent) => void
     return true;
   } finally {
     await handle.close();
-  }
-}
-
-function listFiles(dir: string): JournalFile[] {
-  try {
-    return listJournalFiles(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
   }
 }
 
