@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { JournalEvent } from '../events/journal-event.js';
 import { parseJournalText } from '../events/journal-event.js';
-import { listJournalFilesIfPresent, type JournalFile } from '../events/journal-files.js';
+import { listJournalFilesIfPresent } from '../events/journal-files.js';
 
 export interface JournalCache {
   /** The events of the window before `nowMs`, in seq order, reading only what was appended since the last call. */
