@@ -1,6 +1,8 @@
 // CLAWSUP_BENCH_CLAWSUPD=/copy/of/dist/daemon/clawsupd.js to measure another build (default dist/clawsupd.cjs, as the
 // units run it); CLAWSUP_BENCH_NODE_FLAGS for its Node flags (default: those of units/clawsupd.service);
 // CLAWSUP_BENCH_NODE=/path/to/node runs the whole bench on that Node: clawsupd, the floors, the fixtures and PM2.
+// --real-openclaw (or CLAWSUP_BENCH_REAL_OPENCLAW=1) adds the real gateway's crash recovery (opt-in: it installs
+// openclaw@2026.9.6 with test/helpers/install-openclaw.sh and boots it a few times).
 // npm run bench [-- --peers] [--only restart,flood] [--runs-scale 0.5] [--soak-minutes 60] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       peers: { type: 'boolean', default: false },
+      'real-openclaw': { type: 'boolean', default: false },
       only: { type: 'string' },
       'runs-scale': { type: 'string', default: '1' },
       'soak-minutes': { type: 'string', default: '0' },
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      `Usage: npm run bench -- [--peers] [--only ${MEASURES.map((m) => m.id).join(',')}] [--runs-scale N] [--idle-seconds N] [--soak-minutes N] [--out FILE]\n`,
+      `Usage: npm run bench -- [--peers] [--real-openclaw] [--only ${MEASURES.map((m) => m.id).join(',')}] [--runs-scale N] [--idle-seconds N] [--soak-minutes N] [--out FILE]\n`,
     );
     return;
   }
@@ -47,7 +50,8 @@ async function main(): Promise<void> {
     soakMinutes: Number(values['soak-minutes']),
     idleSampleSeconds: Number(values['idle-seconds']),
   };
-  const selected = values.only ? values.only.split(',') : MEASURES.map((measure) => measure.id);
+  const isRealOpenClaw = values['real-openclaw'] || process.env.CLAWSUP_BENCH_REAL_OPENCLAW === '1';
+  const selected = values.only ? values.only.split(',') : MEASURES.filter((measure) => !measure.isOptIn || isRealOpenClaw).map((measure) => measure.id);
   const unknown = selected.filter((id) => !MEASURES.some((measure) => measure.id === id));
   if (unknown.length > 0) throw new Error(`unknown measure(s): ${unknown.join(', ')}`);
 

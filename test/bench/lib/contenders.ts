@@ -28,6 +28,8 @@ export interface ProgramSpec {
   daemonLogPath?: string;
   /** clawsup only: more config sections (metrics, alerts), given the contender's own folder. */
   extraConfig?: (dir: string) => Record<string, unknown>;
+  /** clawsup only: the daemon's whole environment (default buildBenchEnv()); the gateway inherits it. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningContender {
@@ -104,7 +106,7 @@ async function startClawsup(spec: ProgramSpec): Promise<RunningContender> {
     ...spec.extraConfig?.(dir),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, buildBenchEnv(), dir);
+  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, spec.env ?? buildBenchEnv(), dir);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
   return {
     name: 'clawsup',

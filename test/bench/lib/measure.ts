@@ -26,5 +26,7 @@ export interface BenchRow {
 export interface Measure {
   id: string;
   title: string;
+  /** Left out unless asked for (--only, or the measure's own switch): the real-gateway measure. */
+  isOptIn?: boolean;
   run(options: BenchOptions, report: (row: Omit<BenchRow, 'loadAvg'>) => void): Promise<void>;
 }
