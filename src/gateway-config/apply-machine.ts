@@ -64,8 +64,8 @@ export interface ApplyStep {
   effects: ApplyEffect[];
 }
 
-// Reasons that say nothing about the gateway's own health: ours (drift is what an apply settles) and the operator's hold.
-const IGNORED_REASONS = new Set(['config-drift']);
+// Reasons that say nothing about the candidate: drift is what an apply settles, and no cron leader is Redis out of reach.
+const IGNORED_REASONS = new Set(['config-drift', 'cron-no-leader']);
 
 export function startApply(): ApplyStep {
   return { phase: { step: 'validating' }, effects: [{ type: 'validate' }] };

@@ -68,6 +68,7 @@ describe('judging the gateway during the wait', () => {
     ['diagnose fails', { mode: 'diagnose', exit: null, degradedReasons: [] }, [], 'failed'],
     ['degraded for a reason it had before is up', { mode: 'degraded', exit: null, degradedReasons: ['slack-flapping'] }, ['slack-flapping'], 'up'],
     ['degraded only for config-drift is up', { mode: 'degraded', exit: null, degradedReasons: ['config-drift'] }, [], 'up'],
+    ['degraded only for cron-no-leader (Redis out of reach, not the candidate) is up', { mode: 'degraded', exit: null, degradedReasons: ['cron-no-leader'] }, [], 'up'],
     ['degraded for a new reason is not up yet', { mode: 'degraded', exit: null, degradedReasons: ['slack-disconnected'] }, [], 'waiting'],
     ['backoff is waiting (the exit was judged when it happened)', { mode: 'backoff', exit: null, degradedReasons: [] }, [], 'waiting'],
   ])('%s', (_name, observation, before, verdict) => {
