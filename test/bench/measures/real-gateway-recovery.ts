@@ -58,6 +58,8 @@ export const realGatewayRecovery: Measure = {
     const statusPath = join(running.paths.statusDir ?? '', 'status.json');
     const floor = { exits: [] as number[], readies: [] as number[] };
     const killLags: number[] = [];
+    // clawsupd's own part: from its stamp of the exit (status.json lastExit.at) to its stamp of the spawn.
+    const ownLags: number[] = [];
     const readyLags: number[] = [];
     const boots: number[] = [];
     try {
@@ -68,27 +70,32 @@ export const realGatewayRecovery: Measure = {
       // Its own state: one gateway per state dir (the second one exits at start).
       const floorEnv = { ...env, HOME: join(dir, 'floor-home'), OPENCLAW_STATE_DIR: join(dir, 'floor-state') };
       mkdirSync(join(dir, 'floor-home'));
-      const measureFloor = async (kill: number): Promise<void> => {
-        const once = await measureFloorOnce(floorCommand, floorEnv, dir, floorPort);
+      const measureFloor = async (kill: number, holdMs: number): Promise<void> => {
+        // Held as long as clawsup's gateway ran before its kill: a dead gateway's teardown grows with its memory.
+        const once = await measureFloorOnce(floorCommand, floorEnv, dir, floorPort, holdMs);
         floor.exits.push(once.exitMs);
         floor.readies.push(once.readyMs);
-        process.stderr.write(`  floor ${kill + 1}: kill → exit event ${once.exitMs.toFixed(1)} ms, ready line → /healthz and /startupz 200 ${once.readyMs.toFixed(1)} ms\n`);
+        process.stderr.write(`  floor ${kill + 1}: kill → exit event ${once.exitMs.toFixed(1)} ms, ready line → /healthz and /startupz 200 ${once.readyMs.toFixed(1)} ms, RSS at the kill ${once.rssMiB} MiB\n`);
       };
       for (let kill = 0; kill < kills; kill += 1) {
         await sleepMs(1_000 + Math.random() * INTERVAL_MS); // a random phase against the probe rounds
         const readyLinesBefore = readyLineTimes(daemonLogPath).length;
+        const heldMs = Date.now() - healthy.sinceMs;
+        const rssMiB = readRssMiB(healthy.pid);
         const killedAtMs = Date.now();
         process.kill(healthy.pid, 'SIGKILL');
-        const spawned = await pollFor('the replacement', () => {
+        const { spawned, exitSeen } = await pollFor('the replacement', () => {
           const gateway = readStatus(statusPath)?.gateway;
-          return gateway?.pid && gateway.pid !== healthy.pid && gateway.startedAt ? Date.parse(gateway.startedAt) : undefined;
+          if (!gateway?.pid || gateway.pid === healthy.pid || !gateway.startedAt || !gateway.lastExit?.at) return undefined;
+          return { spawned: Date.parse(gateway.startedAt), exitSeen: Date.parse(gateway.lastExit.at) };
         }, 30_000, 2);
         killLags.push(spawned - killedAtMs);
+        ownLags.push(spawned - exitSeen);
         healthy = await waitHealthy(statusPath, healthy.pid);
         boots.push(healthy.sinceMs - spawned);
         readyLags.push(healthy.sinceMs - readyLineAtMs(daemonLogPath, readyLinesBefore));
-        if (kill < floorKills) await measureFloor(kill);
-        process.stderr.write(`  kill ${kill + 1}: spawned +${spawned - killedAtMs} ms, ready → healthy ${readyLags.at(-1)} ms, boot ${boots.at(-1)} ms\n`);
+        if (kill < floorKills) await measureFloor(kill, heldMs);
+        process.stderr.write(`  kill ${kill + 1}: spawned +${spawned - killedAtMs} ms (exit seen → spawned ${ownLags.at(-1)} ms), ready → healthy ${readyLags.at(-1)} ms, boot ${boots.at(-1)} ms, RSS at the kill ${rssMiB} MiB after ${heldMs} ms healthy\n`);
       }
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- clawsupd log tail ---\n${tail(daemonLogPath).split(token).join('[token]')}`);
@@ -131,12 +138,13 @@ export const realGatewayRecovery: Measure = {
       isMet: readySummary.median <= READY_TARGET_MS,
       note: `the ready line as clawsupd logged it, to status.json's healthy since; first boot and each replacement; median ${(readySummary.median - floorReadySummary.median).toFixed(0)} ms over the floor`,
     });
+    report({ measure: `${this.title}: clawsupd's stamp of the exit → its stamp of the spawn`, contender: 'clawsup', unit: 'ms', summary: summarize(ownLags) });
     report({ measure: `${this.title}: replacement spawned → healthy (its boot)`, contender: 'clawsup', unit: 'ms', summary: summarize(boots) });
   },
 };
 
 /** The floor: this process spawns the gateway as clawsupd does (own group, piped output), then kills it. */
-async function measureFloorOnce(command: string[], env: NodeJS.ProcessEnv, cwd: string, port: number): Promise<{ exitMs: number; readyMs: number }> {
+async function measureFloorOnce(command: string[], env: NodeJS.ProcessEnv, cwd: string, port: number, holdMs: number): Promise<{ exitMs: number; readyMs: number; rssMiB: number }> {
   const [file = '', ...args] = command;
   const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(performance.now())));
@@ -163,10 +171,11 @@ async function measureFloorOnce(command: string[], env: NodeJS.ProcessEnv, cwd: 
       await sleepMs(1);
     }
     const readyMs = performance.now() - readyAtMs;
-    await sleepMs(1_000 + Math.random() * INTERVAL_MS);
+    await sleepMs(holdMs);
+    const rssMiB = readRssMiB(child.pid ?? -1);
     const killedAt = performance.now();
     if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    return { exitMs: (await exited) - killedAt, readyMs };
+    return { exitMs: (await exited) - killedAt, readyMs, rssMiB };
   } finally {
     if (child.pid !== undefined) {
       try {
@@ -187,6 +196,14 @@ async function isOk(url: string): Promise<boolean> {
   }
 }
 
+function readRssMiB(pid: number): number {
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
 function installOpenClaw(): string {
   const out = execFileSync('bash', [join(REPO_ROOT, 'test/helpers/install-openclaw.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
   const bin = out.trim().split('\n').at(-1)?.trim();
@@ -197,7 +214,7 @@ function installOpenClaw(): string {
 interface StatusView {
   mode?: string;
   since?: string;
-  gateway?: { pid?: number | null; startedAt?: string | null };
+  gateway?: { pid?: number | null; startedAt?: string | null; lastExit?: { at?: string } | null };
 }
 
 function readStatus(path: string): StatusView | null {
