@@ -14,6 +14,7 @@ import { CLAWCTL, CLAWSUPD, REPO_ROOT, type LogRecord } from './daemon.js';
 import { makeFakeSlackTls } from './fake-slack-tls.js';
 import { makeTempDir, removeLiveDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
+import { withoutTestRunner } from './openclaw-test-mode.js';
 
 export const APP_TOKEN = 'xapp-1-A0FAKEAPP1-1-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-1-0123456789-fakebottoken';
@@ -179,14 +180,9 @@ export function startSlackNode(options: SlackNodeOptions): SlackNode {
   };
 }
 
-/**
- * The environment clawsupd (and so the gateway) gets: OpenClaw 2026.9.6 takes VITEST, VITEST_POOL_ID,
- * VITEST_WORKER_ID or NODE_ENV=test for its own test mode, in which the Slack plugin's lines never reach stdout.
- */
+/** The environment clawsupd (and so the gateway) gets: no test-runner markers (see openclaw-test-mode). */
 function gatewayFreeOfTestMarkers(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = { ...env, NODE_EXTRA_CA_CERTS: '' };
-  for (const key of Object.keys(clean)) if (key.startsWith('VITEST') || key === 'NODE_ENV') delete clean[key];
-  return clean;
+  return { ...withoutTestRunner(env), NODE_EXTRA_CA_CERTS: '' };
 }
 
 function readChildPid(pid: number): number | null {

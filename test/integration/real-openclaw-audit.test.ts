@@ -15,6 +15,7 @@ import { cleanupDaemons, startDaemon } from '../helpers/daemon.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-openai-provider.js';
 import { freePort } from '../helpers/free-port.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { UNSET_TEST_RUNNER } from '../helpers/openclaw-test-mode.js';
 
 const ENABLED = process.env['CLAWSUP_REAL_OPENCLAW'] === '1';
 const INSTALL_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'install-openclaw.sh');
@@ -24,8 +25,6 @@ const SLACK_BOT = 'xoxb-0000000000-0000000000000-notarealtokenatall';
 // Environment keys that make the gateway believe a service manager owns it, or point it at another config.
 const LEAKS = ['INVOCATION_ID', 'SYSTEMD_EXEC_PID', 'JOURNAL_STREAM', 'OPENCLAW_SYSTEMD_UNIT', 'OPENCLAW_SUPERVISOR_MODE', 'OPENCLAW_GATEWAY_TOKEN', 'OPENCLAW_GATEWAY_PORT', 'OPENCLAW_PROFILE'];
 
-// openclaw prints nothing at all when it sees VITEST in its environment (81 of its modules check it): not for a test run.
-const WITHOUT_VITEST: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('VITEST') || key === 'NODE_ENV').map((key) => [key, undefined]));
 
 function installOpenClaw(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -64,7 +63,7 @@ describe.skipIf(!ENABLED)('the capability audit of the real OpenClaw gateway (CL
     );
     for (const key of LEAKS) if (process.env[key] !== undefined) process.stdout.write(`note: the gateway inherits ${key}\n`);
     const daemon = startDaemon({
-      env: WITHOUT_VITEST,
+      env: UNSET_TEST_RUNNER,
       config: {
         gateway: {
           command: [join(bin, 'openclaw'), 'gateway', 'run', '--port', String(port), '--bind', 'loopback'],
@@ -90,7 +89,7 @@ describe.skipIf(!ENABLED)('the capability audit of the real OpenClaw gateway (CL
     // openclaw models status ran beside the gateway and had nothing against the route.
     expect(first.notes).toEqual([]);
     expect(first.durationMs).toBeLessThan(60_000);
-    const table = await runClawctl(['--config', daemon.configPath, 'audit'], { timeoutMs: 90_000, env: WITHOUT_VITEST });
+    const table = await runClawctl(['--config', daemon.configPath, 'audit'], { timeoutMs: 90_000, env: UNSET_TEST_RUNNER });
     process.stdout.write(`real clawctl audit (exit ${table.code}):\n${table.stdout}${table.stderr}`);
     expect(table.stdout).toMatch(/^ok +model:fakeai\/tiny-1 /m);
     expect(table.stdout).toMatch(/^failed +channel:slack:default /m);

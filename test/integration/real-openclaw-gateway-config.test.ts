@@ -14,11 +14,10 @@ import { runClawctl } from '../helpers/control.js';
 import { cleanupDaemons, startDaemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-openai-provider.js';
+import { UNSET_TEST_RUNNER } from '../helpers/openclaw-test-mode.js';
 
 const ENABLED = process.env['CLAWSUP_REAL_OPENCLAW'] === '1';
 const INSTALL_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'install-openclaw.sh');
-// openclaw prints nothing at all when it sees VITEST in its environment (its validator too): not for a test run.
-const WITHOUT_VITEST: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('VITEST') || key === 'NODE_ENV').map((key) => [key, undefined]));
 const KEY = `sk-real-gate-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 const TOKEN = `clawsup-test-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
@@ -52,7 +51,7 @@ describe.skipIf(!ENABLED)('clawctl gateway-config with the real OpenClaw gateway
     const v1 = '// v1\n{ gateway: { mode: "local" } }\n';
     writeFileSync(live, v1, { mode: 0o600 });
     const daemon = startDaemon({
-      env: WITHOUT_VITEST,
+      env: UNSET_TEST_RUNNER,
       config: {
         gateway: {
           command: [join(bin, 'openclaw'), 'gateway', 'run', '--allow-unconfigured', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', TOKEN],
@@ -117,7 +116,7 @@ describe.skipIf(!ENABLED)('clawctl gateway-config with the real OpenClaw gateway
     const v1 = `${JSON.stringify({ gateway: { mode: 'local' }, models: { providers: { fakeai: { ...provider, apiKey: KEY } } }, agents }, null, 2)}\n`;
     writeFileSync(live, v1, { mode: 0o600 });
     const daemon = startDaemon({
-      env: WITHOUT_VITEST,
+      env: UNSET_TEST_RUNNER,
       config: {
         gateway: {
           command: [join(bin, 'openclaw'), 'gateway', 'run', '--allow-unconfigured', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', TOKEN],
@@ -133,7 +132,7 @@ describe.skipIf(!ENABLED)('clawctl gateway-config with the real OpenClaw gateway
       },
     });
     await daemon.waitForStatus('healthy', (status) => status.mode === 'healthy', 180_000);
-    const table = await runClawctl(['--config', daemon.configPath, 'audit', '--save-baseline'], { timeoutMs: 120_000, env: WITHOUT_VITEST });
+    const table = await runClawctl(['--config', daemon.configPath, 'audit', '--save-baseline'], { timeoutMs: 120_000, env: UNSET_TEST_RUNNER });
     process.stdout.write(`transcript: clawctl audit --save-baseline (exit ${table.code})\n${table.stdout}${table.stderr}`);
     expect(table.stdout).toMatch(/run by clawsupd\)$/m);
     expect(table.stdout).toMatch(/^ok +model:fakeai\/tiny-1 /m);

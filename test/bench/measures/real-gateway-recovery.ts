@@ -9,6 +9,7 @@ import { REPO_ROOT, startContender } from '../lib/contenders.js';
 import type { Measure } from '../lib/measure.js';
 import { pollFor, sleepMs } from '../lib/proc-stats.js';
 import { summarize } from '../lib/stats.js';
+import { isTestRunnerMarker } from '../../helpers/openclaw-test-mode.js';
 
 const KILLS = 5;
 // Kills of the same gateway under a bare Node parent: the floor both lags are read against.
@@ -43,8 +44,7 @@ export const realGatewayRecovery: Measure = {
     const port = await freePort();
     const token = `bench-${Math.random().toString(36).slice(2)}`;
     const env = buildBenchEnv();
-    for (const key of Object.keys(env)) if (key.startsWith('VITEST') || STRIPPED_KEYS.includes(key)) delete env[key];
-    if (env.NODE_ENV === 'test') delete env.NODE_ENV;
+    for (const key of Object.keys(env)) if (isTestRunnerMarker(key) || STRIPPED_KEYS.includes(key)) delete env[key];
     Object.assign(env, { HOME: join(dir, 'home'), OPENCLAW_STATE_DIR: join(dir, 'state'), OPENCLAW_SKIP_CRON: '1', NO_COLOR: '1', PATH: `${bin}:${env.PATH ?? ''}` });
     mkdirSync(join(dir, 'home'));
     const command = [join(bin, 'openclaw'), 'gateway', 'run', '--allow-unconfigured', '--bind', 'loopback', '--port', String(port), '--auth', 'token', '--token', token];
