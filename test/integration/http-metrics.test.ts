@@ -1,4 +1,4 @@
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { cleanupDaemons, FIXTURES, startDaemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/free-port.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { writeToken } from '../helpers/http-token.js';
 
 const node = process.execPath;
 const forever = { command: [node, join(FIXTURES, 'forever.mjs')] };
@@ -22,13 +23,6 @@ function tempDir(): string {
   const temp = makeTempDir();
   temps.push(temp);
   return temp.path;
-}
-
-function writeToken(dir: string, token: string, mode = 0o600): string {
-  const path = join(dir, 'http-token');
-  writeFileSync(path, `${token}\n`);
-  chmodSync(path, mode);
-  return path;
 }
 
 async function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {

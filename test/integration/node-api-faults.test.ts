@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -11,6 +11,7 @@ import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/d
 import { freePort } from '../helpers/free-port.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { writeToken } from '../helpers/http-token.js';
 
 // Faults and attacks on the node API as a local user or a LAN client would try them, on a real clawsupd.
 const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
@@ -30,13 +31,6 @@ function tempDir(): string {
   const temp = makeTempDir();
   temps.push(temp);
   return temp.path;
-}
-
-function writeToken(dir: string, token: string): string {
-  const path = join(dir, 'http-token');
-  writeFileSync(path, `${token}\n`);
-  chmodSync(path, 0o600);
-  return path;
 }
 
 interface Answer {

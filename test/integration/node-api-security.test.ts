@@ -7,6 +7,7 @@ import { cleanupDaemons, FIXTURES, startDaemon, type Daemon } from '../helpers/d
 import { freePort } from '../helpers/free-port.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { writeToken } from '../helpers/http-token.js';
 
 const forever = { command: [process.execPath, join(FIXTURES, 'forever.mjs')] };
 const TOKEN = 'nodeapi-Secret-4f1c9a7e';
@@ -22,13 +23,6 @@ function tempDir(): string {
   const temp = makeTempDir();
   temps.push(temp);
   return temp.path;
-}
-
-function writeToken(dir: string, token: string, mode = 0o600): string {
-  const path = join(dir, 'http-token');
-  writeFileSync(path, `${token}\n`);
-  chmodSync(path, mode);
-  return path;
 }
 
 interface Answer {
