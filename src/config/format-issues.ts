@@ -9,7 +9,7 @@ export function formatConfigIssues(
   locations: Map<string, SourceLocation>,
   rawConfig: unknown,
 ): string[] {
-  return issues.flatMap((issue) => {
+  const lines = issues.flatMap((issue) => {
     const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
@@ -25,6 +25,8 @@ export function formatConfigIssues(
     const label = path.length > 0 ? formatPath(path) : '(top level)';
     return [`${prefix(filePath, where)}${label}: ${describeExpectation(issue)}, found ${found}`];
   });
+  // zod can report one unknown key twice (once per branch it tried); one line says it.
+  return [...new Set(lines)];
 }
 
 /** A webhook's or Alertmanager's URL, or an object or list holding one. */
@@ -65,6 +67,15 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function describeValue(value: unknown, isUnderSecretKey: boolean): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (isUnderSecretKey) return `a ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value} (not shown: the key names a secret)`;
-  const text = redactSecrets(JSON.stringify(value) ?? String(value));
+  const text = redactSecrets(stringifyForDisplay(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function stringifyForDisplay(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Too deep for the stack (or a cycle): the type is all there is to say.
+    return Array.isArray(value) ? 'a list nested too deeply to show' : 'an object nested too deeply to show';
+  }
 }

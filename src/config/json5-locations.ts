@@ -55,7 +55,11 @@ function skipBlank(cursor: Cursor): void {
   }
 }
 
+// Deeper than any config the loader accepts: stop there rather than walk thousands of levels.
+const MAX_LOCATED_DEPTH = 64;
+
 function readValue(cursor: Cursor, path: PathKey[], locations: Map<string, SourceLocation>): void {
+  if (path.length > MAX_LOCATED_DEPTH) throw new Error('nested too deep to locate');
   skipBlank(cursor);
   locations.set(formatPath(path), { line: cursor.line, column: cursor.column });
   const char = cursor.text[cursor.index];

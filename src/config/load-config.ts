@@ -6,6 +6,7 @@ import { expandPath } from './expand-path.js';
 import { isHomeRelative, readConfigScope, systemPathsFor, type ConfigScope } from './path-defaults.js';
 import { formatConfigIssues } from './format-issues.js';
 import { formatPath, locateJson5Paths } from './json5-locations.js';
+import { findPathDeeperThan, MAX_CONFIG_DEPTH } from './nesting-depth.js';
 import { configSchema, type ClawsupConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -54,6 +55,13 @@ export function parseConfigText(
     const where = lineNumber ? `${configPath}:${lineNumber}:${columnNumber ?? 1}` : configPath;
     const detail = message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '');
     throw new ClawsupError('CLAWSUP_ERR_CONFIG_PARSE', `${where}: not valid JSON5: ${detail}`);
+  }
+  const deepPath = findPathDeeperThan(raw, MAX_CONFIG_DEPTH);
+  if (deepPath) {
+    const where = locateJson5Paths(text).get(formatPath(deepPath));
+    const shown = deepPath.length > 6 ? `${formatPath(deepPath.slice(0, 6))}...` : formatPath(deepPath);
+    const prefix = where ? `${configPath}:${where.line}:${where.column}` : configPath;
+    throw new ClawsupError('CLAWSUP_ERR_CONFIG_INVALID', `${prefix}: ${shown || '(top level)'}: nested deeper than ${MAX_CONFIG_DEPTH} levels (a clawsup config needs at most 5)`);
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {

@@ -76,6 +76,23 @@ describe('parseConfigText', () => {
     const error = errorOf("{ gateway: { command: 'x', bogus: 1 }, restart: { multiplier: 'a' } }");
     expect(error.message.split('\n')).toHaveLength(3);
   });
+
+  it('refuses a config nested thousands of levels deep with a located error, not a stack overflow', () => {
+    const deepList = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect(errorOf(deepList)).toEqual({
+      code: 'CLAWSUP_ERR_CONFIG_INVALID',
+      message: `${FILE}:1:33: 0.0.0.0.0.0...: nested deeper than 32 levels (a clawsup config needs at most 5)`,
+    });
+    const deepUnderKey = errorOf(`{ gateway: { command: 'x' },\n  restart: ${'{ a: '.repeat(4000)}1${' }'.repeat(4000)} }`);
+    expect(deepUnderKey.code).toBe('CLAWSUP_ERR_CONFIG_INVALID');
+    expect(deepUnderKey.message).toMatch(/^\/etc\/clawsup\/clawsup\.json5:2:\d+: restart\.a\.a\.a\.a\.a\.\.\.: nested deeper than 32 levels/);
+  });
+
+  it('accepts nesting up to the limit and names an unknown key once', () => {
+    const atLimit = `${'['.repeat(31)}${']'.repeat(31)}`;
+    const error = errorOf(`{ gateway: { command: ['x'] }, extra: ${atLimit} }`);
+    expect(error.message).toBe(`${FILE}:1:32: extra: unknown key (a typo? unknown keys are refused, not ignored)`);
+  });
 });
 
 describe('the shipped example configs', () => {

@@ -44,6 +44,7 @@ const PURE_MODULES = [
   'src/config/describe-reload.ts',
   'src/config/format-issues.ts',
   'src/config/json5-locations.ts',
+  'src/config/nesting-depth.ts',
   'src/config/path-defaults.ts',
   'src/config/schema.ts',
   'src/cron/cron-events.ts',
