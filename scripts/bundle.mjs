@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
-const BUNDLES = [{ entry: 'src/daemon/clawsupd.ts', outfile: 'dist/clawsupd.cjs' }];
+const BUNDLES = [
+  { entry: 'src/daemon/clawsupd.ts', outfile: 'dist/clawsupd.cjs', lazyImports: 'bundled' },
+  // clawctl's entry and its status command, the path monitoring checks run; every other command stays an ES module
+  // in dist/ and is imported when it runs, so `clawctl status` parses none of them (nor zod).
+  { entry: 'src/cli/clawctl.ts', outfile: 'dist/clawctl.cjs', lazyImports: 'from-dist', bundledCommands: ['status'] },
+];
 // Native (node-unix-socket) or loaded only by a feature that is off by default.
 const EXTERNAL = ['node-unix-socket', 'undici', 'redis', '@redis/*', 'prom-client'];
 
@@ -42,7 +47,28 @@ function keepModuleUrls(outDir) {
 const outDirArg = process.argv.indexOf('--out-dir');
 const outDir = outDirArg === -1 ? null : process.argv[outDirArg + 1];
 
-for (const { entry, outfile } of BUNDLES) {
+/**
+ * Every import() of a module of ours stays a real import of its file in dist/, except the commands in `bundled`:
+ * what a command loads on demand (another command, the config loader, zod) is parsed only when it runs.
+ */
+function dynamicImportsFromDist(bundled, outDirOfBundle) {
+  const commandsIndex = join(SRC, 'cli', 'commands', 'index.ts');
+  return {
+    name: 'dynamic-imports-from-dist',
+    setup(builder) {
+      builder.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        if (args.importer === commandsIndex && bundled.includes(args.path.slice(2, -3))) return undefined;
+        // A package clawctl reads the config with (json5) is small: bundled, and evaluated only when imported.
+        if (!args.path.startsWith('.')) return undefined;
+        const distFile = join(DIST, relative(SRC, dirname(args.importer)), args.path);
+        return { path: `./${relative(outDirOfBundle, distFile)}`, external: true };
+      });
+    },
+  };
+}
+
+for (const { entry, outfile, lazyImports, bundledCommands = [] } of BUNDLES) {
   const outPath = outDir ? join(outDir, outfile.replace(/^dist\//, '')) : join(ROOT, outfile);
   const result = await build({
     entryPoints: [join(ROOT, entry)],
@@ -52,8 +78,9 @@ for (const { entry, outfile } of BUNDLES) {
     format: 'cjs',
     target: 'node20',
     external: EXTERNAL,
-    // A feature's `await import('undici')` becomes a require: no ES module loader in the daemon.
-    supported: { 'dynamic-import': false },
+    // The daemon: a feature's `await import('undici')` becomes a require, so no ES module loader is started.
+    // clawctl: a command not bundled is a real import() of its file in dist/.
+    supported: { 'dynamic-import': lazyImports === 'from-dist' },
     minifyWhitespace: true,
     minifySyntax: true,
     keepNames: true,
@@ -61,7 +88,7 @@ for (const { entry, outfile } of BUNDLES) {
     footer: { js: FOOTER },
     metafile: process.argv.includes('--metafile'),
     logLevel: 'warning',
-    plugins: [keepModuleUrls(dirname(outPath))],
+    plugins: [keepModuleUrls(dirname(outPath)), ...(lazyImports === 'from-dist' ? [dynamicImportsFromDist(bundledCommands, dirname(outPath))] : [])],
   });
   if (result.metafile) {
     const bytesByPackage = {};

@@ -32,9 +32,14 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+// A registered symbol, not the class, marks our errors: clawctl's bundle and the commands it imports from dist/ each
+// hold their own copy of this module, so `instanceof` would miss an error thrown by the other copy.
+const CLAWSUP_ERROR_BRAND = Symbol.for('clawsup.error');
+
 export class ClawsupError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
+  readonly [CLAWSUP_ERROR_BRAND] = true;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -45,5 +50,5 @@ export class ClawsupError extends Error {
 }
 
 export function isClawsupError(error: unknown): error is ClawsupError {
-  return error instanceof ClawsupError;
+  return typeof error === 'object' && error !== null && (error as { [CLAWSUP_ERROR_BRAND]?: unknown })[CLAWSUP_ERROR_BRAND] === true;
 }

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { expandPath } from '../config/expand-path.js';
 import type { ClawsupConfig } from '../config/schema.js';
-import { ClawsupError } from '../errors.js';
+import { ClawsupError, isClawsupError } from '../errors.js';
 import { locateConfigKey } from './config-location.js';
 
 export interface HttpSecrets {
@@ -35,7 +35,7 @@ export function readHttpSecrets(http: ClawsupConfig['http'], configPath: string)
       if (isSecret && uid !== undefined && stats.uid !== uid && stats.uid !== 0) refuse(`owned by uid ${stats.uid}, not by clawsupd's user (uid ${uid}) or root: chown it to clawsupd's user`);
       content = readFileSync(fullPath);
     } catch (error) {
-      if (error instanceof ClawsupError) throw error;
+      if (isClawsupError(error)) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
       const why: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied (clawsupd runs as this user and must read it)', ENOTDIR: 'a folder on the way is a file' };
       return refuse(`cannot read it: ${why[code] ?? code}`);

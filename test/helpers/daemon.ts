@@ -8,7 +8,8 @@ import { WaitAborted, waitFor } from './wait-for.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLAWSUPD = join(REPO_ROOT, 'dist/daemon/clawsupd.js');
-export const CLAWCTL = join(REPO_ROOT, 'dist/cli/clawctl.js');
+// What `npm i -g` links as clawctl: the bundle of the entry and its status command (the other commands from dist/).
+export const CLAWCTL = join(REPO_ROOT, 'dist/clawctl.cjs');
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures');
 
 export type LogRecord = Record<string, unknown> & { msg?: string; level?: string };

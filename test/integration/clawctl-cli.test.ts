@@ -35,6 +35,20 @@ describe('clawctl arguments', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('runs from the bundle npm links, and a command imported from dist/ still gets its own exit code for a user error', async () => {
+    const temp = makeTempDir();
+    try {
+      const config = join(temp.path, 'c.json5');
+      writeFileSync(config, '{ bogus: 1 }');
+      const result = await runClawctl(['--config', config, 'config', 'check']);
+      expect(result.code).toBe(78);
+      expect(result.stderr).toContain(`${config}:1:3: bogus: unknown key`);
+      expect(result.stderr).not.toContain('internal error');
+    } finally {
+      temp.remove();
+    }
+  });
+
   it('passes --help after -- to the skill command, not to clawctl', async () => {
     const temp = makeTempDir();
     try {

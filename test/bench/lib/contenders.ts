@@ -14,7 +14,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/clawsupd.cjs');
 /** clawsupd's Node flags: CLAWSUP_BENCH_NODE_FLAGS (space-separated; empty for none), else those of units/clawsupd.service. */
 export const CLAWSUPD_NODE_FLAGS = readNodeFlags();
-export const CLAWCTL = join(REPO_ROOT, 'dist/cli/clawctl.js');
+// What `npm i -g` links as clawctl: the bundle of the entry and its status command (the other commands from dist/).
+export const CLAWCTL = join(REPO_ROOT, 'dist/clawctl.cjs');
 export const BENCH_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 
 export type ContenderName = 'clawsup' | 'pm2' | 'supervisord' | 'bare-spawn';
