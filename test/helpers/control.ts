@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { CLAWCTL, REPO_ROOT } from './daemon.js';
+import { findNodeForOthers, makeWorldReadableDir } from './for-other-users.js';
 
 let clawctlForOthers: string | null = null;
 
@@ -14,8 +14,7 @@ let clawctlForOthers: string | null = null;
  */
 function bundleClawctlForOthers(): string {
   if (clawctlForOthers !== null) return clawctlForOthers;
-  const dir = mkdtempSync(join(tmpdir(), 'cs-ctl-'));
-  chmodSync(dir, 0o755);
+  const dir = makeWorldReadableDir('cs-ctl-').path;
   const outfile = join(dir, 'clawctl.mjs');
   buildSync({
     absWorkingDir: REPO_ROOT,
@@ -59,7 +58,7 @@ export function runClawctl(args: string[], options: ClawctlOptions = {}): Promis
   const [command, argv] =
     options.asUid === undefined
       ? [node, [CLAWCTL, ...args]]
-      : ['setpriv', [`--reuid=${options.asUid}`, `--regid=${options.asUid}`, '--clear-groups', node, bundleClawctlForOthers(), ...args]];
+      : ['setpriv', [`--reuid=${options.asUid}`, `--regid=${options.asUid}`, '--clear-groups', findNodeForOthers(dirname(bundleClawctlForOthers())), bundleClawctlForOthers(), ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { env: { ...process.env, NODE_EXTRA_CA_CERTS: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

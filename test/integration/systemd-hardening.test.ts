@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTemplates } from '../../src/install/install-facts.js';
 import { renderEnvFile, renderSystemUnit } from '../../src/install/render-service.js';
 import { buildServicePath } from '../../src/install/service-path.js';
-import { CLAWSUPD, FIXTURES } from '../helpers/daemon.js';
+import { copyPackageForOthers, makeWorldReadableDir, NOBODY, type PackageCopy } from '../helpers/for-other-users.js';
 import { bootSystemd, canBootSystemd, type SystemdNamespace } from '../helpers/systemd-namespace.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 
 const support = canBootSystemd();
 if (!support.ok) console.warn(`skipping the hardening tests under real systemd: ${support.why}`);
 
 const UNIT = 'clawsupd.service';
 const WAIT_MS = 20_000;
-const NOBODY = 65534;
 // Capability numbers (linux/capability.h): the two the unit drops, and the two sudo needs to become root.
 const CAP = { SETGID: 6, SETUID: 7, SYS_MODULE: 16, SYS_BOOT: 22 };
 
@@ -37,23 +35,25 @@ describe.skipIf(!support.ok)('units/clawsupd.service hardening under systemd 252
   let logDir: string;
   let link: string;
   let versionBin: string;
+  let pkg: PackageCopy;
 
   beforeAll(async () => {
-    temp = makeTempDir('cs-harden-');
-    chmodSync(temp.path, 0o755);
+    temp = makeWorldReadableDir('cs-harden-');
+    // nobody runs clawsupd, node and the gateway fixture: from a copy it can reach wherever the checkout is.
+    pkg = copyPackageForOthers(join(temp.path, 'pkg'));
     const lib = join(temp.path, 'lib');
     const etc = join(temp.path, 'etc');
     const home = join(temp.path, 'home/claw');
     for (const dir of [lib, etc, home]) mkdirSync(dir, { recursive: true, mode: 0o755 });
     // The gateway's user owns its home, as on a node: its ~/.openclaw is made there by the gateway itself.
     chownSync(home, NOBODY, NOBODY);
-    symlinkSync(process.execPath, join(lib, 'node'));
-    symlinkSync(CLAWSUPD, join(lib, 'clawsupd.js'));
+    symlinkSync(pkg.node, join(lib, 'node'));
+    symlinkSync(pkg.clawsupd, join(lib, 'clawsupd.js'));
     // Node and openclaw as nvm lays them out: one folder per version, openclaw a link as npm makes it.
     versionBin = join(temp.path, 'nvm/versions/node/v24.21.0/bin');
     mkdirSync(versionBin, { recursive: true, mode: 0o755 });
-    symlinkSync(process.execPath, join(versionBin, 'node'));
-    symlinkSync(join(FIXTURES, 'stateful-gateway.mjs'), join(versionBin, 'openclaw'));
+    symlinkSync(pkg.node, join(versionBin, 'node'));
+    symlinkSync(join(pkg.fixtures, 'stateful-gateway.mjs'), join(versionBin, 'openclaw'));
     link = join(lib, 'gateway-bin');
     const servicePath = buildServicePath({
       platform: 'linux',
@@ -140,7 +140,7 @@ describe.skipIf(!support.ok)('units/clawsupd.service hardening under systemd 252
     expect(state.path.split(':')[0]).toBe(link);
     expect(state.path).not.toContain(versionBin);
     expect(state.path).not.toContain('.cargo');
-    expect(state.execPath).toBe(realpathSync(process.execPath));
+    expect(state.execPath).toBe(realpathSync(pkg.node));
     // The operator's view of /tmp is the gateway's (no PrivateTmp=).
     const logs = readdirSync(logDir).filter((name) => /^openclaw-\d{4}-\d{2}-\d{2}\.log$/.test(name));
     expect(logs).toHaveLength(1);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTemplates } from '../../src/install/install-facts.js';
 import { renderSystemUnit } from '../../src/install/render-service.js';
-import { CLAWCTL, CLAWSUPD, FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
+import { CLAWSUPD, FIXTURES, REPO_ROOT } from '../helpers/daemon.js';
+import { copyPackageForOthers, makeWorldReadableDir, NOBODY, type PackageCopy } from '../helpers/for-other-users.js';
 import { freePort } from '../helpers/free-port.js';
 import { bootSystemd, canBootSystemd, type SystemdNamespace } from '../helpers/systemd-namespace.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -225,21 +226,23 @@ async function hideHostVarLib(ns: SystemdNamespace): Promise<void> {
 describe.skipIf(!support.ok)('a system install under systemd 252: system paths, found by clawctl without flags', () => {
   let ns: SystemdNamespace;
   let temp: { path: string; remove(): void };
+  let pkg: PackageCopy;
   const marker = `clawsup-system-paths-gateway-${process.pid}`;
 
   beforeAll(async () => {
-    temp = makeTempDir('cs-sys-');
-    // The service runs as nobody, as `install --system --run-as gmk` would run it as gmk: it must read all of this.
-    chmodSync(temp.path, 0o755);
+    // The service runs as nobody, as `install --system --run-as gmk` would run it as gmk: it must read all of this,
+    // clawsupd, node, clawctl and the gateway fixture included, so they are a copy it can reach wherever the checkout is.
+    temp = makeWorldReadableDir('cs-sys-');
+    pkg = copyPackageForOthers(join(temp.path, 'pkg'));
     const lib = join(temp.path, 'lib');
     const etc = join(temp.path, 'etc');
     mkdirSync(lib, { mode: 0o755 });
     mkdirSync(etc, { mode: 0o755 });
-    symlinkSync(process.execPath, join(lib, 'node'));
-    symlinkSync(CLAWSUPD, join(lib, 'clawsupd.js'));
+    symlinkSync(pkg.node, join(lib, 'node'));
+    symlinkSync(pkg.clawsupd, join(lib, 'clawsupd.js'));
     writeFileSync(join(etc, 'clawsupd.env'), 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
     // No control.socket, no status.dir: the system unit's CLAWSUP_SCOPE=system gives /run/clawsup and /var/lib/clawsup.
-    const config = { gateway: { command: [process.execPath, join(FIXTURES, 'forever.mjs'), '--worker', marker], stopTimeoutMs: 5_000 }, health: { enabled: false } };
+    const config = { gateway: { command: [pkg.node, join(pkg.fixtures, 'forever.mjs'), '--worker', marker], stopTimeoutMs: 5_000 }, health: { enabled: false } };
     writeFileSync(join(etc, 'clawsup.json5'), JSON.stringify(config, null, 2), { mode: 0o644 });
     const unitDir = join(temp.path, 'units');
     mkdirSync(join(unitDir, `${UNIT}.d`), { recursive: true });
@@ -265,12 +268,12 @@ describe.skipIf(!support.ok)('a system install under systemd 252: system paths, 
     // An empty HOME: root has no config of its own, and nothing tells clawctl where the daemon is.
     const home = join(temp.path, 'root-home');
     mkdirSync(home);
-    const status = await ns.exec('env', [`HOME=${home}`, process.execPath, CLAWCTL, 'status']);
+    const status = await ns.exec('env', [`HOME=${home}`, pkg.node, pkg.clawctl, 'status']);
     expect(status.stdout + status.stderr).not.toContain('/root/.clawsup');
     expect([0, 1]).toContain(status.code);
     expect(status.stdout).toMatch(/healthy|starting/);
     // Not root either: the service's own user, with no config it could read, reaches the same socket.
-    const asUser = await ns.exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${home}`, process.execPath, CLAWCTL, 'status']);
+    const asUser = await ns.exec('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${home}`, pkg.node, pkg.clawctl, 'status']);
     expect([0, 1], asUser.stderr).toContain(asUser.code);
     // A stop removes the runtime folder (RuntimeDirectoryPreserve=restart keeps it only across restarts).
     expect((await ns.systemctl('restart', UNIT)).code).toBe(0);
