@@ -39,10 +39,18 @@ export function createOutputLineLogger(log: Logger, component: string, msg: stri
   const middle = `,"pid":${process.pid},"component":${JSON.stringify(component)},"stream":`;
   const end = `,"msg":${JSON.stringify(msg)}}\n`;
   const child = log.child({ component });
+  // One ISO time per millisecond: a flood's lines share it, and toISOString was the largest part of a line's cost.
+  let timeMs = Number.NaN;
+  let time = '';
   return (stream, line) => {
     if (!log.isLevelEnabled('info')) return;
     if (destination === undefined) return void child.info({ stream, line }, msg);
-    destination.write(`{"level":"info","time":"${new Date().toISOString()}"${middle}${JSON.stringify(stream)},"line":${JSON.stringify(line)}${end}`);
+    const nowMs = Date.now();
+    if (nowMs !== timeMs) {
+      timeMs = nowMs;
+      time = new Date(nowMs).toISOString();
+    }
+    destination.write(`{"level":"info","time":"${time}"${middle}${JSON.stringify(stream)},"line":${JSON.stringify(line)}${end}`);
   };
 }
 
