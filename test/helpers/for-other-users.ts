@@ -4,9 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { REPO_ROOT } from './daemon.js';
+import { CLAWCTL, CLAWSUPD, REPO_ROOT } from './daemon.js';
 
 export const NOBODY = 65534;
+// Where clawsupd and clawctl are in a checkout (and so in its copy): the files the other suites run.
+export const CLAWSUPD_IN_PACKAGE = relative(REPO_ROOT, CLAWSUPD);
+export const CLAWCTL_IN_PACKAGE = relative(REPO_ROOT, CLAWCTL);
 // In node_modules, what Node never loads: types, TypeScript sources, source maps, docs (three files in four, by count).
 const NOT_RUN = /\.(ts|cts|mts|map|md)$/;
 
@@ -39,7 +42,7 @@ export function makeWorldReadableDir(prefix: string, parent = tmpdir()): { path:
  */
 export function copyPackageForOthers(dest: string, checkout = REPO_ROOT): PackageCopy {
   assertReachableByOthers(dirname(dest));
-  if (!existsSync(join(checkout, 'dist/daemon/clawsupd.js'))) throw new Error(`no ${join(checkout, 'dist/daemon/clawsupd.js')}: build first (npm run build)`);
+  if (!existsSync(join(checkout, CLAWSUPD_IN_PACKAGE))) throw new Error(`no ${join(checkout, CLAWSUPD_IN_PACKAGE)}: build first (npm run build)`);
   const packages = listProductionPackages(checkout);
   mkdirSync(dest);
   copyFileSync(join(checkout, 'package.json'), join(dest, 'package.json'));
@@ -51,8 +54,8 @@ export function copyPackageForOthers(dest: string, checkout = REPO_ROOT): Packag
   openToOthers(dest);
   return {
     root: dest,
-    clawsupd: join(dest, 'dist/daemon/clawsupd.js'),
-    clawctl: join(dest, 'dist/cli/clawctl.js'),
+    clawsupd: join(dest, CLAWSUPD_IN_PACKAGE),
+    clawctl: join(dest, CLAWCTL_IN_PACKAGE),
     fixtures: join(dest, 'test/fixtures'),
     node: findNodeForOthers(dest),
   };

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyPackageForOthers, findNodeForOthers, makeWorldReadableDir, NOBODY } from '../helpers/for-other-users.js';
+import { CLAWCTL_IN_PACKAGE, CLAWSUPD_IN_PACKAGE, copyPackageForOthers, findNodeForOthers, makeWorldReadableDir, NOBODY } from '../helpers/for-other-users.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -54,8 +54,8 @@ describe.skipIf(!isRoot)('copies for uid 65534 (as root)', () => {
     writePrivate(join(checkout, 'node_modules/dep-b/node_modules/dep-c/package.json'), JSON.stringify({ name: 'dep-c', main: 'index.js' }));
     writePrivate(join(checkout, 'node_modules/dep-b/node_modules/dep-c/index.js'), "module.exports = 'c2';\n");
     writePrivate(join(checkout, 'node_modules/dev-only/package.json'), JSON.stringify({ name: 'dev-only' }));
-    writePrivate(join(checkout, 'dist/daemon/clawsupd.js'), "console.log(require('dep-a'), process.getuid());\n");
-    writePrivate(join(checkout, 'dist/cli/clawctl.js'), "console.log('clawctl');\n");
+    writePrivate(join(checkout, CLAWSUPD_IN_PACKAGE), "console.log(require('dep-a'), process.getuid());\n");
+    writePrivate(join(checkout, CLAWCTL_IN_PACKAGE), "console.log('clawctl');\n");
     writePrivate(join(checkout, 'test/fixtures/gateway.mjs'), "#!/usr/bin/env node\nconsole.log('gateway');\n");
     chmodSync(join(checkout, 'test/fixtures/gateway.mjs'), 0o700);
 
@@ -70,7 +70,7 @@ describe.skipIf(!isRoot)('copies for uid 65534 (as root)', () => {
   it('a required package missing from node_modules is named, with the fix', () => {
     const checkout = join(makeClosedDir(), 'main');
     writePrivate(join(checkout, 'package.json'), JSON.stringify({ name: 'fake', dependencies: { 'dep-a': '1' } }));
-    writePrivate(join(checkout, 'dist/daemon/clawsupd.js'), '\n');
+    writePrivate(join(checkout, CLAWSUPD_IN_PACKAGE), '\n');
     expect(() => copyPackageForOthers(join(makeOpenDir(), 'pkg'), checkout)).toThrow('dep-a, needed by clawsup, is not installed: run npm ci');
   });
 
