@@ -14,6 +14,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/clawsupd.cjs');
 /** clawsupd's Node flags: CLAWSUP_BENCH_NODE_FLAGS (space-separated; empty for none), else those of units/clawsupd.service. */
 export const CLAWSUPD_NODE_FLAGS = readNodeFlags();
+/** clawsupd's malloc tuning: CLAWSUP_BENCH_DAEMON_ENV ("K=V K=V"; empty for none), else the unit's MALLOC_ variables. */
+export const CLAWSUPD_ENV = readDaemonEnv();
 // What `npm i -g` links as clawctl: the bundle of the entry and its status command (the other commands from dist/).
 export const CLAWCTL = join(REPO_ROOT, 'dist/clawctl.cjs');
 export const BENCH_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -68,6 +70,13 @@ function readNodeFlags(): string[] {
   return flags;
 }
 
+function readDaemonEnv(): Record<string, string> {
+  const fromEnv = process.env.CLAWSUP_BENCH_DAEMON_ENV;
+  const unitText = readFileSync(join(REPO_ROOT, 'units', 'clawsupd.service'), 'utf8');
+  const pairs = fromEnv !== undefined ? fromEnv.split(' ') : [...unitText.matchAll(/^Environment=(MALLOC_\S+)$/gm)].map((match) => match[1] ?? '');
+  return Object.fromEntries(pairs.filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
 function makeDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -107,7 +116,7 @@ async function startClawsup(spec: ProgramSpec): Promise<RunningContender> {
     ...spec.extraConfig?.(dir),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, spec.env ?? buildBenchEnv(), dir);
+  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, { ...(spec.env ?? buildBenchEnv()), ...CLAWSUPD_ENV }, dir);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
   return {
     name: 'clawsup',
