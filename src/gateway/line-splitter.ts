@@ -27,17 +27,19 @@ function findSafeCut(text: string, maxLineChars: number, spans: readonly SecretS
 
 /**
  * Turns a byte stream into lines; an endless line is cut at `maxLineChars` so memory stays bounded, never inside a
- * span that `findSecretSpans` reports.
+ * span that `findSecretSpans` reports. With `findRedactionHints`, each line says whether it is plain: it overlaps no
+ * hint of the text it was cut from, so redaction would leave it as it is (cut and last lines are never plain).
  */
 export function createLineSplitter(
-  onLine: (line: string) => void,
+  onLine: (line: string, isPlain: boolean) => void,
   maxLineChars = 16 * 1024,
   findSecretSpans: (text: string) => readonly SecretSpan[] = () => [],
+  findRedactionHints?: (text: string) => readonly SecretSpan[],
 ) {
   const decoder = new StringDecoder('utf8');
   let partial = '';
-  const emit = (line: string): void => {
-    onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  const emit = (line: string, isPlain = false): void => {
+    onLine(line.endsWith('\r') ? line.slice(0, -1) : line, isPlain);
   };
   const cutWhileOver = (heldChars: number): void => {
     while (partial.length > heldChars) {
@@ -50,9 +52,16 @@ export function createLineSplitter(
   return {
     push(chunk: Buffer): void {
       const text = partial + decoder.write(chunk);
+      const hints = findRedactionHints?.(text);
+      let hintAt = 0;
       let start = 0;
       for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
-        emit(text.slice(start, newline));
+        let isPlain = false;
+        if (hints !== undefined) {
+          while (hintAt < hints.length && (hints[hintAt] as SecretSpan).end <= start) hintAt += 1;
+          isPlain = hintAt === hints.length || (hints[hintAt] as SecretSpan).start >= newline;
+        }
+        emit(text.slice(start, newline), isPlain);
         start = newline + 1;
       }
       partial = text.slice(start);

@@ -11,6 +11,11 @@ export interface OutputCaptureOptions extends OutputBudgetLimits {
   redact(line: string): string;
   /** Where `redact` would hide something in a text: an endless line is never cut there. */
   findSecretSpans(text: string): readonly SecretSpan[];
+  /**
+   * Where in a chunk's text `redact` may change something (findRedactionHints with the same secrets): a line clear of
+   * them skips `redact`. Without it every line is redacted on its own.
+   */
+  findRedactionHints?(text: string): readonly SecretSpan[];
   logLine(stream: OutputStream, line: string): void;
   /** Every line, redacted, for readers such as the Slack probe; past the budget only lines holding a `watchFor` text. */
   onLine(stream: OutputStream, line: string): void;
@@ -51,10 +56,14 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
   // Per stream: how far into a private key printed over several lines, whose body lines are hidden whole.
   const keyBlockLines = { stdout: 0, stderr: 0 };
 
-  const keep = (stream: OutputStream, line: string): void => {
-    const tracked = trackPrivateKeyBlock(line, keyBlockLines[stream]);
-    keyBlockLines[stream] = tracked.linesInside;
-    const redacted = options.redact(tracked.line);
+  const keep = (stream: OutputStream, line: string, isPlain: boolean): void => {
+    let redacted = line;
+    // Inside a private key block every line is hidden, plain or not.
+    if (!isPlain || keyBlockLines[stream] > 0) {
+      const tracked = trackPrivateKeyBlock(line, keyBlockLines[stream]);
+      keyBlockLines[stream] = tracked.linesInside;
+      redacted = options.redact(tracked.line);
+    }
     appendToTail(tail, redacted, options.maxTailLines, options.maxTailChars);
     if (!isLogging) return;
     options.onLine(stream, redacted);
@@ -70,7 +79,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
       options.logSuppressing(stream, options.linesPerWindow, options.windowMs);
     }
   };
-  let splitters = createSplitters(keep, options.findSecretSpans);
+  let splitters = createSplitters(keep, options);
 
   const materialize = (): void => {
     if (pending.length === 0) return;
@@ -81,7 +90,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
     isLogging = false;
     if (hasEvicted) {
       // The chunks before these were dropped: each stream's first line is a fragment.
-      splitters = createSplitters(keep, options.findSecretSpans);
+      splitters = createSplitters(keep, options);
       const seen = new Set<OutputStream>();
       for (const { stream, chunk } of chunks) {
         if (seen.has(stream)) splitters[stream].push(chunk);
@@ -156,9 +165,11 @@ function findLinesContaining(chunk: Buffer, texts: readonly string[]): string[] 
   return [...found.entries()].sort(([a], [b]) => a - b).map(([, line]) => line);
 }
 
-function createSplitters(keep: (stream: OutputStream, line: string) => void, findSecretSpans: OutputCaptureOptions['findSecretSpans']) {
+function createSplitters(keep: (stream: OutputStream, line: string, isPlain: boolean) => void, options: OutputCaptureOptions) {
+  const findSecretSpans = options.findSecretSpans.bind(options);
+  const findRedactionHints = options.findRedactionHints?.bind(options);
   return {
-    stdout: createLineSplitter((line) => keep('stdout', line), undefined, findSecretSpans),
-    stderr: createLineSplitter((line) => keep('stderr', line), undefined, findSecretSpans),
+    stdout: createLineSplitter((line, isPlain) => keep('stdout', line, isPlain), undefined, findSecretSpans, findRedactionHints),
+    stderr: createLineSplitter((line, isPlain) => keep('stderr', line, isPlain), undefined, findSecretSpans, findRedactionHints),
   };
 }

@@ -60,7 +60,10 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`(${PRIVATE_KEY_BEGIN.source})(?!\s*$)[\s\S]+?(?=${PRIVATE_KEY_END.source}|$)`, 'g'),
 ];
 
+// Every pattern above needs one of these words, and so does a private key's BEGIN line ("KEY"). No anchors, \b or
+// lookarounds: a line holding a match is a match in any text holding the line, which findRedactionHints relies on.
 const QUICK_CHECK = /xox|xapp|sk-|gh[pousr]_|AIza|eyJ|bearer|token|secret|passw|passphrase|credential|key|auth|cookie|:\/\/[^\s/]*@/i;
+const QUICK_CHECK_ALL = new RegExp(QUICK_CHECK.source, 'gi');
 
 /** Replaces secrets in one line of text; `knownSecrets` are exact values to hide wherever they appear. */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
@@ -97,6 +100,25 @@ export function findSecretSpans(text: string, knownSecrets: readonly string[] = 
   if (QUICK_CHECK.test(text)) {
     for (const pattern of SECRET_PATTERNS) for (const match of text.matchAll(pattern)) add(match.index, match[0].length);
   }
+  return mergeSpans(spans);
+}
+
+/**
+ * Where in a text (a chunk of many lines) redaction may change something: each known secret and each quick-check
+ * word, merged and in order. A line that overlaps none is left as it is by `redactSecrets` (with the same secrets) and
+ * by `trackPrivateKeyBlock` outside a block, so a flood's lines need one scan of their chunk, not one per line.
+ */
+export function findRedactionHints(text: string, knownSecrets: readonly string[] = []): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  for (const secret of knownSecrets) {
+    if (secret.length < 4) continue;
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) spans.push({ start: at, end: at + secret.length });
+  }
+  for (const match of text.matchAll(QUICK_CHECK_ALL)) spans.push({ start: match.index, end: match.index + match[0].length });
+  return mergeSpans(spans);
+}
+
+function mergeSpans(spans: SecretSpan[]): SecretSpan[] {
   spans.sort((a, b) => a.start - b.start);
   const merged: SecretSpan[] = [];
   for (const span of spans) {
