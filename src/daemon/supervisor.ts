@@ -9,7 +9,7 @@ import { collectKnownSecrets } from '../gateway/known-secrets.js';
 import type { GatewayRecord } from '../gateway/gateway-record.js';
 import { GATEWAY_MARKER_VARIABLE } from '../gateway/marked-processes.js';
 import { createOutputCapture, type OutputCapture } from '../gateway/output-capture.js';
-import { findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
+import { findRedactionHints, findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
 import type { StatusSectionName, StatusSections, StatusSnapshot } from '../status/status-schema.js';
 import { evidenceFileOptions } from '../status/evidence-files.js';
 import { buildStatusSnapshot, type DaemonFacts } from '../status/status-snapshot.js';
@@ -129,6 +129,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
       findSecretSpans: (text) => findSecretSpans(text, knownSecrets),
+      findRedactionHints: (text) => findRedactionHints(text, knownSecrets),
       logLine: logOutputLine,
       onLine: (stream, line) => {
         for (const listener of lineListeners) listener(line, stream, deps.nowMs());
