@@ -26,11 +26,24 @@ export const statusQuery: Measure = {
         if (first.code !== 0 && !(name === 'clawsup' && first.code !== null && first.code < 3)) {
           throw new Error(`${name} status query failed (exit ${first.code}): ${first.stderr.slice(0, 300)}`);
         }
-        const { times, floorTimes } = await timeInterleaved(runs, query, bareNode);
+        // clawsup also runs the least a Node client of its socket can cost, in the same interleaving.
+        const bareClient =
+          name === 'clawsup' ? () => runCommand(process.execPath, [join(BENCH_FIXTURES, 'bare-status-client.cjs'), running.paths.socketPath ?? ''], { env: buildBenchEnv() }) : undefined;
+        const { times, floorTimes, clientTimes } = await timeInterleaved(runs, query, bareNode, bareClient);
         const summary = summarize(times);
         const floor = summarize(floorTimes);
         const ratio = summary.median / floor.median;
         report({ measure: this.title, contender: `node -e 0 (interleaved with ${commandLabel(name)})`, unit: 'ms', summary: floor });
+        if (clientTimes.length > 0) {
+          const client = summarize(clientTimes);
+          report({
+            measure: this.title,
+            contender: 'bare client: one CJS file, net.connect, one status request (floor)',
+            unit: 'ms',
+            summary: client,
+            note: `${(client.median / floor.median).toFixed(2)}× node -e 0: what any Node client of the socket pays`,
+          });
+        }
         report({
           measure: this.title,
           contender: `${name}: ${commandLabel(name)}`,
@@ -64,12 +77,16 @@ function queryFor(running: RunningContender) {
   }
 }
 
-async function timeInterleaved(runs: number, action: () => Promise<{ elapsedMs: number }>, floor: () => Promise<{ elapsedMs: number }>): Promise<{ times: number[]; floorTimes: number[] }> {
+type Timed = () => Promise<{ elapsedMs: number }>;
+
+async function timeInterleaved(runs: number, action: Timed, floor: Timed, client?: Timed): Promise<{ times: number[]; floorTimes: number[]; clientTimes: number[] }> {
   const times: number[] = [];
   const floorTimes: number[] = [];
+  const clientTimes: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     floorTimes.push((await floor()).elapsedMs);
+    if (client) clientTimes.push((await client()).elapsedMs);
     times.push((await action()).elapsedMs);
   }
-  return { times, floorTimes };
+  return { times, floorTimes, clientTimes };
 }
