@@ -102,6 +102,8 @@ const PURE_MODULES = [
   'src/probes/probe-report.ts',
   'src/probes/recovery.ts',
   'src/probes/http/event-loop-verdict.ts',
+  'src/probes/http/http-response-parser.ts',
+  'src/probes/http/parse-json-body.ts',
   'src/probes/http/probe-urls.ts',
   'src/probes/http/probe-verdict.ts',
   'src/probes/slack/classify-rpc-error.ts',

@@ -1,30 +1,15 @@
-import { Agent, request, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as requestHttps } from 'node:https';
-import type { Socket } from 'node:net';
-import { urlToHttpOptions } from 'node:url';
+import { connect, type Socket } from 'node:net';
 import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
 import type { ProbeAnswer } from './probe-verdict.js';
 import { redactSecrets } from '../../gateway/redact.js';
+import { createResponseParser, type ParseStep } from './http-response-parser.js';
+import { parseJsonBody } from './parse-json-body.js';
 
-// A health answer is a few hundred bytes: anything past this is not parsed.
-const MAX_BODY_BYTES = 64 * 1024;
-// One kept-alive connection to the gateway: a probe every second then costs no connect and little garbage.
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 4 });
-// Parsing the URL string on every request was a third of an idle daemon's CPU (urlToHttpOptions): parse each once.
-const requestOptionsByUrl = new Map<string, RequestOptions>();
+// A health answer is a few hundred bytes: a body past this is not parsed, headers past this are no answer.
+const LIMITS = { maxHeaderBytes: 16 * 1024, maxBodyBytes: 64 * 1024 };
+// Kept-alive connections per gateway origin (a round asks at most three URLs at once).
+const MAX_IDLE_PER_ORIGIN = 4;
 const MAX_CACHED_URLS = 16;
-
-function toRequestOptions(url: string): RequestOptions {
-  const cached = requestOptionsByUrl.get(url);
-  if (cached !== undefined) return cached;
-  const isHttps = url.startsWith('https:');
-  const options: RequestOptions = { ...urlToHttpOptions(new URL(url)), method: 'GET', agent: isHttps ? httpsAgent : agent };
-  // A reload may change the URLs: the few of a config stay, the rest are forgotten.
-  if (requestOptionsByUrl.size >= MAX_CACHED_URLS) requestOptionsByUrl.clear();
-  requestOptionsByUrl.set(url, options);
-  return options;
-}
 
 export interface HttpProbeOptions {
   timeoutMs: number;
@@ -36,81 +21,181 @@ export interface HttpProbeOptions {
   checkPeer?: (socket: Socket) => PortHolder | null;
 }
 
+/** One URL's connection target and its request, encoded once (the same few URLs are asked every round). */
+interface Target {
+  origin: string;
+  host: string;
+  port: number;
+  request: Buffer;
+}
+
+interface Exchange {
+  onData(chunk: Buffer): void;
+  onEnd(): void;
+  onClose(error: NodeJS.ErrnoException | null): void;
+}
+
+/** A socket to the gateway with its listeners set once; each request on it is the exchange in flight. */
+interface Connection {
+  socket: Socket;
+  origin: string;
+  exchange: Exchange | null;
+  error: NodeJS.ErrnoException | null;
+}
+
+const targetsByUrl = new Map<string, Target>();
+const idleByOrigin = new Map<string, Connection[]>();
+
 /**
  * One GET with a hard deadline over connect, headers and body; every failure comes back as `error`, never thrown.
- * node:http rather than undici: the probes run for the daemon's whole life, and undici alone adds ~15 MB of RSS.
+ * Plain http: is a kept-alive socket and a small response reader rather than node:http, whose request and response
+ * objects cost an idle daemon about 1 ms of CPU per probe (three times this); https: goes through node:https.
  */
 export function probeHttp(url: string, options: HttpProbeOptions): Promise<ProbeAnswer> {
+  if (url.startsWith('https:')) return import('./https-probe.js').then(({ probeHttps }) => probeHttps(url, options));
   const startedAt = performance.now();
-  const elapsedMs = (): number => Math.round(performance.now() - startedAt);
   return new Promise((resolve) => {
     let isSettled = false;
     let timer: NodeJS.Timeout | undefined;
+    let current: Connection | null = null;
     const settle = (result: Omit<ProbeAnswer, 'latencyMs'>): void => {
       if (isSettled) return;
       isSettled = true;
       clearTimeout(timer);
-      resolve({ ...result, latencyMs: elapsedMs() });
+      if (current !== null) current.exchange = null;
+      resolve({ ...result, latencyMs: Math.round(performance.now() - startedAt) });
     };
     const fail = (why: string, errorCode: string | null = null): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`), errorCode });
-    let outgoing: ReturnType<typeof request>;
+    let target: Target;
     try {
-      const requestOptions = toRequestOptions(url);
-      outgoing = requestOptions.agent === httpsAgent ? requestHttps(requestOptions) : request(requestOptions);
+      target = toTarget(url);
     } catch (error) {
       return fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     }
     timer = setTimeout(() => {
+      const connection = current;
       fail(`no answer within ${options.timeoutMs} ms`);
-      outgoing.destroy();
+      connection?.socket.destroy();
     }, options.timeoutMs);
-    outgoing.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message, error.code ?? null));
-    outgoing.once('response', (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          response.destroy();
-          settle({ statusCode: response.statusCode ?? null, body: null, error: null });
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.once('end', () => settle({ statusCode: response.statusCode ?? null, body: parseJson(Buffer.concat(chunks).toString('utf8')), error: null }));
-      response.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
-    });
-    const { checkPeer } = options;
-    if (checkPeer === undefined) {
-      outgoing.end();
-      return;
-    }
-    // node:http writes the request at end(): holding end() until the peer is known keeps every byte from an impostor.
-    outgoing.once('socket', (socket: Socket) => {
-      const check = (): void => {
+
+    const attempt = (connection: Connection, isReused: boolean): void => {
+      current = connection;
+      const parser = createResponseParser(LIMITS);
+      let hasAnswerBytes = false;
+      // Closed with no answer at all: node:http's "socket hang up" (ECONNRESET), or the refusal itself.
+      const hangUp = (error: NodeJS.ErrnoException | null): void => {
         if (isSettled) return;
-        let heldBy: PortHolder | null;
-        try {
-          heldBy = checkPeer(socket);
-        } catch (error) {
-          fail(`cannot tell who serves the connection: ${(error as Error).message}`);
-          outgoing.destroy();
-          return;
-        }
-        if (heldBy === null) return void outgoing.end();
-        settle({ statusCode: null, body: null, error: null, heldBy });
-        outgoing.destroy();
+        // The gateway closed a kept-alive socket as it was reused (its keep-alive timeout): a GET is asked again once.
+        if (isReused && !hasAnswerBytes) return attempt(openConnection(target), false);
+        const code = error?.code ?? 'ECONNRESET';
+        fail(error === null ? code : (error.code ?? error.message), code);
       };
-      if (socket.remotePort === undefined) socket.once('connect', check);
-      else check();
-    });
+      const onStep = (step: ParseStep): void => {
+        if (step.kind === 'more') return;
+        connection.exchange = null;
+        if (step.kind === 'error') {
+          connection.socket.destroy();
+          return fail(step.why);
+        }
+        if (step.isReusable) keepIdle(connection);
+        else connection.socket.destroy();
+        settle({ statusCode: step.statusCode, body: step.body === null ? null : parseJsonBody(step.body), error: null });
+      };
+      connection.exchange = {
+        onData(chunk) {
+          hasAnswerBytes = true;
+          onStep(parser.push(chunk));
+        },
+        onEnd() {
+          if (hasAnswerBytes) return onStep(parser.end());
+          connection.exchange = null;
+          connection.socket.destroy();
+          hangUp(null);
+        },
+        onClose(error) {
+          connection.exchange = null;
+          hangUp(error);
+        },
+      };
+      const send = (): void => {
+        if (isSettled) return;
+        const { checkPeer } = options;
+        let heldBy: PortHolder | null = null;
+        try {
+          heldBy = checkPeer === undefined ? null : checkPeer(connection.socket);
+        } catch (error) {
+          connection.socket.destroy();
+          return fail(`cannot tell who serves the connection: ${(error as Error).message}`);
+        }
+        // Another process holds the port: not a byte of the request goes to it.
+        if (heldBy !== null) {
+          connection.socket.destroy();
+          return settle({ statusCode: null, body: null, error: null, heldBy });
+        }
+        connection.socket.write(target.request);
+      };
+      if (isReused) send();
+      else connection.socket.once('connect', send);
+    };
+    const idle = takeIdle(target.origin);
+    attempt(idle ?? openConnection(target), idle !== null);
   });
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+function toTarget(url: string): Target {
+  const cached = targetsByUrl.get(url);
+  if (cached !== undefined) return cached;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') throw new Error(`not an http: or https: URL (${parsed.protocol})`);
+  const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  // Credentials in the URL itself go as node:http sent them (Basic); clawsup adds none of its own.
+  const auth = parsed.username === '' && parsed.password === '' ? '' : `Authorization: Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}\r\n`;
+  const request = Buffer.from(`GET ${parsed.pathname}${parsed.search} HTTP/1.1\r\nHost: ${parsed.host}\r\n${auth}Connection: keep-alive\r\n\r\n`, 'latin1');
+  const target: Target = { origin: `${host}:${parsed.port === '' ? 80 : parsed.port}`, host, port: parsed.port === '' ? 80 : Number(parsed.port), request };
+  // A reload may change the URLs: the few of a config stay, the rest are forgotten.
+  if (targetsByUrl.size >= MAX_CACHED_URLS) targetsByUrl.clear();
+  targetsByUrl.set(url, target);
+  return target;
+}
+
+function openConnection(target: Target): Connection {
+  const socket = connect({ host: target.host, port: target.port });
+  socket.setNoDelay(true);
+  const connection: Connection = { socket, origin: target.origin, exchange: null, error: null };
+  // Bytes with no request in flight are no answer to anything: the connection cannot be trusted to frame the next.
+  socket.on('data', (chunk: Buffer) => (connection.exchange === null ? socket.destroy() : connection.exchange.onData(chunk)));
+  socket.on('end', () => connection.exchange?.onEnd());
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    connection.error = error;
+  });
+  socket.on('close', () => {
+    dropIdle(connection);
+    connection.exchange?.onClose(connection.error);
+  });
+  return connection;
+}
+
+function takeIdle(origin: string): Connection | null {
+  const idle = idleByOrigin.get(origin);
+  for (let connection = idle?.pop(); connection !== undefined; connection = idle?.pop()) {
+    if (connection.socket.destroyed || !connection.socket.writable) continue;
+    connection.socket.ref();
+    return connection;
   }
+  return null;
+}
+
+function keepIdle(connection: Connection): void {
+  const idle = idleByOrigin.get(connection.origin) ?? [];
+  if (idle.length >= MAX_IDLE_PER_ORIGIN) return void connection.socket.destroy();
+  // An idle probe socket never keeps the daemon alive on its way out.
+  connection.socket.unref();
+  idle.push(connection);
+  idleByOrigin.set(connection.origin, idle);
+}
+
+function dropIdle(connection: Connection): void {
+  const idle = idleByOrigin.get(connection.origin);
+  const at = idle?.indexOf(connection) ?? -1;
+  if (at >= 0) idle?.splice(at, 1);
 }
