@@ -9,7 +9,7 @@ import { collectKnownSecrets } from '../gateway/known-secrets.js';
 import type { GatewayRecord } from '../gateway/gateway-record.js';
 import { GATEWAY_MARKER_VARIABLE } from '../gateway/marked-processes.js';
 import { createOutputCapture, type OutputCapture } from '../gateway/output-capture.js';
-import { findRedactionHints, findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
+import { findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
 import type { StatusSectionName, StatusSections, StatusSnapshot } from '../status/status-schema.js';
 import { evidenceFileOptions } from '../status/evidence-files.js';
 import { buildStatusSnapshot, type DaemonFacts } from '../status/status-snapshot.js';
@@ -94,6 +94,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let previous: { output: OutputCapture; exitLine: string[] } | null = null;
   let earlierOutput: string[] = [];
   const gatewayMark = deps.readOrCreateGatewayMark(config.status.dir);
+  let gatewayEnv: { config: ClawsupConfig; env: Record<string, string> } | null = null;
   let sections: Partial<StatusSections> = {
     config: { lastReloadAt: null, lastReloadError: null, pendingGatewayRestart: [], pendingDaemonRestart: [] },
   };
@@ -129,7 +130,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
       findSecretSpans: (text) => findSecretSpans(text, knownSecrets),
-      findRedactionHints: (text) => findRedactionHints(text, knownSecrets),
       logLine: logOutputLine,
       onLine: (stream, line) => {
         for (const listener of lineListeners) listener(line, stream, deps.nowMs());
@@ -161,7 +161,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const previous = state;
     const result = transition(state, event, policy);
     state = result.state;
-    for (const effect of result.effects) carryOut(effect);
+    const hasSpawn = result.effects.some((effect) => effect.type === 'spawn-gateway');
+    // A restart waits on the spawn alone: the log lines of the same transition are written after it.
+    for (const effect of result.effects) if (!hasSpawn || effect.type !== 'log') carryOut(effect);
+    if (hasSpawn) for (const effect of result.effects) if (effect.type === 'log') carryOut(effect);
     if (state === previous) return;
     statusWriter.write();
     for (const listener of listeners) listener(state, previous);
@@ -207,7 +210,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function gatewayPath(): string | undefined {
-    return buildGatewayEnv(options.env, config.gateway.env).PATH;
+    return gatewayEnvFor(config).PATH;
+  }
+
+  /** The gateway's environment changes only with the config (clawsupd's own is fixed): built once per config. */
+  function gatewayEnvFor(current: ClawsupConfig): Record<string, string> {
+    if (gatewayEnv?.config !== current) {
+      const env = { ...buildGatewayEnv(options.env, current.gateway.env, current.gatewayConfig.readOnly), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
+      gatewayEnv = { config: current, env };
+    }
+    return gatewayEnv.env;
   }
 
   function startGateway(): void {
@@ -221,7 +233,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const capture = createCapture();
     output = capture;
     safely(() => deps.keepGatewayMark(config.status.dir, gatewayMark), 'cannot write the gateway mark');
-    const env = { ...buildGatewayEnv(options.env, config.gateway.env, config.gatewayConfig.readOnly), [GATEWAY_MARKER_VARIABLE]: gatewayMark };
+    const env = gatewayEnvFor(config);
     const command = config.gateway.command;
     gateway = deps.spawnGateway(
       { command, cwd: gatewayCwd(), env },

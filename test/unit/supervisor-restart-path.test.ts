@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createSupervisor } from '../../src/daemon/supervisor.js';
+import { createFakeWorld } from '../helpers/fake-supervisor-world.js';
+
+const CONFIG_PATH = '/etc/clawsup/clawsup.json5';
+// Backoff 0: an exit is followed by the spawn of its replacement in the same event.
+const AT_ONCE = { restart: { initialDelayMs: 0, stableAfterMs: 0, minUptimeMs: 0, failureLimit: 1_000 } };
+
+/** The supervisor on the fake world, with what the world looked like at each spawn (the log and status writes so far). */
+function start(configInput: Record<string, unknown> = AT_ONCE) {
+  const { world, deps } = createFakeWorld(configInput);
+  const atSpawn: Array<{ messages: unknown[]; statusWrites: number }> = [];
+  const spawnGateway = deps.spawnGateway;
+  deps.spawnGateway = (options, callbacks) => {
+    atSpawn.push({ messages: world.logs.map((entry) => entry.msg), statusWrites: world.statusWrites.length });
+    return spawnGateway(options, callbacks);
+  };
+  const supervisor = createSupervisor({ config: world.config, configPath: CONFIG_PATH, log: world.log, env: { PATH: '/usr/bin', HOME: '/root' }, deps });
+  void supervisor.run();
+  world.gatewayUp(4242);
+  return { world, supervisor, atSpawn };
+}
+
+describe('the supervisor shell: the restart path (backoff 0)', () => {
+  it('spawns the replacement before it logs the exit, and logs both lines after it', () => {
+    const { world, atSpawn } = start();
+    world.gatewayExits(1, null, ['Error: boom']);
+    expect(atSpawn).toHaveLength(2);
+    const before = atSpawn[1]?.messages ?? [];
+    expect(before).not.toContain('gateway exited');
+    expect(before).not.toContain('gateway restart scheduled');
+    const messages = world.logs.map((entry) => entry.msg);
+    expect(messages).toContain('gateway exited');
+    expect(messages.indexOf('gateway exited')).toBeLessThan(messages.indexOf('gateway restart scheduled'));
+  });
+
+  it('builds the gateway environment once per config: each restart gets the same one, a reload a new one', () => {
+    const { world, supervisor } = start();
+    world.gatewayExits(1);
+    world.gatewayUp(4243);
+    const [first, second] = world.spawns;
+    expect(second?.options.env).toBe(first?.options.env);
+    expect(second?.options.env).toMatchObject({ PATH: '/usr/bin', HOME: '/root', OPENCLAW_SUPERVISOR_MODE: 'external' });
+    world.configOnDisk = { ...world.config, gateway: { ...world.config.gateway, env: { EXTRA: '1' } } };
+    expect(supervisor.reloadConfig()).toEqual({ ok: true });
+    world.gatewayExits(1);
+    expect(world.lastSpawn().options.env).not.toBe(first?.options.env);
+    expect(world.lastSpawn().options.env).toMatchObject({ EXTRA: '1', PATH: '/usr/bin' });
+  });
+});
+
