@@ -106,6 +106,7 @@ const PURE_MODULES = [
   'src/probes/http/parse-json-body.ts',
   'src/probes/http/probe-urls.ts',
   'src/probes/http/probe-verdict.ts',
+  'src/probes/http/round-plan.ts',
   'src/probes/slack/classify-rpc-error.ts',
   'src/probes/slack/rpc-handshake.ts',
   'src/probes/slack/rpc-options.ts',

@@ -5,7 +5,8 @@ import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
 import type { Logger } from '../../daemon/logger.js';
 import type { ClawsupConfig } from '../../config/schema.js';
 import type { ProbeReport } from '../probe-report.js';
-import { resolveProbeUrls } from './probe-urls.js';
+import { resolveProbeUrls, type ProbeUrls } from './probe-urls.js';
+import { isLiveReadyAnswer, planRound } from './round-plan.js';
 import { judgeLiveness, judgeNeverAnswered, judgeReadiness, judgeStartup, type ProbeAnswer } from './probe-verdict.js';
 import { judgeEventLoop, readEventLoop } from './event-loop-verdict.js';
 import { describeError } from '../../describe-error.js';
@@ -36,7 +37,10 @@ const HINT_WINDOW_MS = 2_000;
 // The gateway's listening ports are read from /proc only while its health URL refuses, and at most this often.
 const PORTS_REFRESH_MS = 5_000;
 
-/** Probes one spawned gateway: liveness every round, /startupz until started, then /readyz. Rounds never overlap. */
+/**
+ * Probes one spawned gateway: liveness every round, /startupz until started, then /readyz (alone while its 2xx answers
+ * prove liveness too, see planRound). Rounds never overlap.
+ */
 export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   const { supervisor, board, log, spawnedAtMs } = deps;
   let timer: NodeJS.Timeout | undefined;
@@ -58,19 +62,35 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   const checkPeer = createPeerCheck(deps.gatewayPid, log);
 
   const health = (): ClawsupConfig['health'] => supervisor.getConfig().health;
+  // The URLs of the health section in force: parsed again only when a reload brings a new one.
+  let urlsOf: { config: ClawsupConfig['health']; urls: ProbeUrls } | null = null;
+  const resolveUrls = (config: ClawsupConfig['health']): ProbeUrls => {
+    if (urlsOf?.config !== config) urlsOf = { config, urls: resolveProbeUrls(config) };
+    return urlsOf.urls;
+  };
 
   async function runRound(): Promise<void> {
     isRoundRunning = true;
     isRoundWanted = false;
     const roundStartedAt = Date.now();
     const config = health();
-    const urls = resolveProbeUrls(config);
+    const urls = resolveUrls(config);
     const options = { timeoutMs: config.timeoutMs, checkPeer };
-    const [live, startup, ready] = await Promise.all([
-      probeHttp(urls.healthUrl, options),
-      isStarted ? null : probeHttp(urls.startupUrl, options),
-      isStarted ? probeHttp(urls.readyUrl, options) : null,
-    ]);
+    const plan = planRound({ isStarted, intervalMs: config.intervalMs, timeoutMs: config.timeoutMs, isReadyOnHealthOrigin: urls.isReadyOnHealthOrigin });
+    let live: ProbeAnswer;
+    let startup: ProbeAnswer | null = null;
+    let ready: ProbeAnswer | null = null;
+    if (plan === 'ready-first') {
+      // One request per round while the gateway answers /readyz with a 2xx: that answer is its liveness too.
+      ready = await probeHttp(urls.readyUrl, options);
+      live = isLiveReadyAnswer(ready) || isStopped ? ready : await probeHttp(urls.healthUrl, options);
+    } else {
+      [live, startup, ready] = await Promise.all([
+        probeHttp(urls.healthUrl, options),
+        plan === 'health-and-startup' ? probeHttp(urls.startupUrl, options) : null,
+        plan === 'health-and-ready' ? probeHttp(urls.readyUrl, options) : null,
+      ]);
+    }
     isRoundRunning = false;
     if (isStopped) return;
     const atMs = Date.now();
