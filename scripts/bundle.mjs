@@ -81,8 +81,9 @@ for (const { entry, outfile, lazyImports, bundledCommands = [] } of BUNDLES) {
     // The daemon: a feature's `await import('undici')` becomes a require, so no ES module loader is started.
     // clawctl: a command not bundled is a real import() of its file in dist/.
     supported: { 'dynamic-import': lazyImports === 'from-dist' },
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Identifiers too: the daemon keeps its source in its heap, and smaller text compiles in blocks glibc gives back
+    // (units' MALLOC_MMAP_THRESHOLD_); keepNames keeps the names stack traces and logs show.
+    minify: true,
     keepNames: true,
     legalComments: 'none',
     footer: { js: FOOTER },
