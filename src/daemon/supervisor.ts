@@ -9,7 +9,7 @@ import { collectKnownSecrets } from '../gateway/known-secrets.js';
 import type { GatewayRecord } from '../gateway/gateway-record.js';
 import { GATEWAY_MARKER_VARIABLE } from '../gateway/marked-processes.js';
 import { createOutputCapture, type OutputCapture } from '../gateway/output-capture.js';
-import { findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
+import { findRedactionHints, findSecretSpans, redactArgv, redactSecrets } from '../gateway/redact.js';
 import type { StatusSectionName, StatusSections, StatusSnapshot } from '../status/status-schema.js';
 import { evidenceFileOptions } from '../status/evidence-files.js';
 import { buildStatusSnapshot, type DaemonFacts } from '../status/status-snapshot.js';
@@ -104,6 +104,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const watchedTexts: string[] = [];
   const queue: SupervisorEvent[] = [];
   let isDraining = false;
+  let isSpawnPending = false;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
@@ -130,6 +131,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       windowMs: config.log.gatewayWindowMs,
       redact: (line) => redactSecrets(line, knownSecrets),
       findSecretSpans: (text) => findSecretSpans(text, knownSecrets),
+      findRedactionHints: (text) => findRedactionHints(text, knownSecrets),
       logLine: logOutputLine,
       onLine: (stream, line) => {
         for (const listener of lineListeners) listener(line, stream, deps.nowMs());
@@ -150,24 +152,30 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     queue.push(event);
     if (isDraining) return;
     isDraining = true;
+    let hasChanged = false;
     try {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) handle(next);
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) hasChanged = handle(next) || hasChanged;
     } finally {
       isDraining = false;
+      // One write for the events handled together (an exit and its diagnosis' facts); none while a spawn is under
+      // way: its gateway-spawned or gateway-spawn-failed event always follows, and its write carries this change too.
+      if (hasChanged && !isSpawnPending) statusWriter.write();
     }
   }
 
-  function handle(event: SupervisorEvent): void {
+  /** Returns whether the state changed. */
+  function handle(event: SupervisorEvent): boolean {
     const previous = state;
     const result = transition(state, event, policy);
     state = result.state;
+    if (event.type === 'gateway-spawned' || event.type === 'gateway-spawn-failed') isSpawnPending = false;
     const hasSpawn = result.effects.some((effect) => effect.type === 'spawn-gateway');
     // A restart waits on the spawn alone: the log lines of the same transition are written after it.
     for (const effect of result.effects) if (!hasSpawn || effect.type !== 'log') carryOut(effect);
     if (hasSpawn) for (const effect of result.effects) if (effect.type === 'log') carryOut(effect);
-    if (state === previous) return;
-    statusWriter.write();
+    if (state === previous) return false;
     for (const listener of listeners) listener(state, previous);
+    return true;
   }
 
   function carryOut(effect: SupervisorEffect): void {
@@ -258,6 +266,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         },
       },
     );
+    // Its gateway-spawned or gateway-spawn-failed event follows (a microtask), and writes status.json.
+    isSpawnPending = true;
     // After the spawn, off the restart's path: the keys in OpenClaw's config may have changed since the last start.
     knownSecrets = collectSecrets();
     watchInputs();

@@ -34,6 +34,34 @@ describe('the supervisor shell: the restart path (backoff 0)', () => {
     expect(messages.indexOf('gateway exited')).toBeLessThan(messages.indexOf('gateway restart scheduled'));
   });
 
+  it('writes status.json once for an exit and its replacement, when the replacement is up, with the exit in it', () => {
+    const { world, supervisor } = start();
+    const writesBefore = world.statusWrites.length;
+    world.gatewayExits(1, null, ['Error: boom']);
+    expect(world.statusWrites.length).toBe(writesBefore);
+    world.gatewayUp(4243);
+    expect(world.statusWrites.length).toBe(writesBefore + 1);
+    expect(world.statusWrites.at(-1)).toMatchObject({ gateway: { pid: 4243, lastExit: { code: 1 } } });
+    expect(supervisor.getStatus().gateway).toMatchObject({ pid: 4243, restarts: 1 });
+  });
+
+  it('writes status.json when the replacement cannot be spawned', () => {
+    const { world } = start();
+    world.gatewayExits(1, null, ['Error: boom']);
+    const writesBefore = world.statusWrites.length;
+    world.lastSpawn().callbacks.onSpawnFailed('ENOENT', 'openclaw: command not found on PATH');
+    expect(world.statusWrites.length).toBeGreaterThan(writesBefore);
+    expect(world.statusWrites.at(-1)).toMatchObject({ gateway: { pid: null } });
+  });
+
+  it('still writes status.json for an exit that waits for its backoff', () => {
+    const { world } = start({ restart: { initialDelayMs: 1_000 } });
+    const writesBefore = world.statusWrites.length;
+    world.gatewayExits(1, null, ['Error: boom']);
+    expect(world.statusWrites.length).toBe(writesBefore + 1);
+    expect(world.statusWrites.at(-1)).toMatchObject({ mode: 'backoff', gateway: { pid: null } });
+  });
+
   it('builds the gateway environment once per config: each restart gets the same one, a reload a new one', () => {
     const { world, supervisor } = start();
     world.gatewayExits(1);
@@ -49,3 +77,12 @@ describe('the supervisor shell: the restart path (backoff 0)', () => {
   });
 });
 
+describe('the supervisor shell: status writes', () => {
+  it('writes a diagnosis to status.json with its facts (the command, the config check), never without them', () => {
+    const { world } = start({ restart: { initialDelayMs: 0, failureLimit: 1 } });
+    world.gatewayExits(1, null, ["Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'express'"]);
+    const diagnosed = world.statusWrites.filter((written) => (written as { mode: string }).mode === 'diagnose');
+    expect(diagnosed.length).toBeGreaterThan(0);
+    for (const written of diagnosed) expect(written).toMatchObject({ diagnosis: { reason: 'module-not-found', command: { resolvedPath: '/usr/bin/openclaw' } } });
+  });
+});
