@@ -60,6 +60,8 @@ export function createLogDestination(target: { fd: number; file: string | null }
   let fd = target.fd;
   let nextFd: number | null = null;
   let queue: Array<string | Buffer> = [];
+  // The byte length of each queued part, counted once when it is queued.
+  let queueSizes: number[] = [];
   let queuedBytes = 0;
   let inFlight: Buffer | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -88,18 +90,18 @@ export function createLogDestination(target: { fd: number; file: string | null }
   };
 
   const takeChunk = (): Buffer => {
-    const parts: Buffer[] = [];
+    let count = 0;
     let bytes = 0;
-    while (queue.length > 0) {
-      const next = queue[0] as string | Buffer;
-      const part = typeof next === 'string' ? Buffer.from(next) : next;
-      if (parts.length > 0 && bytes + part.length > MAX_WRITE_BYTES) break;
-      queue.shift();
-      bytes += part.length;
-      parts.push(part);
+    while (count < queue.length && (count === 0 || bytes + (queueSizes[count] as number) <= MAX_WRITE_BYTES)) {
+      bytes += queueSizes[count] as number;
+      count += 1;
     }
+    const parts = queue.splice(0, count);
+    queueSizes.splice(0, count);
     queuedBytes -= bytes;
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes);
+    // A burst of lines is one string joined and encoded once, not a Buffer per line and a concat.
+    if (parts.every((part) => typeof part === 'string')) return Buffer.from(parts.join(''));
+    return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)), bytes);
   };
 
   const settleIfIdle = (): void => {
@@ -148,6 +150,7 @@ export function createLogDestination(target: { fd: number; file: string | null }
   // Kept as bytes: a short write may end inside a UTF-8 character.
   const requeueFront = (rest: Buffer): void => {
     queue.unshift(rest);
+    queueSizes.unshift(rest.length);
     queuedBytes += rest.length;
   };
 
@@ -159,6 +162,7 @@ export function createLogDestination(target: { fd: number; file: string | null }
         return false;
       }
       queue.push(line);
+      queueSizes.push(bytes);
       queuedBytes += bytes;
       pump();
       return true;
@@ -183,6 +187,7 @@ export function createLogDestination(target: { fd: number; file: string | null }
       if (queue.length === 0) return;
       const rest = Buffer.concat([...(isMidLine ? [NEWLINE_BYTES] : []), ...queue.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))]);
       queue = [];
+      queueSizes = [];
       queuedBytes = 0;
       let offset = 0;
       try {
