@@ -231,12 +231,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function startGateway(): void {
-    const { outputTailLines, outputTailBytes } = config.gateway;
     spawnedWithConfig = config;
-    if (sections.config !== undefined && sections.config.pendingGatewayRestart.length > 0) {
-      sections = { ...sections, config: { ...sections.config, pendingGatewayRestart: [] } };
-    }
-    if (previous !== null) earlierOutput = keepLastLines([...earlierOutput, ...previous.output.getTailLines(), ...previous.exitLine], outputTailLines, outputTailBytes);
+    const older = previous;
     previous = { output, exitLine: describeLastExit() };
     const capture = createCapture();
     output = capture;
@@ -250,25 +246,36 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           safely(() => {
             gatewayRecord = deps.recordGateway(config.status.dir, pid, redactArgv([resolvedPath, ...command.slice(1)], knownSecrets));
           }, 'cannot record the gateway pid');
+          // A record that could not be written must not leave the one of the gateway before in its place.
+          if (gatewayRecord === null) safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
           dispatch({ type: 'gateway-spawned', atMs: deps.nowMs(), pid });
         },
         onSpawnFailed: (errorCode, message) => {
           gateway = null;
+          // The gateway before it may have left its record: no replacement's record took its place.
+          safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
           dispatch({ type: 'gateway-spawn-failed', atMs: deps.nowMs(), errorCode, message });
         },
         onOutput: (stream, chunk) => capture.push(stream, chunk),
         onExit: (code, signal) => {
           gateway = null;
           gatewayRecord = null;
-          safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
           capture.finish();
           dispatch({ type: 'gateway-exited', atMs: deps.nowMs(), code, signal, outputTail: [...capture.getTailLines()] });
+          // After the replacement's spawn: its record replaces this one (a rename), so only an exit not replaced removes it.
+          if (!isSpawnPending) safely(() => deps.forgetGateway(config.status.dir), 'cannot remove the gateway pid record');
         },
       },
     );
     // Its gateway-spawned or gateway-spawn-failed event follows (a microtask), and writes status.json.
     isSpawnPending = true;
-    // After the spawn, off the restart's path: the keys in OpenClaw's config may have changed since the last start.
+    // The rest comes after the spawn, off the restart's path.
+    if (sections.config !== undefined && sections.config.pendingGatewayRestart.length > 0) {
+      sections = { ...sections, config: { ...sections.config, pendingGatewayRestart: [] } };
+    }
+    const { outputTailLines, outputTailBytes } = config.gateway;
+    if (older !== null) earlierOutput = keepLastLines([...earlierOutput, ...older.output.getTailLines(), ...older.exitLine], outputTailLines, outputTailBytes);
+    // The keys in OpenClaw's config may have changed since the last start.
     knownSecrets = collectSecrets();
     watchInputs();
   }

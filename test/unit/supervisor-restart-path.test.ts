@@ -86,3 +86,55 @@ describe('the supervisor shell: status writes', () => {
     for (const written of diagnosed) expect(written).toMatchObject({ diagnosis: { reason: 'module-not-found', command: { resolvedPath: '/usr/bin/openclaw' } } });
   });
 });
+
+describe('the supervisor shell: the gateway pid record across a restart', () => {
+  /** The world's record file as the deps see it: what recordGateway wrote, until forgetGateway removes it. */
+  function startTracked(configInput: Record<string, unknown>) {
+    const { world, deps } = createFakeWorld(configInput);
+    const record = { pid: null as number | null, removals: 0, isWritable: true };
+    deps.recordGateway = (_dir, pid, command) => {
+      if (!record.isWritable) throw new Error('EROFS: read-only file system');
+      record.pid = pid;
+      return { pid, startTime: '1', startedAt: 'now', command };
+    };
+    deps.forgetGateway = () => {
+      record.pid = null;
+      record.removals += 1;
+    };
+    const supervisor = createSupervisor({ config: world.config, configPath: CONFIG_PATH, log: world.log, env: { PATH: '/usr/bin' }, deps });
+    void supervisor.run();
+    world.gatewayUp(4242);
+    return { world, record };
+  }
+
+  it("replaces the record of a gateway restarted at once with its replacement's, without removing it first", () => {
+    const { world, record } = startTracked(AT_ONCE);
+    expect(record.pid).toBe(4242);
+    world.gatewayExits(1);
+    expect(record).toMatchObject({ pid: 4242, removals: 0 });
+    world.gatewayUp(4243);
+    expect(record).toMatchObject({ pid: 4243, removals: 0 });
+  });
+
+  it('removes the record when no replacement is started at once (a backoff)', () => {
+    const { world, record } = startTracked({ restart: { initialDelayMs: 1_000 } });
+    world.gatewayExits(1);
+    expect(record).toMatchObject({ pid: null, removals: 1 });
+  });
+
+  it('removes the record when the replacement cannot be spawned', () => {
+    const { world, record } = startTracked(AT_ONCE);
+    world.gatewayExits(1);
+    world.lastSpawn().callbacks.onSpawnFailed('ENOENT', 'openclaw: command not found on PATH');
+    expect(record.pid).toBeNull();
+  });
+
+  it("removes the record of the gateway before when its replacement's record cannot be written", () => {
+    const { world, record } = startTracked(AT_ONCE);
+    record.isWritable = false;
+    world.gatewayExits(1);
+    world.gatewayUp(4243);
+    expect(record.pid).toBeNull();
+    expect(world.logs.map((entry) => entry.msg)).toContain('cannot record the gateway pid');
+  });
+});
