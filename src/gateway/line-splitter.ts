@@ -52,10 +52,12 @@ export function createLineSplitter(
   return {
     push(chunk: Buffer): void {
       const text = partial + decoder.write(chunk);
-      const hints = findRedactionHints?.(text);
+      const firstNewline = text.indexOf('\n');
+      // No line ends in this text: nothing to mark, and a long partial line is not scanned again at every push.
+      const hints = firstNewline === -1 ? undefined : findRedactionHints?.(text);
       let hintAt = 0;
       let start = 0;
-      for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
+      for (let newline = firstNewline; newline !== -1; newline = text.indexOf('\n', start)) {
         let isPlain = false;
         if (hints !== undefined) {
           while (hintAt < hints.length && (hints[hintAt] as SecretSpan).end <= start) hintAt += 1;

@@ -1,6 +1,7 @@
 // A chunk's lines skip redaction when they overlap no hint: whatever the chunks, what is logged and kept must be what
 // redacting every line on its own gives.
 import { describe, expect, it } from 'vitest';
+import { createLineSplitter } from '../../src/gateway/line-splitter.js';
 import { createOutputCapture, type OutputCaptureOptions } from '../../src/gateway/output-capture.js';
 import { findRedactionHints, findSecretSpans, orderKnownSecrets, redactSecrets } from '../../src/gateway/redact.js';
 import { createRandom } from '../helpers/seeded-random.js';
@@ -109,6 +110,19 @@ describe('output capture with redaction hints', () => {
   it('hides every line of a private key block even when its body lines hold no hint', () => {
     const { logged } = capture([Buffer.from('-----BEGIN RSA PRIVATE KEY-----\n'), Buffer.from('MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM\nzzQ9Yw==\n-----END RSA PRIVATE KEY-----\nafter\n')], true);
     expect(logged).toEqual(['stdout:-----BEGIN RSA PRIVATE KEY-----', 'stdout:[REDACTED]', 'stdout:[REDACTED]', 'stdout:-----END RSA PRIVATE KEY-----', 'stdout:after']);
+  });
+
+  it('scans a long line arriving in small pieces once, when it ends, not at every piece', () => {
+    const scanned: number[] = [];
+    const lines: string[] = [];
+    const splitter = createLineSplitter((line) => lines.push(line), undefined, undefined, (text) => {
+      scanned.push(text.length);
+      return findRedactionHints(text, KNOWN);
+    });
+    for (let i = 0; i < 100; i += 1) splitter.push(Buffer.from('y'.repeat(100)));
+    splitter.push(Buffer.from(' token=abcdefgh\n'));
+    expect(scanned).toEqual([10_016]);
+    expect(lines).toEqual([`${'y'.repeat(10_000)} token=abcdefgh`]);
   });
 
   // Replay a failure with CLAWSUP_FUZZ_SEED.
