@@ -4,12 +4,13 @@ import type { ProbeAnswer } from '../../src/probes/http/probe-verdict.js';
 import { isLiveReadyAnswer, planRound, type RoundFacts } from '../../src/probes/http/round-plan.js';
 
 describe('planRound', () => {
-  const started: RoundFacts = { isStarted: true, intervalMs: 2_000, timeoutMs: 1_000, isReadyOnHealthOrigin: true };
+  const started: RoundFacts = { isStarted: true, intervalMs: 2_000, timeoutMs: 1_000, isReadyOnHealthOrigin: true, wasLastReadyLive: true };
   it.each<[string, Partial<RoundFacts>, ReturnType<typeof planRound>]>([
     ['not started: health and /startupz at once', { isStarted: false }, 'health-and-startup'],
     ['started, the defaults (2 s, 1 s): /readyz first', {}, 'ready-first'],
     ['two deadlines exactly one interval', { intervalMs: 1_000, timeoutMs: 500 }, 'ready-first'],
     ['two deadlines longer than the interval: both at once, so a hang is not found later', { intervalMs: 1_000, timeoutMs: 501 }, 'health-and-ready'],
+    ['the first round once started, or after a round whose /readyz did not prove liveness: both at once, so the next failure counts one interval later, not two deadlines', { wasLastReadyLive: false }, 'health-and-ready'],
     ['/readyz elsewhere than health.url: its answer says nothing of the gateway there', { isReadyOnHealthOrigin: false }, 'health-and-ready'],
   ])('%s', (_name, facts, plan) => {
     expect(planRound({ ...started, ...facts })).toBe(plan);

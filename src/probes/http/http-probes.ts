@@ -54,6 +54,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
   let isRoundWanted = false;
   let hintUntilMs = 0;
   let hasAnsweredSinceSpawn = false;
+  let wasLastReadyLive = false;
   // Set while the gateway listens elsewhere than health.url: no start timeout, and the supervisor is told it started.
   let isMisconfigured = false;
   let isAssumedStarted = false;
@@ -76,7 +77,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     const config = health();
     const urls = resolveUrls(config);
     const options = { timeoutMs: config.timeoutMs, checkPeer };
-    const plan = planRound({ isStarted, intervalMs: config.intervalMs, timeoutMs: config.timeoutMs, isReadyOnHealthOrigin: urls.isReadyOnHealthOrigin });
+    const plan = planRound({ isStarted, intervalMs: config.intervalMs, timeoutMs: config.timeoutMs, isReadyOnHealthOrigin: urls.isReadyOnHealthOrigin, wasLastReadyLive });
     let live: ProbeAnswer;
     let startup: ProbeAnswer | null = null;
     let ready: ProbeAnswer | null = null;
@@ -93,6 +94,7 @@ export function startHttpProbes(deps: HttpProbeDeps): HttpProbes {
     }
     isRoundRunning = false;
     if (isStopped) return;
+    wasLastReadyLive = ready !== null && isLiveReadyAnswer(ready);
     const atMs = Date.now();
     const isLive = onLiveness(live, atMs, config, urls.healthUrl);
     if (startup !== null) onStartup(startup, isLive, atMs, config);
