@@ -68,9 +68,13 @@ export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCal
   };
 }
 
-function waitForOutputDrain(child: ChildProcess, drainMs: number, done: () => void): void {
-  // A stream that has already closed will not say so again: wait only for those still open.
-  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.closed);
+/**
+ * Calls `done` once both pipes have given all they hold (their end was read), or after `drainMs`. Exported for its
+ * unit test; `spawnGateway` is its one user.
+ */
+export function waitForOutputDrain(child: Pick<ChildProcess, 'stdout' | 'stderr'>, drainMs: number, done: () => void): void {
+  // The end read means every 'data' has been emitted: the close that follows (a turn later) adds nothing to wait for.
+  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.readableEnded && !stream.destroyed);
   if (streams.length === 0) return done();
   let pending = streams.length;
   let isDone = false;
@@ -83,9 +87,15 @@ function waitForOutputDrain(child: ChildProcess, drainMs: number, done: () => vo
   // A grandchild holding the pipes open must not delay the restart.
   const timer = setTimeout(finish, drainMs);
   for (const stream of streams) {
-    stream?.once('close', () => {
+    let isCounted = false;
+    // 'close' without 'end': the pipe failed; it will give nothing more either.
+    const count = (): void => {
+      if (isCounted) return;
+      isCounted = true;
       pending -= 1;
       if (pending === 0) finish();
-    });
+    };
+    stream?.once('end', count);
+    stream?.once('close', count);
   }
 }
