@@ -12,8 +12,9 @@ describe('buildGatewayEnv', () => {
     expect(env).toEqual({ OPENCLAW_SUPERVISOR_MODE: 'external' });
   });
 
-  it("keeps the unit's malloc tuning for clawsupd, unless gateway.env asks for it", () => {
+  it("keeps the unit's malloc and compile-cache tuning for clawsupd, unless gateway.env asks for it", () => {
     expect(buildGatewayEnv({ MALLOC_MMAP_THRESHOLD_: '69632', MALLOC_ARENA_MAX: '2' }, {})).toEqual({ MALLOC_ARENA_MAX: '2', OPENCLAW_SUPERVISOR_MODE: 'external' });
+    expect(buildGatewayEnv({ NODE_COMPILE_CACHE: '/var/lib/clawsup/node-compile-cache' }, {})).toEqual({ OPENCLAW_SUPERVISOR_MODE: 'external' });
     expect(buildGatewayEnv({ MALLOC_MMAP_THRESHOLD_: '69632' }, { MALLOC_MMAP_THRESHOLD_: '131072' })).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
   });
 

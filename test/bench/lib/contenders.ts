@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBenchEnv } from './bench-env.js';
@@ -14,7 +14,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/clawsupd.cjs');
 /** clawsupd's Node flags: CLAWSUP_BENCH_NODE_FLAGS (space-separated; empty for none), else those of units/clawsupd.service. */
 export const CLAWSUPD_NODE_FLAGS = readNodeFlags();
-/** clawsupd's malloc tuning: CLAWSUP_BENCH_DAEMON_ENV ("K=V K=V"; empty for none), else the unit's MALLOC_ variables. */
+/**
+ * clawsupd's tuning: CLAWSUP_BENCH_DAEMON_ENV ("K=V K=V"; empty for none), else the unit's MALLOC_ variables and,
+ * when the unit sets NODE_COMPILE_CACHE, a cache of the bench's own, warmed once as a unit's first start would.
+ */
 export const CLAWSUPD_ENV = readDaemonEnv();
 // What `npm i -g` links as clawctl: the bundle of the entry and its status command (the other commands from dist/).
 export const CLAWCTL = join(REPO_ROOT, 'dist/clawctl.cjs');
@@ -74,7 +77,13 @@ function readDaemonEnv(): Record<string, string> {
   const fromEnv = process.env.CLAWSUP_BENCH_DAEMON_ENV;
   const unitText = readFileSync(join(REPO_ROOT, 'units', 'clawsupd.service'), 'utf8');
   const pairs = fromEnv !== undefined ? fromEnv.split(' ') : [...unitText.matchAll(/^Environment=(MALLOC_\S+)$/gm)].map((match) => match[1] ?? '');
-  return Object.fromEntries(pairs.filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const env: Record<string, string> = Object.fromEntries(pairs.filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  if (fromEnv === undefined && /^Environment=NODE_COMPILE_CACHE=/m.test(unitText)) {
+    env.NODE_COMPILE_CACHE = join(homedir(), '.cache', 'clawsup', 'bench', 'node-compile-cache');
+    // Node writes the cache as it exits: one --version run leaves the bundle's compiled code for every later start.
+    spawnSync(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--version'], { env: { ...buildBenchEnv(), ...env }, stdio: 'ignore' });
+  }
+  return env;
 }
 
 function makeDir(prefix: string): string {
