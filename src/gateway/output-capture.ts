@@ -1,6 +1,7 @@
 import { appendToTail, createOutputTail, type OutputTail } from './output-tail.js';
 import { createOutputBudget, hasLinesLeft, renewOutputBudget, type OutputBudgetLimits } from './output-budget.js';
 import type { OutputStream } from './gateway-process.js';
+import { createHeldChunks } from './held-chunks.js';
 import { createLineSplitter } from './line-splitter.js';
 import { trackPrivateKeyBlock, type SecretSpan } from './redact.js';
 
@@ -27,16 +28,12 @@ export interface OutputCaptureOptions extends OutputBudgetLimits {
 }
 
 export interface OutputCapture {
+  /** `chunk` is read during the call only (it may be a view of a read buffer that is filled again). */
   push(stream: OutputStream, chunk: Buffer): void;
   /** The redacted tail, oldest first, including what arrived while logging was suppressed. */
   getTailLines(): readonly string[];
   /** The gateway has ended: its last partial lines count too, and a pending "suppressed" summary is logged. */
   finish(): void;
-}
-
-interface RawChunk {
-  stream: OutputStream;
-  chunk: Buffer;
 }
 
 /**
@@ -49,9 +46,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
   const tail: OutputTail = createOutputTail();
   const budgets = { stdout: createOutputBudget(options.nowMs()), stderr: createOutputBudget(options.nowMs()) };
   const isSuppressing = { stdout: false, stderr: false };
-  let pending: RawChunk[] = [];
-  let pendingBytes = 0;
-  let hasEvicted = false;
+  const held = createHeldChunks(options.maxTailChars);
   let isLogging = true;
   // Per stream: how far into a private key printed over several lines, whose body lines are hidden whole.
   const keyBlockLines = { stdout: 0, stderr: 0 };
@@ -82,10 +77,8 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
   let splitters = createSplitters(keep, options);
 
   const materialize = (): void => {
-    if (pending.length === 0) return;
-    const chunks = pending;
-    pending = [];
-    pendingBytes = 0;
+    if (held.isEmpty) return;
+    const { chunks, hasEvicted } = held.take();
     // Lines rebuilt from held-back chunks go to the tail only: the log already said they were suppressed.
     isLogging = false;
     if (hasEvicted) {
@@ -101,7 +94,6 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
           else seen.delete(stream);
         }
       }
-      hasEvicted = false;
     } else {
       for (const { stream, chunk } of chunks) splitters[stream].push(chunk);
     }
@@ -126,12 +118,7 @@ export function createOutputCapture(options: OutputCaptureOptions): OutputCaptur
       }
       budgets[stream].suppressedBytes += chunk.length;
       for (const line of findLinesContaining(chunk, options.watchFor())) options.onLine(stream, options.redact(line));
-      pending.push({ stream, chunk });
-      pendingBytes += chunk.length;
-      while (pending.length > 1 && pendingBytes - (pending[0]?.chunk.length ?? 0) >= options.maxTailChars) {
-        pendingBytes -= pending.shift()?.chunk.length ?? 0;
-        hasEvicted = true;
-      }
+      held.hold(stream, chunk);
     },
     getTailLines() {
       materialize();

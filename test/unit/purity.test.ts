@@ -72,6 +72,7 @@ const PURE_MODULES = [
   'src/events/journal-retention.ts',
   'src/events/select-events.ts',
   'src/gateway/earlier-output.ts',
+  'src/gateway/held-chunks.ts',
   'src/gateway/gateway-env.ts',
   'src/gateway/output-budget.ts',
   'src/gateway/output-tail.ts',
