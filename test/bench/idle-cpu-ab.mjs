@@ -2,7 +2,9 @@
 // bench's config (test/bench/measures/idle-footprint.ts: 1 s probes), and every daemon's utime+stime (/proc, 10 ms
 // ticks) and RSS are sampled over the same window, so load and Node version are the same for all. Build a "before"
 // with `node scripts/bundle.mjs --out-dir DIR` from an older tree (DIR needs node_modules beside it or above it).
-//   NODE_EXTRA_CA_CERTS= node test/bench/idle-cpu-ab.mjs SECONDS [--node PATH] [--flags "--cpu-prof ..."]
+// --settle-ms: how long after status.json appears the window starts (3000, the idle bench's; V8's memory reducer
+// runs a full GC about 8 s after start, so a later start measures the steady state alone).
+//   NODE_EXTRA_CA_CERTS= node test/bench/idle-cpu-ab.mjs SECONDS [--node PATH] [--settle-ms MS] [--flags "--cpu-prof ..."]
 //     LABEL=BUNDLE[::{"health":{"enabled":false}}] ...
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,11 +18,13 @@ const args = process.argv.slice(2);
 const seconds = Number(args.shift());
 let nodePath = process.execPath;
 let flags = [];
+let settleMs = 3_000;
 const builds = [];
 while (args.length > 0) {
   const arg = args.shift();
   if (arg === '--node') nodePath = args.shift();
   else if (arg === '--flags') flags = args.shift().split(' ').filter(Boolean);
+  else if (arg === '--settle-ms') settleMs = Number(args.shift());
   else {
     const at = arg.indexOf('=');
     const [path, override] = arg.slice(at + 1).split('::');
@@ -69,7 +73,7 @@ for (const build of builds) {
 for (const run of running) {
   for (let i = 0; i < 400 && !existsSync(join(run.dir, 'status', 'status.json')); i++) await sleep(50);
 }
-await sleep(3_000);
+await sleep(settleMs);
 const loadAtStart = loadavg();
 for (const run of running) {
   run.cpuAtStartMs = readCpuMs(run.child.pid);
@@ -89,7 +93,7 @@ for (const run of running) {
     `${run.label}: CPU ${cpuMs} ms over ${(elapsedMs / 1000).toFixed(1)} s = ${((100 * cpuMs) / elapsedMs).toFixed(3)} %; RSS median ${sorted[sorted.length >> 1].toFixed(1)} MiB (first ${run.rssMiB[0].toFixed(1)}, last ${run.rssMiB.at(-1).toFixed(1)}); mode ${status.mode}, restarts ${status.gateway?.restarts}\n`,
   );
 }
-process.stdout.write(`Node ${nodePath === process.execPath ? process.version : nodePath}; load average at start ${loadAtStart.map((v) => v.toFixed(2)).join(' ')}, at end ${loadavg().map((v) => v.toFixed(2)).join(' ')}\n`);
+process.stdout.write(`Node ${nodePath === process.execPath ? process.version : nodePath}; window from ${settleMs} ms after status.json; load average at start ${loadAtStart.map((v) => v.toFixed(2)).join(' ')}, at end ${loadavg().map((v) => v.toFixed(2)).join(' ')}\n`);
 for (const run of running) {
   run.child.kill('SIGTERM');
   await new Promise((resolve) => (run.child.exitCode !== null ? resolve() : run.child.once('exit', resolve)));
