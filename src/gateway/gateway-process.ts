@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readPipe } from './pipe-reader.js';
 import { signalProcessGroup } from './process-identity.js';
 import { resolveCommand } from './resolve-command.js';
 
@@ -15,7 +16,7 @@ export interface GatewaySpawnOptions {
 export interface GatewayCallbacks {
   onSpawned(pid: number, resolvedPath: string): void;
   onSpawnFailed(errorCode: string, message: string): void;
-  /** Raw output as read from the pipe: splitting it into lines is the caller's business. */
+  /** Raw output as read from the pipe, valid during the call only: splitting it into lines is the caller's business. */
   onOutput(stream: OutputStream, chunk: Buffer): void;
   onExit(code: number | null, signal: string | null): void;
 }
@@ -46,8 +47,8 @@ export function spawnGateway(options: GatewaySpawnOptions, callbacks: GatewayCal
     hasEnded = true;
     callbacks.onSpawnFailed(error.code ?? 'EUNKNOWN', `${resolved.path}: ${error.message}`);
   });
-  child.stdout?.on('data', (chunk: Buffer) => callbacks.onOutput('stdout', chunk));
-  child.stderr?.on('data', (chunk: Buffer) => callbacks.onOutput('stderr', chunk));
+  readPipe(child.stdout, (chunk) => callbacks.onOutput('stdout', chunk));
+  readPipe(child.stderr, (chunk) => callbacks.onOutput('stderr', chunk));
   child.once('exit', (code, signal) => {
     if (hasEnded) return;
     hasEnded = true;
