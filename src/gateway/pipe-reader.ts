@@ -35,6 +35,8 @@ export function readPipe(stream: Readable | null | undefined, onChunk: (chunk: B
   const reader = new Socket(options as SocketConstructorOpts);
   // A read error ends the pipe like its end does: nothing is left to read, and the daemon must not crash on it.
   reader.on('error', () => undefined);
+  // The end read is the end of the child's stream too: the exit's drain waits for no close a turn later.
+  reader.once('end', () => stream.destroy());
   reader.once('close', () => stream.destroy());
   reader.resume();
 }

@@ -1,6 +1,7 @@
 // A child's pipes read into one reused buffer: every byte arrives, in order, and the child's 'close' still comes.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { waitForOutputDrain } from '../../src/gateway/gateway-process.js';
 import { readPipe } from '../../src/gateway/pipe-reader.js';
 
 const SCRIPT = [
@@ -30,6 +31,21 @@ describe('readPipe', () => {
     expect(received.stdout.length).toBeGreaterThan(1);
     expect(backings.size).toBe(1);
     expect(Buffer.concat(received.stderr).toString()).toBe("Error: Cannot find module 'x'\n");
+  });
+
+  it("ends the exit's drain with the pipes' end, not its bound", async () => {
+    const child = spawn(process.execPath, ['-e', 'process.stderr.write("Error: boom\\n"); process.exit(3)'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    readPipe(child.stdout, () => undefined);
+    readPipe(child.stderr, (chunk) => (stderr += chunk.toString()));
+    const drainedMs = await new Promise<number>((resolve) =>
+      child.once('exit', () => {
+        const exitedAtMs = performance.now();
+        waitForOutputDrain(child, 10_000, () => resolve(performance.now() - exitedAtMs));
+      }),
+    );
+    expect(drainedMs).toBeLessThan(1_000);
+    expect(stderr).toBe('Error: boom\n');
   });
 
   it('does nothing for a child without a stream (a spawn refused for EMFILE has none)', () => {
