@@ -51,6 +51,10 @@ export interface Supervisor {
   getConfig(): ClawsupConfig;
   /** A part's own section of status.json, as the status schema declares it. `isRoutine`: only timings changed, so it may be written a little later. */
   setStatusSection<Name extends StatusSectionName>(name: Name, value: StatusSections[Name], isRoutine?: boolean): void;
+  /** A part's section as last set (undefined until it is): cheaper than getStatus() for one section. */
+  getStatusSection<Name extends StatusSectionName>(name: Name): StatusSections[Name] | undefined;
+  /** Called after each setStatusSection with the section's name: what changes outside the supervisor's own state. */
+  onSectionChange(listener: (name: StatusSectionName) => void): void;
   /** The startup probe's verdict on the current gateway. */
   setGatewayStarted(isStarted: boolean): void;
   /** Why `source` (a probe, the skills) finds the node degraded; an empty list clears it. */
@@ -100,6 +104,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
   const timers = new Map<TimerName, unknown>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
+  const sectionListeners: Array<(name: StatusSectionName) => void> = [];
   const lineListeners: GatewayLineListener[] = [];
   const watchedTexts: string[] = [];
   const queue: SupervisorEvent[] = [];
@@ -385,6 +390,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       sections = { ...sections, [name]: value };
       if (isRoutine) statusWriter.writeRoutine();
       else statusWriter.write();
+      for (const listener of sectionListeners) listener(name);
+    },
+    getStatusSection(name) {
+      return sections[name];
+    },
+    onSectionChange(listener) {
+      sectionListeners.push(listener);
     },
     setGatewayStarted(isStarted) {
       dispatch({ type: 'startup-reported', atMs: deps.nowMs(), isStarted });

@@ -3,16 +3,16 @@ import { statusSectionSchemas, type StatusSectionName, type StatusSections } fro
 import { deriveSectionEvents, deriveStateEvents, type DerivedEvent, type SectionsSeen } from './derive-events.js';
 import type { JournalHealth } from './event-sink.js';
 
-// Slack's state and the skills live in status sections, which have no change hook: a look a second costs two compares.
-const SECTION_CHECK_INTERVAL_MS = 1_000;
-
 /** Journals the supervisor's own story (modes, exits, restarts, diagnose, hold) and the Slack and skill sections' changes. */
 export const eventsPart: DaemonPart = {
   name: 'events',
-  attach: (context) => attachEvents(context, SECTION_CHECK_INTERVAL_MS),
+  attach: (context) => attachEvents(context),
 };
 
-export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: number): Detach {
+// Slack's state and the skills live in these status sections: they are looked at when one is set, not on a timer.
+const WATCHED_SECTIONS: readonly StatusSectionName[] = ['probes', 'skills'];
+
+export function attachEvents(context: DaemonContext): Detach {
   const { supervisor, events } = context;
   let isAttached = true;
   let seen: SectionsSeen | null = null;
@@ -20,7 +20,7 @@ export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: num
     for (const { type, fields } of derived) events.append(type, fields);
   };
   const checkSections = (): void => {
-    const result = deriveSectionEvents(seen, supervisor.getStatus());
+    const result = deriveSectionEvents(seen, { probes: supervisor.getStatusSection('probes'), skills: supervisor.getStatusSection('skills') });
     seen = result.seen;
     record(result.events);
   };
@@ -32,8 +32,9 @@ export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: num
     record(deriveStateEvents(previous, state));
     checkSections();
   });
-  const timer = setInterval(checkSections, sectionCheckIntervalMs);
-  timer.unref();
+  supervisor.onSectionChange((name) => {
+    if (isAttached && WATCHED_SECTIONS.includes(name)) checkSections();
+  });
   let lastHealth = events.readHealth();
   publishHealth(context, lastHealth, false);
   events.onHealthChange((health) => {
@@ -44,7 +45,6 @@ export function attachEvents(context: DaemonContext, sectionCheckIntervalMs: num
   return {
     detach() {
       isAttached = false;
-      clearInterval(timer);
     },
   };
 }

@@ -15,13 +15,14 @@ function makeWorld() {
   let state: SupervisorState = createInitialState(0);
   let slackState = 'pending';
   const listeners: Array<(next: SupervisorState, previous: SupervisorState) => void> = [];
+  const sectionListeners: Array<(name: string) => void> = [];
+  const probes = () => ({ health: probe, startup: probe, ready: probe, slack: { ...probe, state: slackState } });
   const supervisor = {
     getState: () => state,
-    getStatus: () => ({
-      daemon: { pid: 4242, version: '1.2.3', startedAt: 'x', host: 'node-a' },
-      probes: { health: probe, startup: probe, ready: probe, slack: { ...probe, state: slackState } },
-    }),
+    getStatus: () => ({ daemon: { pid: 4242, version: '1.2.3', startedAt: 'x', host: 'node-a' }, probes: probes() }),
+    getStatusSection: (name: string) => (name === 'probes' ? probes() : undefined),
     onStateChange: (listener: (typeof listeners)[number]) => listeners.push(listener),
+    onSectionChange: (listener: (typeof sectionListeners)[number]) => sectionListeners.push(listener),
     setStatusSection: () => undefined,
   } as unknown as Supervisor;
   const sink = createMemorySink(() => Date.parse('2026-12-01T06:00:00.000Z'));
@@ -38,7 +39,11 @@ function makeWorld() {
       state = { ...state, ...next };
       for (const listener of listeners) listener(state, previous);
     },
-    setSlack: (next: string) => (slackState = next),
+    /** The probes part setting its section with Slack's new state (`name` another section: nothing Slack). */
+    setSlack(next: string, name = 'probes') {
+      slackState = next;
+      for (const listener of sectionListeners) listener(name);
+    },
   };
 }
 
@@ -48,7 +53,7 @@ describe('the events part', () => {
 
   it('journals the daemon start, then the supervisor steps it is told of, until detached', () => {
     const world = makeWorld();
-    const part = attachEvents(world.context, 1_000);
+    const part = attachEvents(world.context);
     expect(world.sink.events[0]).toEqual({ seq: 1, at: '2026-12-01T06:00:00.000Z', type: 'daemon-started', pid: 4242, version: '1.2.3', host: 'node-a' });
     world.setState({ mode: 'held', reasons: ['held-by-operator'] });
     expect(world.types()).toEqual(['daemon-started', 'mode-changed', 'held']);
@@ -57,18 +62,23 @@ describe('the events part', () => {
     expect(world.types()).toHaveLength(3);
   });
 
-  it('sees a Slack change with no supervisor step at the next section check, once', async () => {
+  it('sees a Slack change with no supervisor step when the probes section is set, once, and sets no timer', () => {
     const world = makeWorld();
-    const part = attachEvents(world.context, 1_000);
+    const part = attachEvents(world.context);
+    expect(vi.getTimerCount()).toBe(0);
     world.setSlack('connected');
-    expect(world.types()).toEqual(['daemon-started']);
-    await vi.advanceTimersByTimeAsync(1_000);
-    await vi.advanceTimersByTimeAsync(1_000);
+    world.setSlack('connected');
     expect(world.sink.events.slice(1)).toEqual([expect.objectContaining({ type: 'slack-changed', from: 'pending', to: 'connected' })]);
     void part.detach();
     world.setSlack('disconnected');
-    await vi.advanceTimersByTimeAsync(5_000);
     expect(world.types()).toHaveLength(2);
+  });
+
+  it('does not look at Slack when another section is set', () => {
+    const world = makeWorld();
+    attachEvents(world.context);
+    world.setSlack('connected', 'audit');
+    expect(world.types()).toEqual(['daemon-started']);
   });
 });
 
