@@ -105,9 +105,11 @@ export function createAlertDelivery(options: AlertDeliveryOptions): AlertDeliver
       } else {
         const isNew = lastErrors.get(message.targetId) !== outcome.error;
         lastErrors.set(message.targetId, outcome.error);
-        const next = markAttemptFailed(outbox, message.id, nowMs(), retryInitialDelayMs, retryMaxDelayMs);
-        const retryAtMs = next.messages.find((m) => m.id === message.id)?.nextAttemptAtMs ?? nowMs();
-        const fields = { target, host: url.host, alert: message.label, attempts: message.attempts + 1, error: outcome.error, retryInMs: retryAtMs - nowMs() };
+        // One reading of the clock: the retry delay logged is the one scheduled, not a millisecond less.
+        const failedAtMs = nowMs();
+        const next = markAttemptFailed(outbox, message.id, failedAtMs, retryInitialDelayMs, retryMaxDelayMs);
+        const retryAtMs = next.messages.find((m) => m.id === message.id)?.nextAttemptAtMs ?? failedAtMs;
+        const fields = { target, host: url.host, alert: message.label, attempts: message.attempts + 1, error: outcome.error, retryInMs: retryAtMs - failedAtMs };
         if (isNew) log.warn(fields, 'alert not delivered: trying again');
         else log.debug(fields, 'alert not delivered: trying again');
         change(next);

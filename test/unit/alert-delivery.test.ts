@@ -55,6 +55,26 @@ describe('alert delivery', () => {
     expect(posts).toEqual(['{"n":3}']);
   });
 
+  it('logs the retry delay it scheduled, however the clock moves while it logs', async () => {
+    const temp = makeTempDir('cs-alert-');
+    temps.push(temp);
+    const { log, records } = recordingLog();
+    let clockMs = 1_000_000;
+    const delivery = createAlertDelivery({
+      outboxPath: join(temp.path, 'alerts-outbox.json'),
+      log,
+      settings: () => SETTINGS,
+      resolveUrl: () => new URL('http://127.0.0.1:1/hook'),
+      post: async (): Promise<PostOutcome> => ({ ok: false, error: 'answered HTTP 500' }),
+      // Each reading is a millisecond later, as on a busy machine.
+      nowMs: () => (clockMs += 1),
+    });
+    delivery.enqueue('webhook:0:json', '{}', 'diagnose firing');
+    const failed = await waitFor('the failure logged', () => records.find((r) => r.msg === 'alert not delivered: trying again'));
+    await delivery.close();
+    expect(failed).toMatchObject({ attempts: 1, error: 'answered HTTP 500', retryInMs: SETTINGS.retryInitialDelayMs });
+  });
+
   it('a message whose target left the config is dropped with a warning, and the next one goes', async () => {
     const temp = makeTempDir('cs-alert-');
     temps.push(temp);
