@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBenchEnv } from './lib/bench-env.js';
-import { BENCH_FIXTURES, CLAWSUPD, CLAWSUPD_ENV, CLAWSUPD_NODE_FLAGS } from './lib/contenders.js';
+import { BENCH_FIXTURES, CLAWSUPD, CLAWSUPD_NODE_FLAGS, clawsupdEnv } from './lib/contenders.js';
 import { pollFor, readCpuMs, readMemoryMiB, sleepMs } from './lib/proc-stats.js';
 import { summarize } from './lib/stats.js';
 import { freePort } from '../helpers/free-port.js';
@@ -56,11 +56,11 @@ async function main(): Promise<void> {
     }),
   );
   const nodeFlags = CLAWSUPD_NODE_FLAGS;
-  const daemon = startChild([...nodeFlags, CLAWSUPD, '--config', configPath], { ...buildBenchEnv(), ...CLAWSUPD_ENV });
+  const daemon = startChild([...nodeFlags, CLAWSUPD, '--config', configPath], { ...buildBenchEnv(), ...clawsupdEnv() });
   const floor = startChild([join(BENCH_FIXTURES, 'memory-floor.cjs')]);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
   const nodeVersion = await readNodeVersion();
-  appendFileSync(outPath, `${JSON.stringify({ kind: 'start', at: new Date().toISOString(), node, nodeVersion, clawsupd: CLAWSUPD, nodeFlags, daemonEnv: CLAWSUPD_ENV, daemonPid: daemon.pid, floorPid: floor.pid, everyMs, durationMs })}\n`);
+  appendFileSync(outPath, `${JSON.stringify({ kind: 'start', at: new Date().toISOString(), node, nodeVersion, clawsupd: CLAWSUPD, nodeFlags, daemonEnv: clawsupdEnv(), daemonPid: daemon.pid, floorPid: floor.pid, everyMs, durationMs })}\n`);
   process.stderr.write(`soak: pid ${process.pid}, clawsupd ${daemon.pid} and floor ${floor.pid} on Node ${nodeVersion}, writing ${outPath}\n`);
 
   const daemonRss: number[] = [];

@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
 import type { ProbeAnswer } from './probe-verdict.js';
-import { redactSecrets } from '../../gateway/redact.js';
 import { createResponseParser, type ParseStep } from './http-response-parser.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { startProbeSettlement } from './probe-settlement.js';
 
 // A health answer is a few hundred bytes: a body past this is not parsed, headers past this are no answer.
 const LIMITS = { maxHeaderBytes: 16 * 1024, maxBodyBytes: 64 * 1024 };
@@ -53,30 +53,24 @@ const idleByOrigin = new Map<string, Connection[]>();
  */
 export function probeHttp(url: string, options: HttpProbeOptions): Promise<ProbeAnswer> {
   if (url.startsWith('https:')) return import('./https-probe.js').then(({ probeHttps }) => probeHttps(url, options));
-  const startedAt = performance.now();
   return new Promise((resolve) => {
-    let isSettled = false;
-    let timer: NodeJS.Timeout | undefined;
     let current: Connection | null = null;
-    const settle = (result: Omit<ProbeAnswer, 'latencyMs'>): void => {
-      if (isSettled) return;
-      isSettled = true;
-      clearTimeout(timer);
-      if (current !== null) current.exchange = null;
-      resolve({ ...result, latencyMs: Math.round(performance.now() - startedAt) });
-    };
-    const fail = (why: string, errorCode: string | null = null): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`), errorCode });
+    const { settle, fail, isSettled } = startProbeSettlement(
+      url,
+      options.timeoutMs,
+      (answer) => {
+        // Settled: whatever the connection says next belongs to no request.
+        if (current !== null) current.exchange = null;
+        resolve(answer);
+      },
+      () => current?.socket.destroy(),
+    );
     let target: Target;
     try {
       target = toTarget(url);
     } catch (error) {
       return fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     }
-    timer = setTimeout(() => {
-      const connection = current;
-      fail(`no answer within ${options.timeoutMs} ms`);
-      connection?.socket.destroy();
-    }, options.timeoutMs);
 
     const attempt = (connection: Connection, isReused: boolean): void => {
       current = connection;
@@ -84,7 +78,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<Probe
       let hasAnswerBytes = false;
       // Closed with no answer at all: node:http's "socket hang up" (ECONNRESET), or the refusal itself.
       const hangUp = (error: NodeJS.ErrnoException | null): void => {
-        if (isSettled) return;
+        if (isSettled()) return;
         // The gateway closed a kept-alive socket as it was reused (its keep-alive timeout): a GET is asked again once.
         if (isReused && !hasAnswerBytes) return attempt(openConnection(target), false);
         const code = error?.code ?? 'ECONNRESET';
@@ -118,7 +112,7 @@ export function probeHttp(url: string, options: HttpProbeOptions): Promise<Probe
         },
       };
       const send = (): void => {
-        if (isSettled) return;
+        if (isSettled()) return;
         const { checkPeer } = options;
         let heldBy: PortHolder | null = null;
         try {

@@ -4,8 +4,8 @@ import type { Socket } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import type { PortHolder } from '../../gateway/socket-owner/socket-owner.js';
 import type { ProbeAnswer } from './probe-verdict.js';
+import { startProbeSettlement } from './probe-settlement.js';
 import type { HttpProbeOptions } from './http-probe.js';
-import { redactSecrets } from '../../gateway/redact.js';
 import { parseJsonBody } from './parse-json-body.js';
 
 // A health answer is a few hundred bytes: anything past this is not parsed.
@@ -28,30 +28,17 @@ function toRequestOptions(url: string): RequestOptions {
 
 /** An https: health URL, through node:https (TLS is rare on a loopback gateway; plain http has its own lean client). */
 export function probeHttps(url: string, options: HttpProbeOptions): Promise<ProbeAnswer> {
-  const startedAt = performance.now();
-  const elapsedMs = (): number => Math.round(performance.now() - startedAt);
   return new Promise((resolve) => {
-    let isSettled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const settle = (result: Omit<ProbeAnswer, 'latencyMs'>): void => {
-      if (isSettled) return;
-      isSettled = true;
-      clearTimeout(timer);
-      resolve({ ...result, latencyMs: elapsedMs() });
-    };
-    const fail = (why: string, errorCode: string | null = null): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`), errorCode });
-    let outgoing: ReturnType<typeof requestHttps>;
+    let outgoing: ReturnType<typeof requestHttps> | undefined;
+    const { settle, fail, isSettled } = startProbeSettlement(url, options.timeoutMs, resolve, () => outgoing?.destroy());
     try {
       outgoing = requestHttps(toRequestOptions(url));
     } catch (error) {
       return fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     }
-    timer = setTimeout(() => {
-      fail(`no answer within ${options.timeoutMs} ms`);
-      outgoing.destroy();
-    }, options.timeoutMs);
-    outgoing.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message, error.code ?? null));
-    outgoing.once('response', (response: IncomingMessage) => {
+    const request = outgoing;
+    request.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message, error.code ?? null));
+    request.once('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -68,24 +55,24 @@ export function probeHttps(url: string, options: HttpProbeOptions): Promise<Prob
     });
     const { checkPeer } = options;
     if (checkPeer === undefined) {
-      outgoing.end();
+      request.end();
       return;
     }
     // node:https writes the request at end(): holding end() until the peer is known keeps every byte from an impostor.
-    outgoing.once('socket', (socket: Socket) => {
+    request.once('socket', (socket: Socket) => {
       const check = (): void => {
-        if (isSettled) return;
+        if (isSettled()) return;
         let heldBy: PortHolder | null;
         try {
           heldBy = checkPeer(socket);
         } catch (error) {
           fail(`cannot tell who serves the connection: ${(error as Error).message}`);
-          outgoing.destroy();
+          request.destroy();
           return;
         }
-        if (heldBy === null) return void outgoing.end();
+        if (heldBy === null) return void request.end();
         settle({ statusCode: null, body: null, error: null, heldBy });
-        outgoing.destroy();
+        request.destroy();
       };
       if (socket.remotePort === undefined) socket.once('connect', check);
       else check();

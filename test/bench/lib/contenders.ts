@@ -14,11 +14,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const CLAWSUPD = process.env.CLAWSUP_BENCH_CLAWSUPD ?? join(REPO_ROOT, 'dist/clawsupd.cjs');
 /** clawsupd's Node flags: CLAWSUP_BENCH_NODE_FLAGS (space-separated; empty for none), else those of units/clawsupd.service. */
 export const CLAWSUPD_NODE_FLAGS = readNodeFlags();
+let daemonEnv: Record<string, string> | undefined;
 /**
  * clawsupd's tuning: CLAWSUP_BENCH_DAEMON_ENV ("K=V K=V"; empty for none), else the unit's MALLOC_ variables and,
- * when the unit sets NODE_COMPILE_CACHE, a cache of the bench's own, warmed once as a unit's first start would.
+ * when the unit sets NODE_COMPILE_CACHE, a cache of the bench's own, warmed once as a unit's first start would
+ * (on first use, so a bench that never starts clawsupd spawns nothing).
  */
-export const CLAWSUPD_ENV = readDaemonEnv();
+export function clawsupdEnv(): Record<string, string> {
+  daemonEnv ??= readDaemonEnv();
+  return daemonEnv;
+}
 // What `npm i -g` links as clawctl: the bundle of the entry and its status command (the other commands from dist/).
 export const CLAWCTL = join(REPO_ROOT, 'dist/clawctl.cjs');
 export const BENCH_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -125,7 +130,7 @@ async function startClawsup(spec: ProgramSpec): Promise<RunningContender> {
     ...spec.extraConfig?.(dir),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, { ...(spec.env ?? buildBenchEnv()), ...CLAWSUPD_ENV }, dir);
+  const child = spawnDaemon(process.execPath, [...CLAWSUPD_NODE_FLAGS, CLAWSUPD, '--config', configPath], spec.daemonLogPath, { ...(spec.env ?? buildBenchEnv()), ...clawsupdEnv() }, dir);
   await pollFor('clawsupd status.json', () => existsSync(join(statusDir, 'status.json')));
   return {
     name: 'clawsup',
