@@ -1,5 +1,6 @@
 // Builds the single-file CommonJS bundles the units and `npm start` run (after tsc has written dist/):
-//   dist/clawsupd.cjs  from src/daemon/clawsupd.ts
+//   dist/clawsupd.cjs       from src/daemon/clawsupd.ts, without zod (see isolatedConfigLoader)
+//   dist/config-loader.cjs  from src/config/config-loader-child.ts: the daemon's config loader, run as its child
 // One file and a CommonJS entry load less than the ES modules of dist/ (Node 24: an ES module entry alone costs about
 // 11 MiB of RSS). Packages only a feature needs (undici, redis, prom-client) stay in node_modules and are required
 // when that feature first runs. Usage: node scripts/bundle.mjs [--metafile] [--out-dir DIR] (DIR: a bench's copy)
@@ -12,7 +13,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 const BUNDLES = [
-  { entry: 'src/daemon/clawsupd.ts', outfile: 'dist/clawsupd.cjs', lazyImports: 'bundled' },
+  { entry: 'src/daemon/clawsupd.ts', outfile: 'dist/clawsupd.cjs', lazyImports: 'bundled', isolatesConfigLoader: true },
+  { entry: 'src/config/config-loader-child.ts', outfile: 'dist/config-loader.cjs', lazyImports: 'bundled' },
   // clawctl's entry and its status command, the path monitoring checks run; every other command stays an ES module
   // in dist/ and is imported when it runs, so `clawctl status` parses none of them (nor zod).
   { entry: 'src/cli/clawctl.ts', outfile: 'dist/clawctl.cjs', lazyImports: 'from-dist', bundledCommands: ['status'] },
@@ -44,6 +46,26 @@ function keepModuleUrls(outDir) {
   };
 }
 
+/**
+ * The daemon loads its config through load-config-isolated.ts (a child runs the schema), and zod stays out of its file:
+ * zod and its schemas are about 8 MiB of a daemon's heap. A module of the daemon that imports zod is a build error.
+ */
+function isolatedConfigLoader() {
+  const loader = join(SRC, 'config', 'load-config.ts');
+  return {
+    name: 'isolated-config-loader',
+    setup(builder) {
+      builder.onResolve({ filter: /load-config\.js$/ }, (args) => {
+        if (join(args.resolveDir, args.path.replace(/\.js$/, '.ts')) !== loader) return undefined;
+        return { path: join(SRC, 'config', 'load-config-isolated.ts') };
+      });
+      builder.onResolve({ filter: /^zod(\/|$)/ }, (args) => ({
+        errors: [{ text: `${relative(ROOT, args.importer)} imports zod: the daemon must not hold it (validate with src/check-value.ts, or in the config loader)` }],
+      }));
+    },
+  };
+}
+
 const outDirArg = process.argv.indexOf('--out-dir');
 const outDir = outDirArg === -1 ? null : process.argv[outDirArg + 1];
 
@@ -68,7 +90,7 @@ function dynamicImportsFromDist(bundled, outDirOfBundle) {
   };
 }
 
-for (const { entry, outfile, lazyImports, bundledCommands = [] } of BUNDLES) {
+for (const { entry, outfile, lazyImports, bundledCommands = [], isolatesConfigLoader = false } of BUNDLES) {
   const outPath = outDir ? join(outDir, outfile.replace(/^dist\//, '')) : join(ROOT, outfile);
   const result = await build({
     entryPoints: [join(ROOT, entry)],
@@ -89,7 +111,11 @@ for (const { entry, outfile, lazyImports, bundledCommands = [] } of BUNDLES) {
     footer: { js: FOOTER },
     metafile: process.argv.includes('--metafile'),
     logLevel: 'warning',
-    plugins: [keepModuleUrls(dirname(outPath)), ...(lazyImports === 'from-dist' ? [dynamicImportsFromDist(bundledCommands, dirname(outPath))] : [])],
+    plugins: [
+      ...(isolatesConfigLoader ? [isolatedConfigLoader()] : []),
+      keepModuleUrls(dirname(outPath)),
+      ...(lazyImports === 'from-dist' ? [dynamicImportsFromDist(bundledCommands, dirname(outPath))] : []),
+    ],
   });
   if (result.metafile) {
     const bytesByPackage = {};

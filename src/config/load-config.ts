@@ -6,15 +6,11 @@ import { expandPath } from './expand-path.js';
 import { isHomeRelative, readConfigScope, systemPathsFor, type ConfigScope } from './path-defaults.js';
 import { formatConfigIssues } from './format-issues.js';
 import { formatPath, locateJson5Paths } from './json5-locations.js';
+import { locatorFor, type LoadedConfig } from './loaded-config.js';
 import { findPathDeeperThan, MAX_CONFIG_DEPTH } from './nesting-depth.js';
 import { configSchema, type ClawsupConfig } from './schema.js';
 
-export interface LoadedConfig {
-  config: ClawsupConfig;
-  configPath: string;
-  /** "file:line:column" where a key's value is written (the file alone if it is not written): for errors found after loading. */
-  locate(keyPath: readonly (string | number)[]): string;
-}
+export type { LoadedConfig };
 
 /**
  * Reads, parses and validates a config file; throws a ClawsupError whose message names file, line, column and key.
@@ -23,11 +19,7 @@ export interface LoadedConfig {
 export function loadConfig(path: string, homeDir?: string, scope?: ConfigScope): LoadedConfig {
   const configPath = resolve(path);
   const text = readConfigText(configPath);
-  const locate = (keyPath: readonly (string | number)[]): string => {
-    const where = locateJson5Paths(text).get(formatPath(keyPath));
-    return where ? `${configPath}:${where.line}:${where.column}` : configPath;
-  };
-  return { config: parseConfigText(text, configPath, homeDir, scope), configPath, locate };
+  return { config: parseConfigText(text, configPath, homeDir, scope), configPath, locate: locatorFor(configPath, text) };
 }
 
 // JSON5 takes these invisible separators as line breaks, or warns on stderr about them inside strings.
@@ -112,7 +104,7 @@ function withSystemDefaults(config: ClawsupConfig, raw: Record<string, unknown>)
   };
 }
 
-function readConfigText(configPath: string): string {
+export function readConfigText(configPath: string): string {
   try {
     return readFileSync(configPath, 'utf8');
   } catch (error) {

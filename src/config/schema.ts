@@ -1,5 +1,6 @@
 import { STALE_ACTIONS } from '../probes/slack/stale-action.js';
 import { z } from 'zod';
+import { SKILL_NAME_HINT, skillNamePattern } from '../skills/skill-name.js';
 import { MIN_REPEAT_DELAY_MS } from '../supervisor/restart-policy.js';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_STATUS_DIR } from './path-defaults.js';
 import { isLoopbackHost, parseListenAddress } from '../http/listen-address.js';
@@ -93,10 +94,8 @@ const eventsSchema = z.strictObject({
   maxFiles: z.number().int().min(2).max(1_000).default(10),
 });
 
-const skillNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 const skillsSchema = z.record(
-  z.string().regex(skillNamePattern, 'a skill name is 1-64 characters of a-z 0-9 . _ - starting with a letter or digit'),
+  z.string().regex(skillNamePattern, SKILL_NAME_HINT),
   z.strictObject({ maxAgeMs: positiveMs }),
 );
 

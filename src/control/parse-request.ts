@@ -1,14 +1,15 @@
-import { z } from 'zod';
-import { skillNamePattern } from '../config/schema.js';
-import { skillRecordSchema } from '../skills/skill-record.js';
+import { aBoolean, anInteger, arrayOf, aString, defaultsWhenMissing, oneOf, optional, refine, strictObject, withDefault, nullable, type Check, type CheckedType } from '../check-value.js';
+import { checkSkillRecordShape } from '../skills/skill-record.js';
+import { SKILL_NAME_HINT, skillNamePattern } from '../skills/skill-name.js';
 import { buildError, isControlMethod, MAX_CANDIDATE_BYTES, PROTOCOL_VERSION, SUBSCRIBE_TOPICS, type ControlMethod, type ControlReply, type RequestId } from './protocol.js';
 
-const noParams = z.strictObject({}).optional();
+const noParams = optional(strictObject({}));
 // Who ran clawctl, as clawctl says: Node cannot read a Unix socket peer's credentials.
-const requester = z.strictObject({ uid: z.number().int().nullable(), user: z.string().max(256).nullable() });
+const requester = strictObject({ uid: nullable(anInteger()), user: nullable(aString({ maxLength: 256 })) });
+const applyTimeoutMs = optional(anInteger({ min: 1_000, max: 3_600_000 }));
 
-/** Each method's params; defaults live here, as everywhere else, in the schema. */
-export const PARAM_SCHEMAS = {
+/** Each method's params; defaults live here, beside the checks. */
+export const PARAM_CHECKS = {
   status: noParams,
   restart: noParams,
   resume: noParams,
@@ -18,38 +19,40 @@ export const PARAM_SCHEMAS = {
   'config-check': noParams,
   'cron-step-down': noParams,
   // The candidate's text travels in the request (the daemon's user may not read the operator's file), on this method's own 3 MiB line.
-  'gateway-config-apply': z.strictObject({
-    content: z.string().superRefine((content, context) => {
+  'gateway-config-apply': strictObject({
+    content: refine(aString(), (content) => {
       const bytes = utf8Bytes(content);
-      if (bytes > MAX_CANDIDATE_BYTES) context.addIssue({ code: 'custom', message: `the candidate is ${bytes} bytes, over the gate's ${MAX_CANDIDATE_BYTES} (1 MiB)` });
+      return bytes > MAX_CANDIDATE_BYTES ? `the candidate is ${bytes} bytes, over the gate's ${MAX_CANDIDATE_BYTES} (1 MiB)` : null;
     }),
-    source: z.string().min(1).max(4096),
-    isDryRun: z.boolean().default(false),
-    isVerifying: z.boolean().default(true),
-    isForced: z.boolean().default(false),
-    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    source: aString({ minLength: 1, maxLength: 4096 }),
+    isDryRun: withDefault(aBoolean, false),
+    isVerifying: withDefault(aBoolean, true),
+    isForced: withDefault(aBoolean, false),
+    timeoutMs: applyTimeoutMs,
     who: requester,
   }),
-  'gateway-config-rollback': z.strictObject({
-    id: z.string().regex(/^\d{8}T\d{6}Z-\d{3}$/, 'an apply id as clawctl gateway-config history prints it (20261201T065500Z-001)').optional(),
-    isVerifying: z.boolean().default(true),
-    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
-    who: requester.default({ uid: null, user: null }),
-  }).prefault({}),
-  'gateway-config-history': z.strictObject({ n: z.number().int().min(1).max(500).default(50) }).prefault({}),
-  'gateway-config-diff': z.strictObject({ a: z.string().max(64).optional(), b: z.string().max(64).optional() }).prefault({}),
-  'audit-run': z.strictObject({ saveBaseline: z.boolean().default(false) }).prefault({}),
-  logs: z.strictObject({ n: z.number().int().min(1).max(10_000).default(50) }).prefault({}),
-  'skill-report': z.strictObject({ record: skillRecordSchema }),
-  'skill-forget': z.strictObject({ name: z.string().regex(skillNamePattern, 'a skill name is 1-64 characters of a-z 0-9 . _ - starting with a letter or digit') }),
+  'gateway-config-rollback': defaultsWhenMissing(
+    strictObject({
+      id: optional(aString({ pattern: /^\d{8}T\d{6}Z-\d{3}$/, patternHint: 'an apply id as clawctl gateway-config history prints it (20261201T065500Z-001)' })),
+      isVerifying: withDefault(aBoolean, true),
+      timeoutMs: applyTimeoutMs,
+      who: withDefault(requester, { uid: null, user: null }),
+    }),
+  ),
+  'gateway-config-history': defaultsWhenMissing(strictObject({ n: withDefault(anInteger({ min: 1, max: 500 }), 50) })),
+  'gateway-config-diff': defaultsWhenMissing(strictObject({ a: optional(aString({ maxLength: 64 })), b: optional(aString({ maxLength: 64 })) })),
+  'audit-run': defaultsWhenMissing(strictObject({ saveBaseline: withDefault(aBoolean, false) })),
+  logs: defaultsWhenMissing(strictObject({ n: withDefault(anInteger({ min: 1, max: 10_000 }), 50) })),
+  'skill-report': strictObject({ record: checkSkillRecordShape }),
+  'skill-forget': strictObject({ name: aString({ pattern: skillNamePattern, patternHint: SKILL_NAME_HINT }) }),
   // `n`: how many of the latest gateway lines the first reply carries for the logs topic.
-  subscribe: z.strictObject({
-    topics: z.array(z.enum(SUBSCRIBE_TOPICS)).min(1).max(8).transform((topics) => [...new Set(topics)]),
-    n: z.number().int().min(0).max(10_000).default(50),
+  subscribe: strictObject({
+    topics: arrayOf(oneOf(SUBSCRIBE_TOPICS), { minItems: 1, maxItems: 8 }),
+    n: withDefault(anInteger({ min: 0, max: 10_000 }), 50),
   }),
-} satisfies Record<ControlMethod, z.ZodType>;
+} satisfies Record<ControlMethod, Check<unknown>>;
 
-export type ParamsOf<M extends ControlMethod> = z.output<(typeof PARAM_SCHEMAS)[M]>;
+export type ParamsOf<M extends ControlMethod> = CheckedType<(typeof PARAM_CHECKS)[M]>;
 
 export type ControlRequest = { [M in ControlMethod]: { id: RequestId; method: M; params: ParamsOf<M> } }[ControlMethod];
 
@@ -86,13 +89,10 @@ export function parseRequestLine(line: string): { ok: true; request: ControlRequ
     return { ok: false, reply: buildError(id, 'unknown-method', `unknown method ${found}`) };
   }
   const method = fields.method;
-  const parsed = PARAM_SCHEMAS[method].safeParse(fields.params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = ['params', ...(issue?.path ?? []).map(String)].join('.');
-    return { ok: false, reply: buildError(id, 'bad-params', `${method}: ${where}: ${issue?.message ?? 'invalid'}`) };
-  }
-  return { ok: true, request: { id, method, params: parsed.data } as ControlRequest };
+  const checked = (PARAM_CHECKS[method] as Check<unknown>)(fields.params, ['params']);
+  if (!checked.ok) return { ok: false, reply: buildError(id, 'bad-params', `${method}: ${checked.path.join('.')}: ${checked.message}`) };
+  const params = method === 'subscribe' ? { ...(checked.value as ParamsOf<'subscribe'>), topics: [...new Set((checked.value as ParamsOf<'subscribe'>).topics)] } : checked.value;
+  return { ok: true, request: { id, method, params } as ControlRequest };
 }
 
 function readId(id: unknown): RequestId | undefined {

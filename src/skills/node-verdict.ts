@@ -1,4 +1,4 @@
-import { skillNamePattern } from '../config/schema.js';
+import { skillNamePattern } from './skill-name.js';
 import { exitCodeForMode, STATUS_EXIT } from '../cli/status-exit-code.js';
 import { checkSkillRecord } from './skill-facts.js';
 import { judgeSkills, type SkillFacts } from './skill-verdict.js';

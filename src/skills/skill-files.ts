@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { skillNamePattern } from '../config/schema.js';
+import { skillNamePattern } from './skill-name.js';
 import type { SkillFacts } from './skill-verdict.js';
 import { ClawsupError } from '../errors.js';
 import { checkSkillRecord } from './skill-facts.js';

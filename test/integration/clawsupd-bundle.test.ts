@@ -25,6 +25,20 @@ function readStatus(statusDir: string): Record<string, any> | null {
   }
 }
 
+/** The bundle on `configPath`, in `dir`; ended (SIGKILL if need be) and `dir` removed after the test. */
+function startBundle(configPath: string, dir: string): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BUNDLE, '--config', configPath], { cwd: dir, env: ENV, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    removeLiveDir(dir);
+  });
+  return { child, exited };
+}
+
 describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
   it('prints the package version and refuses a bad config with its location, as the ES module build does', () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -56,15 +70,7 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
         metrics: { textfile: join(temp.path, 'clawsup.prom'), textfileIntervalMs: 1_000 },
       }),
     );
-    const child: ChildProcess = spawn(process.execPath, [BUNDLE, '--config', configPath], { cwd: temp.path, env: ENV, stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-      removeLiveDir(temp.path);
-    });
+    const { child, exited } = startBundle(configPath, temp.path);
     const healthy = await waitFor('healthy', () => {
       const status = readStatus(statusDir);
       return status?.mode === 'healthy' && status.probes?.ready?.state === 'ready' ? status : undefined;
@@ -75,5 +81,40 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
     expect(await exited).toBe(0);
     expect(readStatus(statusDir)?.mode).toBe('stopped');
     expect(() => process.kill(gatewayPid, 0)).toThrow();
+  });
+
+  it('holds no zod: the config is validated by its child, dist/config-loader.cjs', () => {
+    const bundle = readFileSync(BUNDLE, 'utf8');
+    expect(bundle).not.toMatch(/require\("zod(\/[^"]*)?"\)/);
+    expect(bundle).not.toContain('$ZodType');
+    expect(bundle).toContain('config-loader.cjs');
+    expect(readFileSync(join(REPO_ROOT, 'dist', 'config-loader.cjs'), 'utf8')).toContain('$ZodType');
+  });
+
+  it('refuses a broken config on SIGHUP with its location, keeps running, and takes the fixed one', async () => {
+    const temp = makeTempDir();
+    const port = await freePort();
+    const statusDir = join(temp.path, 'status');
+    const configPath = join(temp.path, 'clawsup.json5');
+    const config = {
+      gateway: { command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port)], stopTimeoutMs: 5_000 },
+      health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 },
+      status: { dir: statusDir },
+      control: { socket: join(temp.path, 'ctl.sock') },
+    };
+    writeFileSync(configPath, JSON.stringify(config));
+    const { child, exited } = startBundle(configPath, temp.path);
+    await waitFor('healthy', () => (readStatus(statusDir)?.mode === 'healthy' ? true : undefined), 30_000);
+    writeFileSync(configPath, `{\n  gateway: { command: ["node"] },\n  restart: { failureLimit: "x" },\n}`);
+    child.kill('SIGHUP');
+    const refused = await waitFor('the reload refused', () => readStatus(statusDir)?.config?.lastReloadError ?? undefined, 15_000);
+    expect(refused).toContain(`${configPath}:3:`);
+    expect(refused).toContain('restart.failureLimit');
+    expect(child.exitCode).toBeNull();
+    writeFileSync(configPath, JSON.stringify({ ...config, log: { level: 'debug' } }));
+    child.kill('SIGHUP');
+    await waitFor('the fixed config taken', () => (readStatus(statusDir)?.config?.lastReloadError === null ? true : undefined), 15_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { skillRecordSchema } from '../../src/skills/skill-record.js';
+import { checkSkillRecordShape } from '../../src/skills/skill-record.js';
 import { requestControl, runClawctl, type ClawctlRun } from '../helpers/control.js';
 import { cleanupDaemons, FIXTURES, REPO_ROOT, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { isAlive } from '../helpers/processes.js';
@@ -18,7 +18,9 @@ const MAX_AGE_MS = 6_000;
 afterEach(cleanupDaemons);
 
 function readSkill(statusDir: string, name: string) {
-  return skillRecordSchema.parse(JSON.parse(readFileSync(join(statusDir, 'skills', `${name}.json`), 'utf8')));
+  const checked = checkSkillRecordShape(JSON.parse(readFileSync(join(statusDir, 'skills', `${name}.json`), 'utf8')), []);
+  if (!checked.ok) throw new Error(`${name}.json is not a skill record: ${checked.path.join('.')}: ${checked.message}`);
+  return checked.value;
 }
 
 function nodeStatus(statusDir: string): Promise<ClawctlRun> {
