@@ -8,8 +8,9 @@ import { recoverTail } from './journal-tail.js';
 import { chooseFilesToDelete, planRotation, shouldRotate } from './journal-retention.js';
 
 // A crash of clawsupd loses nothing written (the page cache has it); an fsync per event would put a disk wait on the
-// loop for each. So data is synced once a second, off the loop: a power cut loses at most that second.
-const SYNC_INTERVAL_MS = 1_000;
+// loop for each. So data is synced a second after a write, off the loop: a power cut loses at most that second. An idle
+// journal sets no timer.
+const SYNC_DELAY_MS = 1_000;
 
 export interface EventJournalOptions {
   dir: string;
@@ -19,7 +20,7 @@ export interface EventJournalOptions {
   fileMode: number;
   groupId: number | null;
   nowMs?: () => number;
-  syncIntervalMs?: number;
+  syncDelayMs?: number;
 }
 
 export interface EventJournal extends EventSink {
@@ -45,9 +46,8 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   let isDirty = false;
   let isClosed = false;
   let health: JournalHealth = { droppedEvents: 0, lastError: null, isFailing: false };
+  let syncTimer: NodeJS.Timeout | null = null;
   openCurrent();
-  const syncTimer = setInterval(syncAndCheck, options.syncIntervalMs ?? SYNC_INTERVAL_MS);
-  syncTimer.unref();
 
   /** Opens events.ndjson for appending; the error when it cannot (also reported through fail()). */
   function openCurrent(): unknown {
@@ -127,6 +127,8 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   }
 
   function writeLine(line: string): void {
+    // The status dir was removed or the file moved: write where the path now leads.
+    if (fd !== null && !isSameFile(fd, path)) closeCurrent();
     const openError = fd === null ? openCurrent() : shouldRotate(sizeBytes, Buffer.byteLength(line), maxBytes) ? rotate() : null;
     if (fd === null) return drop(openError ?? new Error('the journal file is not open'));
     const bytes = Buffer.from(needsNewline ? `\n${line}` : line);
@@ -138,6 +140,7 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
     }
     sizeBytes += written;
     isDirty = true;
+    syncSoon();
     if (written === bytes.length - 1) {
       // Only the newline is missing: the event is whole and readers take it, so it is not dropped; the disk is still full.
       needsNewline = true;
@@ -152,18 +155,19 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
     recover();
   }
 
-  function syncAndCheck(): void {
-    if (fd !== null && isDirty) {
-      isDirty = false;
-      fdatasync(fd, (error) => {
-        if (error) log.debug({ err: describeError(error) }, 'cannot sync the event journal');
-      });
-    }
-    // The status dir was removed or the file moved: write where the path now leads.
-    if (fd !== null && !isSameFile(fd, path)) {
-      closeCurrent();
-      openCurrent();
-    }
+  function syncSoon(): void {
+    if (syncTimer !== null) return;
+    syncTimer = setTimeout(sync, options.syncDelayMs ?? SYNC_DELAY_MS);
+    syncTimer.unref();
+  }
+
+  function sync(): void {
+    syncTimer = null;
+    if (fd === null || !isDirty) return;
+    isDirty = false;
+    fdatasync(fd, (error) => {
+      if (error) log.debug({ err: describeError(error) }, 'cannot sync the event journal');
+    });
   }
 
   return {
@@ -190,7 +194,7 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
     close() {
       if (isClosed) return;
       isClosed = true;
-      clearInterval(syncTimer);
+      if (syncTimer !== null) clearTimeout(syncTimer);
       if (health.isFailing) log.warn({ journal: path, droppedEvents: health.droppedEvents, lastError: health.lastError }, 'event journal closed while failing: events dropped');
       if (fd !== null && isDirty) {
         try {

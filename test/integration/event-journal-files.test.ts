@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openEventJournal, type EventJournalOptions } from '../../src/events/event-journal.js';
 import { JOURNAL_KEEP_MS } from '../../src/events/journal-event.js';
 import { readJournal } from '../../src/events/read-journal.js';
@@ -35,6 +35,32 @@ describe('the event journal on disk', () => {
       '{"seq":1,"at":"2026-12-01T06:00:00.000Z","type":"held","from":"healthy"}\n{"seq":2,"at":"2026-12-01T06:00:00.000Z","type":"released","to":"starting"}\n',
     );
     expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  it('sets no timer while idle: one sync a second after a write, none after it', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const journal = open();
+      expect(vi.getTimerCount()).toBe(0);
+      journal.append('held');
+      journal.append('released');
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(1_000);
+      expect(vi.getTimerCount()).toBe(0);
+      journal.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes the next event where the path now leads once the file was moved away', () => {
+    const journal = open();
+    journal.append('held');
+    renameSync(join(temp.path, 'events.ndjson'), join(temp.path, 'moved.ndjson'));
+    journal.append('released');
+    journal.close();
+    expect(readFileSync(join(temp.path, 'moved.ndjson'), 'utf8')).toContain('"type":"held"');
+    expect(readFileSync(join(temp.path, 'events.ndjson'), 'utf8')).toMatch(/^\{"seq":2,.*"type":"released"\}\n$/);
   });
 
   it('gives the file to control.group when one is set, so its members can read the journal', () => {
