@@ -19,7 +19,7 @@ const BUNDLES = [
   // in dist/ and is imported when it runs, so `clawctl status` parses none of them (nor zod).
   { entry: 'src/cli/clawctl.ts', outfile: 'dist/clawctl-main.cjs', lazyImports: 'from-dist', bundledCommands: ['status'] },
   // What npm links as clawctl: it turns on Node's compile cache (a folder of this user's only), then runs the above.
-  { entry: 'src/cli/clawctl-start.ts', outfile: 'dist/clawctl.cjs', lazyImports: 'bundled', external: ['./clawctl-main.cjs'] },
+  { entry: 'src/cli/clawctl-start.ts', outfile: 'dist/clawctl.cjs', lazyImports: 'bundled' },
 ];
 // Native (node-unix-socket) or loaded only by a feature that is off by default.
 const EXTERNAL = ['node-unix-socket', 'undici', 'redis', '@redis/*', 'prom-client'];
@@ -92,7 +92,7 @@ function dynamicImportsFromDist(bundled, outDirOfBundle) {
   };
 }
 
-for (const { entry, outfile, lazyImports, bundledCommands = [], isolatesConfigLoader = false, external = [] } of BUNDLES) {
+for (const { entry, outfile, lazyImports, bundledCommands = [], isolatesConfigLoader = false } of BUNDLES) {
   const outPath = outDir ? join(outDir, outfile.replace(/^dist\//, '')) : join(ROOT, outfile);
   const result = await build({
     entryPoints: [join(ROOT, entry)],
@@ -101,7 +101,7 @@ for (const { entry, outfile, lazyImports, bundledCommands = [], isolatesConfigLo
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: [...EXTERNAL, ...external],
+    external: EXTERNAL,
     // The daemon: a feature's `await import('undici')` becomes a require, so no ES module loader is started.
     // clawctl: a command not bundled is a real import() of its file in dist/.
     supported: { 'dynamic-import': lazyImports === 'from-dist' },

@@ -3,7 +3,7 @@
 // write, then runs clawctl (dist/clawctl-main.cjs). From the second run on, Node loads clawctl's compiled code instead
 // of compiling it again: `clawctl status` on Node 24, 62 -> 57 ms (node -e 0: 44 ms). Node 20 has no cache: it just runs.
 import { lstatSync, mkdirSync } from 'node:fs';
-import module from 'node:module';
+import module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { compileCacheDirFor, foldersDownTo, isPrivateToUser, type FolderFacts } from './compile-cache-dir.js';
 
@@ -38,4 +38,5 @@ try {
 } catch {
   // The cache only makes clawctl start faster: without it, clawctl runs as before.
 }
-require('./clawctl-main.cjs');
+// From this module's own place in dist/ (the bundle keeps it): the bundle and the ES module build both find it.
+createRequire(import.meta.url)('../clawctl-main.cjs');

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSON5 from 'json5';
 import { resolveLayout, type Platform, type Scope } from './layout.js';
@@ -58,6 +59,8 @@ export function gatherInstallFacts(request: InstallRequest): InstallFacts {
     pathChains: {
       node: readPathChain(nodePath),
       clawsupd: readPathChain(clawsupdPath),
+      // The service runs it too: a child of clawsupd's that validates the config.
+      configLoader: readPathChain(join(dirname(clawsupdPath), 'config-loader.cjs')),
       // The stable link does not exist yet: what the service would run through it is its target.
       pathEntries: servicePath.entries.map((entry) => ({ entry, chain: readPathChain(entry === link?.path ? link.target : entry) })),
     },

@@ -35,7 +35,8 @@ export interface InstallFacts {
   /** The run-as user as the system knows it; null when there is no such user. */
   runAsUser: { uid: number; gid: number } | null;
   /** Who owns each component of what a system service will run (node, clawsupd, each PATH entry). */
-  pathChains: { node: PathNode[]; clawsupd: PathNode[]; pathEntries: Array<{ entry: string; chain: PathNode[] }> };
+  /** configLoader: dist/config-loader.cjs, which clawsupd runs to check its config. */
+  pathChains: { node: PathNode[]; clawsupd: PathNode[]; configLoader: PathNode[]; pathEntries: Array<{ entry: string; chain: PathNode[] }> };
   /** Real paths at install time: the stable links point here. */
   nodePath: string;
   clawsupdPath: string;
@@ -154,13 +155,14 @@ function checkSystemTrust(facts: InstallFacts): SystemTrust {
   const owners: TrustedOwners = { uids: [0, facts.runAsUser.uid], gids: [0, facts.runAsUser.gid] };
   const refusals: string[] = [];
   const links = [
-    { what: 'node', chain: facts.pathChains.node, target: facts.nodePath },
-    { what: 'clawsupd', chain: facts.pathChains.clawsupd, target: facts.clawsupdPath },
+    { what: 'link node', chain: facts.pathChains.node, target: facts.nodePath },
+    { what: 'link clawsupd', chain: facts.pathChains.clawsupd, target: facts.clawsupdPath },
+    { what: "use clawsupd's config loader", chain: facts.pathChains.configLoader, target: facts.pathChains.configLoader.at(-1)?.path ?? '' },
   ];
   for (const { what, chain, target } of links) {
     const verdict = judgePathTrust(chain, owners);
     if (!verdict.isTrusted) {
-      refusals.push(`refusing to link ${what} ${target}: ${verdict.why}, not root or ${facts.runAs}, who could replace what the service runs; install it where root owns it, or run the service as its owner (--run-as)`);
+      refusals.push(`refusing to ${what} ${target}: ${verdict.why}, not root or ${facts.runAs}, who could replace what the service runs; install it where root owns it, or run the service as its owner (--run-as)`);
     }
   }
   const notes: InstallAction[] = [];

@@ -21,7 +21,7 @@ function facts(overrides: Partial<InstallFacts> = {}, platform: Platform = 'linu
     runAs: 'gmk',
     runAsHome: '/home/gmk',
     runAsUser: { uid: 1000, gid: 1000 },
-    pathChains: { node: [], clawsupd: [], pathEntries: [{ entry: LINK, chain: chainOf(1000) }, { entry: '/usr/bin', chain: [dir('/'), dir('/usr'), dir('/usr/bin')] }] },
+    pathChains: { node: [], clawsupd: [], configLoader: [], pathEntries: [{ entry: LINK, chain: chainOf(1000) }, { entry: '/usr/bin', chain: [dir('/'), dir('/usr'), dir('/usr/bin')] }] },
     nodePath: '/usr/bin/node',
     clawsupdPath: '/usr/lib/node_modules/clawsup/dist/daemon/clawsupd.js',
     pathEnv: `${LINK}:/usr/bin`,

@@ -102,7 +102,7 @@ function systemFacts(overrides: Partial<InstallFacts> = {}): InstallFacts {
     runAs: 'gmk',
     runAsHome: '/home/gmk',
     runAsUser: { uid: 1000, gid: 1000 },
-    pathChains: { node: [], clawsupd: [], pathEntries: [] },
+    pathChains: { node: [], clawsupd: [], configLoader: [], pathEntries: [] },
     nodePath: '/usr/bin/node',
     clawsupdPath: '/usr/lib/node_modules/clawsup/dist/daemon/clawsupd.js',
     pathEnv: '/usr/bin',
@@ -151,6 +151,17 @@ describe('a system install', () => {
       expect(lines[0]).toMatch(new RegExp(`^note: warning: clawsupd\\.js would be linked into ${clawsupdPath.replaceAll('.', '\\.')}, under the temp folder /`));
     },
   );
+
+  it("refuses a config loader another user could replace: clawsupd runs it as a child", () => {
+    const node = (path: string, uid: number, mode = 0o755, isDirectory = true) => ({ path, uid, gid: uid, mode, isDirectory });
+    const loader = '/usr/lib/node_modules/clawsup/dist/config-loader.cjs';
+    const configLoader = [node('/', 0), node('/usr', 0), node('/usr/lib/node_modules/clawsup/dist', 0), node(loader, 65534, 0o644, false)];
+    const plan = planInstall(systemFacts({ pathChains: { node: [], clawsupd: [], configLoader, pathEntries: [] } }));
+    expect(plan.ok).toBe(false);
+    expect(!plan.ok && plan.refusals).toContainEqual(expect.stringContaining(`refusing to use clawsupd's config loader ${loader}: ${loader} is owned by uid 65534, not root or gmk`));
+    configLoader[3] = node(loader, 1000, 0o644, false);
+    expect(planInstall(systemFacts({ pathChains: { node: [], clawsupd: [], configLoader, pathEntries: [] } })).ok).toBe(true);
+  });
 
   it('no warning for a tarball install', () => {
     expect(dryRun(systemFacts()).filter((line) => line.includes('warning'))).toEqual([]);
