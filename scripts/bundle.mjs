@@ -17,9 +17,7 @@ const BUNDLES = [
   { entry: 'src/config/config-loader-child.ts', outfile: 'dist/config-loader.cjs', lazyImports: 'bundled' },
   // clawctl's entry and its status command, the path monitoring checks run; every other command stays an ES module
   // in dist/ and is imported when it runs, so `clawctl status` parses none of them (nor zod).
-  { entry: 'src/cli/clawctl.ts', outfile: 'dist/clawctl-main.cjs', lazyImports: 'from-dist', bundledCommands: ['status'] },
-  // What npm links as clawctl: it turns on Node's compile cache (a folder of this user's only), then runs the above.
-  { entry: 'src/cli/clawctl-start.ts', outfile: 'dist/clawctl.cjs', lazyImports: 'bundled' },
+  { entry: 'src/cli/clawctl.ts', outfile: 'dist/clawctl.cjs', lazyImports: 'from-dist', bundledCommands: ['status'] },
 ];
 // Native (node-unix-socket) or loaded only by a feature that is off by default.
 const EXTERNAL = ['node-unix-socket', 'undici', 'redis', '@redis/*', 'prom-client'];

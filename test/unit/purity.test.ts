@@ -38,7 +38,6 @@ const PURE_MODULES = [
   'src/describe-error.ts',
   'src/cli/colour.ts',
   'src/cli/completion-script.ts',
-  'src/cli/compile-cache-dir.ts',
   'src/cli/format-duration.ts',
   'src/cli/render-status.ts',
   'src/cli/status-exit-code.ts',
