@@ -72,8 +72,9 @@ export function withDefault<T>(check: Check<T>, fallback: T): Check<T> {
   return Object.assign((value: unknown, path: KeyPath) => (value === undefined ? pass(fallback) : check(value, path)), { whenMissing: () => pass(fallback) });
 }
 
-export function arrayOf<T>(check: Check<T>, limits: { minItems?: number; maxItems?: number } = {}): Check<T[]> {
-  const { minItems = 0, maxItems = Number.POSITIVE_INFINITY } = limits;
+/** `dropsDuplicates`: a value given twice is kept once (the limits count what was given). */
+export function arrayOf<T>(check: Check<T>, limits: { minItems?: number; maxItems?: number; dropsDuplicates?: boolean } = {}): Check<T[]> {
+  const { minItems = 0, maxItems = Number.POSITIVE_INFINITY, dropsDuplicates = false } = limits;
   return (value, path) => {
     if (!Array.isArray(value)) return failAt(path, `expected a list, found ${describeFound(value)}`);
     if (value.length < minItems) return failAt(path, `expected at least ${minItems} items, found ${value.length}`);
@@ -84,7 +85,7 @@ export function arrayOf<T>(check: Check<T>, limits: { minItems?: number; maxItem
       if (!item.ok) return item;
       items.push(item.value);
     }
-    return pass(items);
+    return pass(dropsDuplicates ? [...new Set(items)] : items);
   };
 }
 

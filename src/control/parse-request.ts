@@ -47,7 +47,7 @@ export const PARAM_CHECKS = {
   'skill-forget': strictObject({ name: aString({ pattern: skillNamePattern, patternHint: SKILL_NAME_HINT }) }),
   // `n`: how many of the latest gateway lines the first reply carries for the logs topic.
   subscribe: strictObject({
-    topics: arrayOf(oneOf(SUBSCRIBE_TOPICS), { minItems: 1, maxItems: 8 }),
+    topics: arrayOf(oneOf(SUBSCRIBE_TOPICS), { minItems: 1, maxItems: 8, dropsDuplicates: true }),
     n: withDefault(anInteger({ min: 0, max: 10_000 }), 50),
   }),
 } satisfies Record<ControlMethod, Check<unknown>>;
@@ -91,8 +91,7 @@ export function parseRequestLine(line: string): { ok: true; request: ControlRequ
   const method = fields.method;
   const checked = (PARAM_CHECKS[method] as Check<unknown>)(fields.params, ['params']);
   if (!checked.ok) return { ok: false, reply: buildError(id, 'bad-params', `${method}: ${checked.path.join('.')}: ${checked.message}`) };
-  const params = method === 'subscribe' ? { ...(checked.value as ParamsOf<'subscribe'>), topics: [...new Set((checked.value as ParamsOf<'subscribe'>).topics)] } : checked.value;
-  return { ok: true, request: { id, method, params } as ControlRequest };
+  return { ok: true, request: { id, method, params: checked.value } as ControlRequest };
 }
 
 function readId(id: unknown): RequestId | undefined {

@@ -47,6 +47,8 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   let isClosed = false;
   let health: JournalHealth = { droppedEvents: 0, lastError: null, isFailing: false };
   let syncTimer: NodeJS.Timeout | null = null;
+  // The open file's identity, from the fstat at open: a write compares the path's with it (one stat, not two).
+  let openedFile = { ino: 0, dev: 0 };
   openCurrent();
 
   /** Opens events.ndjson for appending; the error when it cannot (also reported through fail()). */
@@ -55,7 +57,9 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
       const opened = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, fileMode);
       try {
         if (groupId !== null) fchownSync(opened, -1, groupId);
-        sizeBytes = fstatSync(opened).size;
+        const openedStats = fstatSync(opened);
+        sizeBytes = openedStats.size;
+        openedFile = { ino: openedStats.ino, dev: openedStats.dev };
       } catch (error) {
         closeSync(opened);
         throw error;
@@ -128,7 +132,7 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
 
   function writeLine(line: string): void {
     // The status dir was removed or the file moved: write where the path now leads.
-    if (fd !== null && !isSameFile(fd, path)) closeCurrent();
+    if (fd !== null && !pathLeadsTo(path, openedFile)) closeCurrent();
     const openError = fd === null ? openCurrent() : shouldRotate(sizeBytes, Buffer.byteLength(line), maxBytes) ? rotate() : null;
     if (fd === null) return drop(openError ?? new Error('the journal file is not open'));
     const bytes = Buffer.from(needsNewline ? `\n${line}` : line);
@@ -209,11 +213,10 @@ export function openEventJournal(options: EventJournalOptions): EventJournal {
   };
 }
 
-function isSameFile(fd: number, path: string): boolean {
+function pathLeadsTo(path: string, file: { ino: number; dev: number }): boolean {
   try {
-    const open = fstatSync(fd);
     const named = statSync(path);
-    return open.ino === named.ino && open.dev === named.dev;
+    return named.ino === file.ino && named.dev === file.dev;
   } catch {
     return false;
   }

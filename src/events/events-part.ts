@@ -1,5 +1,5 @@
 import type { DaemonContext, DaemonPart, Detach } from '../daemon/daemon-part.js';
-import { statusSectionSchemas, type StatusSectionName, type StatusSections } from '../status/status-schema.js';
+import type { StatusSectionName, StatusSections } from '../status/status-schema.js';
 import { deriveSectionEvents, deriveStateEvents, type DerivedEvent, type SectionsSeen } from './derive-events.js';
 import type { JournalHealth } from './event-sink.js';
 

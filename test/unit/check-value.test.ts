@@ -38,6 +38,12 @@ describe('the value checks the daemon runs without zod', () => {
     expect(shape({ inner: { n: true } }, ['params'])).toEqual({ ok: false, path: ['params', 'inner', 'n'], message: 'expected a number, found boolean' });
   });
 
+  it('keeps a value given twice once where the list drops duplicates, and counts what was given against its limits', () => {
+    expect(arrayOf(oneOf(['a', 'b'] as const), { dropsDuplicates: true })(['a', 'b', 'a'], [])).toEqual({ ok: true, value: ['a', 'b'] });
+    expect(arrayOf(aBoolean, { maxItems: 2, dropsDuplicates: true })([true, true, true], ['t'])).toEqual({ ok: false, path: ['t'], message: 'expected at most 2 items, found 3' });
+    expect(arrayOf(aBoolean)([true, true], [])).toEqual({ ok: true, value: [true, true] });
+  });
+
   it('refuses an unknown key and a missing one, and fills defaults', () => {
     const shape = strictObject({ n: withDefault(anInteger(), 50), name: optional(aString()), on: aBoolean });
     expect(shape({ on: true }, [])).toEqual({ ok: true, value: { n: 50, on: true } });
