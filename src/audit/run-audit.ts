@@ -4,6 +4,7 @@ import { judgeChannelAccount } from './channel-verdict.js';
 import { checkCompletion, fetchListModels } from './check-provider.js';
 import { judgeListModels, type CheckVerdict, type ListModelsAnswer } from './list-models-verdict.js';
 import { readModelsStatus } from './models-status.js';
+import { monotonicMs } from '../monotonic-ms.js';
 
 type ListModelsPlan = Extract<CheckPlan, { method: 'list-models' }>;
 
@@ -98,8 +99,8 @@ type TimedValue<T> = { value: T; latencyMs: number } | { error: string; isTimeou
 
 /** `run`'s answer, or its error; when `signal` fires first the wait ends then, whether or not `run` heeds the signal. */
 async function timed<T>(run: () => Promise<T>, signal: AbortSignal): Promise<TimedValue<T>> {
-  const startedMs = performance.now();
-  const latencyMs = (): number => Math.round(performance.now() - startedMs);
+  const startedMs = monotonicMs();
+  const latencyMs = (): number => Math.round(monotonicMs() - startedMs);
   try {
     return { value: await raceAbort(run(), signal), latencyMs: latencyMs() };
   } catch (error) {
@@ -127,8 +128,8 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function withDeadline<T>(check: (signal: AbortSignal) => Promise<{ verdict: CheckVerdict; value?: T }>, timeoutMs: number, budget: AbortSignal): Promise<Timed<T>> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([deadline, budget]);
-  const startedMs = performance.now();
-  const latency = (): number => Math.round(performance.now() - startedMs);
+  const startedMs = monotonicMs();
+  const latency = (): number => Math.round(monotonicMs() - startedMs);
   try {
     return { ...(await raceAbort(check(signal), signal)), latencyMs: latency() };
   } catch (error) {

@@ -1,9 +1,9 @@
 // dist/config-loader.cjs: clawsupd's config loader, run as a short-lived child (load-config-isolated.ts), so that zod
 // and its schemas (about 8 MiB of heap, and the parse of their source) never live in the daemon.
-// Usage: node dist/config-loader.cjs CONFIG_PATH; stdout: one v8-serialized IsolatedAnswer.
+// Usage: node dist/config-loader.cjs CONFIG_PATH; stdout: one IsolatedAnswer as JSON (a checked config holds only
+// JSON's values: its numbers are bounded, and no key is set to undefined).
 import { writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { serialize } from 'node:v8';
 import { isClawsupError } from '../errors.js';
 import { parseConfigText, readConfigText } from './load-config.js';
 import type { IsolatedAnswer } from './load-config-isolated.js';
@@ -20,5 +20,5 @@ function answer(path: string | undefined): IsolatedAnswer {
   }
 }
 
-const bytes = serialize(answer(process.argv[2]));
+const bytes = Buffer.from(JSON.stringify(answer(process.argv[2])), 'utf8');
 for (let written = 0; written < bytes.length; ) written += writeSync(1, bytes, written);

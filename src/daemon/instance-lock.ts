@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClawsupError } from '../errors.js';
+import { randomHex } from '../random-hex.js';
 import { isSameProcess, readProcessStartTime } from '../gateway/process-identity.js';
 import { assertSafeFolder, checkFolder } from '../status/safe-folder.js';
 
@@ -61,7 +61,7 @@ function ensureDir(dir: string): void {
 
 /** The lock's content in a file of its own, under a name nobody can guess, to be hard-linked into place. */
 function writeTempLock(lockPath: string, record: LockRecord): string {
-  const tempPath = `${lockPath}.${randomBytes(8).toString('hex')}.tmp`;
+  const tempPath = `${lockPath}.${randomHex(8)}.tmp`;
   let fd: number;
   try {
     fd = openSync(tempPath, CREATE_NEW_FILE, 0o644);
@@ -103,7 +103,7 @@ function readLock(lockPath: string): LockRecord | null {
 
 /** Moves a dead holder's lock aside; when two newcomers race, only one rename finds the file. */
 function takeOverStaleLock(lockPath: string): void {
-  const asidePath = `${lockPath}.stale.${randomBytes(8).toString('hex')}`;
+  const asidePath = `${lockPath}.stale.${randomHex(8)}`;
   try {
     renameSync(lockPath, asidePath);
   } catch {

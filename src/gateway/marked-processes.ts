@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomHex } from '../random-hex.js';
 import { writeFileAtomic } from '../status/atomic-file.js';
 import { readRegularFile } from '../status/read-regular-file.js';
 import { currentUid } from '../status/safe-folder.js';
@@ -26,7 +26,7 @@ export function readOrCreateGatewayMark(statusDir: string): string {
   const found = readMarkFile(path);
   if (found !== null && found.isOwnerOnly) return found.mark;
   // A mark from before it was owner-only keeps its value (its gateways may still run) and loses the wider mode.
-  const mark = found?.mark ?? randomBytes(16).toString('hex');
+  const mark = found?.mark ?? randomHex(16);
   writeMark(path, mark);
   return mark;
 }

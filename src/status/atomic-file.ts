@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { close, closeSync, constants, fchmod, fchmodSync, fchown, fchownSync, fsync, fsyncSync, mkdir, mkdirSync, open, openSync, rename, renameSync, unlink, unlinkSync, write, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { randomHex } from '../random-hex.js';
 
 // A new file only, never through a link: a name planted in the folder fails the open instead of redirecting the write.
 const CREATE_NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -51,7 +51,7 @@ export function writeFileAtomic(path: string, content: string, options: AtomicWr
 }
 
 function makeTempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(TEMP_NAME_RANDOM_BYTES).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${randomHex(TEMP_NAME_RANDOM_BYTES)}.tmp`);
 }
 
 function fsyncDirSync(dir: string): void {

@@ -26,8 +26,8 @@ function readStatus(statusDir: string): Record<string, any> | null {
 }
 
 /** The bundle on `configPath`, in `dir`; ended (SIGKILL if need be) and `dir` removed after the test. */
-function startBundle(configPath: string, dir: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BUNDLE, '--config', configPath], { cwd: dir, env: ENV, stdio: 'ignore' });
+function startBundle(configPath: string, dir: string, options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BUNDLE, '--config', configPath], { cwd: dir, env: { ...ENV, ...options.env }, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -37,6 +37,23 @@ function startBundle(configPath: string, dir: string): { child: ChildProcess; ex
     removeLiveDir(dir);
   });
   return { child, exited };
+}
+
+/** A temp dir with a config that supervises the fake gateway on a free port, probed every 200 ms, plus `extra` sections. */
+async function prepareNode(extra: (dir: string) => Record<string, unknown> = () => ({})): Promise<{ dir: string; statusDir: string; configPath: string; config: Record<string, unknown> }> {
+  const temp = makeTempDir();
+  const port = await freePort();
+  const statusDir = join(temp.path, 'status');
+  const configPath = join(temp.path, 'clawsup.json5');
+  const config = {
+    gateway: { command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port)], stopTimeoutMs: 5_000 },
+    health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 },
+    status: { dir: statusDir },
+    control: { socket: join(temp.path, 'ctl.sock') },
+    ...extra(temp.path),
+  };
+  writeFileSync(configPath, JSON.stringify(config));
+  return { dir: temp.path, statusDir, configPath, config };
 }
 
 describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
@@ -55,32 +72,37 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
   });
 
   it('supervises and probes a gateway to healthy with metrics on (a module with its own require), then stops it and exits 0 on SIGTERM', async () => {
-    const temp = makeTempDir();
-    const port = await freePort();
-    const statusDir = join(temp.path, 'status');
-    const configPath = join(temp.path, 'clawsup.json5');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        gateway: { command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port)], stopTimeoutMs: 5_000 },
-        health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 },
-        status: { dir: statusDir },
-        control: { socket: join(temp.path, 'ctl.sock') },
-        // metrics-collector.ts declares its own `require` (createRequire): the bundle must not shadow its own with it.
-        metrics: { textfile: join(temp.path, 'clawsup.prom'), textfileIntervalMs: 1_000 },
-      }),
-    );
-    const { child, exited } = startBundle(configPath, temp.path);
+    // metrics-collector.ts declares its own `require` (createRequire): the bundle must not shadow its own with it.
+    const { dir, statusDir, configPath } = await prepareNode((dir) => ({ metrics: { textfile: join(dir, 'clawsup.prom'), textfileIntervalMs: 1_000 } }));
+    const { child, exited } = startBundle(configPath, dir);
     const healthy = await waitFor('healthy', () => {
       const status = readStatus(statusDir);
       return status?.mode === 'healthy' && status.probes?.ready?.state === 'ready' ? status : undefined;
     }, 30_000);
-    await waitFor('the metrics textfile', () => existsSync(join(temp.path, 'clawsup.prom')) && readFileSync(join(temp.path, 'clawsup.prom'), 'utf8').includes('clawsup_mode'), 10_000);
+    await waitFor('the metrics textfile', () => existsSync(join(dir, 'clawsup.prom')) && readFileSync(join(dir, 'clawsup.prom'), 'utf8').includes('clawsup_mode'), 10_000);
     const gatewayPid = healthy.gateway.pid as number;
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(readStatus(statusDir)?.mode).toBe('stopped');
     expect(() => process.kill(gatewayPid, 0)).toThrow();
+  });
+
+  it('holds none of the built-ins it has no use for while idle: no node:crypto, fs/promises, v8 or perf_hooks', async () => {
+    const { dir, statusDir, configPath } = await prepareNode();
+    const builtinsPath = join(dir, 'builtins.txt');
+    const { child, exited } = startBundle(configPath, dir, {
+      nodeArgs: ['--require', join(FIXTURES, 'record-builtins-at-exit.cjs')],
+      env: { RECORD_BUILTINS_TO: builtinsPath },
+    });
+    // Started, probed to healthy, status.json written a few times, and stopped: what an idle day holds, and more.
+    await waitFor('healthy', () => (readStatus(statusDir)?.mode === 'healthy' ? true : undefined), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const builtins = readFileSync(builtinsPath, 'utf8').split('\n');
+    expect(builtins).toContain('child_process');
+    // Each of these stays loaded once used: 0.3-1.7 MiB apiece on Node 24 (docs/performance.md).
+    expect(builtins.filter((name) => ['crypto', 'fs/promises', 'v8', 'perf_hooks', 'internal/perf/performance'].includes(name))).toEqual([]);
   });
 
   it('holds no zod: the config is validated by its child, dist/config-loader.cjs', () => {
@@ -92,18 +114,8 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
   });
 
   it('refuses a broken config on SIGHUP with its location, keeps running, and takes the fixed one', async () => {
-    const temp = makeTempDir();
-    const port = await freePort();
-    const statusDir = join(temp.path, 'status');
-    const configPath = join(temp.path, 'clawsup.json5');
-    const config = {
-      gateway: { command: [process.execPath, join(FIXTURES, 'fake-gateway.mjs'), '--port', String(port)], stopTimeoutMs: 5_000 },
-      health: { enabled: true, url: `http://127.0.0.1:${port}/healthz`, intervalMs: 200, timeoutMs: 500 },
-      status: { dir: statusDir },
-      control: { socket: join(temp.path, 'ctl.sock') },
-    };
-    writeFileSync(configPath, JSON.stringify(config));
-    const { child, exited } = startBundle(configPath, temp.path);
+    const { dir, statusDir, configPath, config } = await prepareNode();
+    const { child, exited } = startBundle(configPath, dir);
     await waitFor('healthy', () => (readStatus(statusDir)?.mode === 'healthy' ? true : undefined), 30_000);
     writeFileSync(configPath, `{\n  gateway: { command: ["node"] },\n  restart: { failureLimit: "x" },\n}`);
     child.kill('SIGHUP');

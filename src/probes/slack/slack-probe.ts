@@ -10,6 +10,7 @@ import { judgeSlack } from './slack-verdict.js';
 import { decideStaleAction } from './stale-action.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
 import { CLAWSUP_VERSION } from '../../version.js';
+import { monotonicMs } from '../../monotonic-ms.js';
 import type { ProbeBoard } from '../probe-board.js';
 
 export interface SlackProbeDeps {
@@ -135,7 +136,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
 
   async function pollRpc(token: string, atMs: number): Promise<void> {
     const config = supervisor.getConfig();
-    const started = performance.now();
+    const started = monotonicMs();
     const thisGeneration = generation;
     poll = new AbortController();
     try {
@@ -159,7 +160,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
     } finally {
       poll = null;
     }
-    board.set('slack', { ...board.get('slack'), latencyMs: Math.round(performance.now() - started) });
+    board.set('slack', { ...board.get('slack'), latencyMs: Math.round(monotonicMs() - started) });
     judge(Math.max(atMs, Date.now()));
   }
 
