@@ -60,11 +60,15 @@ export const idleFootprint: Measure = {
       });
       // The floor idles beside the daemon, sampled over the same window, so load and Node version are the same.
       const floor = spawn(process.execPath, [join(BENCH_FIXTURES, 'memory-floor.cjs')], { env: buildBenchEnv(), stdio: 'ignore' });
+      // Beside clawsup's own probes, the least a Node process pays to probe the same gateway every second.
+      const isProbeFloorRun = name === 'clawsup' && isProbing && extraConfig === undefined;
+      const probeFloor = isProbeFloorRun ? spawn(process.execPath, [join(BENCH_FIXTURES, 'bare-probe-loop.cjs'), String(port), '/healthz'], { env: buildBenchEnv(), stdio: 'ignore' }) : null;
       try {
         await sleepMs(SETTLE_MS);
-        const [{ rssMiB, cpuPercent }, floorSample] = await Promise.all([
+        const [{ rssMiB, cpuPercent }, floorSample, probeFloorSample] = await Promise.all([
           sampleDaemon(running.daemonPid, durationMs),
           sampleDaemon(floor.pid ?? -1, durationMs),
+          probeFloor === null ? null : sampleDaemon(probeFloor.pid ?? -1, durationMs),
         ]);
         const rss = summarize(rssMiB);
         const floorRss = summarize(floorSample.rssMiB);
@@ -101,8 +105,18 @@ export const idleFootprint: Measure = {
           note: `${probesNote}; ${cpuPercent.length} window(s) of ≥ ${Math.min(CPU_WINDOW_MS, durationMs) / 1000} s; /proc ticks are 10 ms, so a 100 s window resolves 0.01 %`,
           ...(isClawsup ? { target: `< ${TARGET_CPU_PERCENT} %`, isMet: cpu.median < TARGET_CPU_PERCENT } : {}),
         });
+        if (probeFloorSample !== null) {
+          report({
+            measure: `daemon CPU, idle (per ${CPU_WINDOW_MS / 1000} s window)`,
+            contender: 'floor: a bare Node that GETs /healthz every 1 s over a kept-alive socket',
+            unit: '%',
+            summary: summarize(probeFloorSample.cpuPercent),
+            note: 'beside the daemon, over the same window, probing the same gateway: what any Node prober of it pays',
+          });
+        }
       } finally {
         floor.kill('SIGKILL');
+        probeFloor?.kill('SIGKILL');
         await running.stop();
       }
     }
