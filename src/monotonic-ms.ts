@@ -4,3 +4,9 @@
 export function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
+
+/** Starts timing now: each call of the returned function gives the whole milliseconds since. */
+export function startStopwatch(): () => number {
+  const startedMs = monotonicMs();
+  return () => Math.round(monotonicMs() - startedMs);
+}

@@ -4,7 +4,7 @@ import { judgeChannelAccount } from './channel-verdict.js';
 import { checkCompletion, fetchListModels } from './check-provider.js';
 import { judgeListModels, type CheckVerdict, type ListModelsAnswer } from './list-models-verdict.js';
 import { readModelsStatus } from './models-status.js';
-import { monotonicMs } from '../monotonic-ms.js';
+import { startStopwatch } from '../monotonic-ms.js';
 
 type ListModelsPlan = Extract<CheckPlan, { method: 'list-models' }>;
 
@@ -99,8 +99,7 @@ type TimedValue<T> = { value: T; latencyMs: number } | { error: string; isTimeou
 
 /** `run`'s answer, or its error; when `signal` fires first the wait ends then, whether or not `run` heeds the signal. */
 async function timed<T>(run: () => Promise<T>, signal: AbortSignal): Promise<TimedValue<T>> {
-  const startedMs = monotonicMs();
-  const latencyMs = (): number => Math.round(monotonicMs() - startedMs);
+  const latencyMs = startStopwatch();
   try {
     return { value: await raceAbort(run(), signal), latencyMs: latencyMs() };
   } catch (error) {
@@ -128,8 +127,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function withDeadline<T>(check: (signal: AbortSignal) => Promise<{ verdict: CheckVerdict; value?: T }>, timeoutMs: number, budget: AbortSignal): Promise<Timed<T>> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([deadline, budget]);
-  const startedMs = monotonicMs();
-  const latency = (): number => Math.round(monotonicMs() - startedMs);
+  const latency = startStopwatch();
   try {
     return { ...(await raceAbort(check(signal), signal)), latencyMs: latency() };
   } catch (error) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs';
 import { join } from 'node:path';
 import { createControlServer } from './control-server.js';
 import { describeExitLine } from './exit-line.js';
@@ -13,6 +12,7 @@ import { checkConfigFile } from '../config/check-config-file.js';
 import { handleRequest, type ControlDeps } from './handle-request.js';
 import { parseRequestLine } from './parse-request.js';
 import { DIAGNOSIS_FILE } from '../status/status-files.js';
+import { readStatusFile } from '../cli/read-status-file.js';
 import { getCronControl } from '../cron/cron-control.js';
 
 const OPERATOR_METHODS = new Set(['restart', 'resume', 'stop', 'start', 'skill-forget', 'cron-step-down', 'gateway-config-apply', 'gateway-config-rollback', 'audit-run']);
@@ -61,18 +61,11 @@ export const controlPart: DaemonPart = {
       dispatch: supervisor.dispatch,
       getOutputLines: supervisor.getOutputLines,
       nowMs: () => Date.now(),
-      // fs's callback, not fs/promises: that module alone is 0.4-0.9 MiB for the daemon's life.
-      readLastDiagnosis: () =>
-        new Promise((resolve) =>
-          readFile(join(statusDir, DIAGNOSIS_FILE), 'utf8', (error, text) => {
-            if (error) return resolve(null);
-            try {
-              resolve(JSON.parse(text) as unknown);
-            } catch {
-              resolve(null);
-            }
-          }),
-        ),
+      // The reader clawctl uses for the same file: a small regular file, never a FIFO or a link; no fs/promises.
+      readLastDiagnosis: async () => {
+        const read = readStatusFile(join(statusDir, DIAGNOSIS_FILE), DIAGNOSIS_FILE);
+        return read.ok ? read.value : null;
+      },
       checkConfig: () => checkConfigFile(configPath),
       writeSkillRecord: (record) => writeSkillRecord(statusDir, record),
       forgetSkill: (name) => removeSkillRecord(statusDir, name),

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { statusSchema } from '../../src/status/status-schema.js';
@@ -87,6 +88,24 @@ describe('clawctl with a live daemon', () => {
     expect(bySocket.code).toBe(0);
     expect(JSON.parse(bySocket.stdout).gateway.pid).toBe(restarted.gateway.pid);
     expect(daemon.logs().filter((r) => r.msg === 'operator request').map((r) => r.method)).toEqual(['resume', 'start', 'stop', 'stop', 'start', 'restart']);
+  });
+
+  it('answers diagnose outside diagnose mode with the last diagnosis.json, and with none for a FIFO planted there', async () => {
+    const daemon = startDaemon({ config: { gateway: forever } });
+    await daemon.waitForStatus('healthy', (s) => s.mode === 'healthy');
+    const diagnosisPath = join(daemon.statusDir, 'diagnosis.json');
+    writeFileSync(diagnosisPath, JSON.stringify({ reason: 'module-not-found', class: 'structural', since: '2026-12-01T00:00:00.000Z' }));
+    const last = await clawctl(daemon, 'diagnose', '--json');
+    expect(JSON.parse(last.stdout)).toMatchObject({ isCurrent: false, diagnosis: { reason: 'module-not-found' } });
+    expect(last.stderr).toBe('');
+
+    // A FIFO with no writer would hold a plain read open for ever: the daemon answers at once, with no diagnosis.
+    rmSync(diagnosisPath);
+    execFileSync('mkfifo', [diagnosisPath]);
+    const fifo = await clawctl(daemon, 'diagnose', '--json');
+    expect(JSON.parse(fifo.stdout)).toMatchObject({ isCurrent: false, diagnosis: null });
+    // The daemon answered, in time: clawctl did not fall back to reading the file itself.
+    expect(fifo.stderr).not.toContain('reading diagnosis.json instead');
   });
 
   it('exits 2 in diagnose mode, prints the diagnosis, and resume makes one fresh attempt', async () => {

@@ -1,5 +1,5 @@
 import { redactSecrets } from '../../gateway/redact.js';
-import { monotonicMs } from '../../monotonic-ms.js';
+import { startStopwatch } from '../../monotonic-ms.js';
 import type { ProbeAnswer } from './probe-verdict.js';
 
 export interface ProbeSettlement {
@@ -15,13 +15,13 @@ export interface ProbeSettlement {
  * that fails the probe and then calls `onDeadline` to tear the request down.
  */
 export function startProbeSettlement(url: string, timeoutMs: number, resolve: (answer: ProbeAnswer) => void, onDeadline: () => void): ProbeSettlement {
-  const startedAt = monotonicMs();
+  const elapsedMs = startStopwatch();
   let isSettled = false;
   const settle = (result: Omit<ProbeAnswer, 'latencyMs'>): void => {
     if (isSettled) return;
     isSettled = true;
     clearTimeout(timer);
-    resolve({ ...result, latencyMs: Math.round(monotonicMs() - startedAt) });
+    resolve({ ...result, latencyMs: elapsedMs() });
   };
   const fail = (why: string, errorCode: string | null = null): void => settle({ statusCode: null, body: null, error: redactSecrets(`GET ${url}: ${why}`), errorCode });
   const timer = setTimeout(() => {

@@ -10,7 +10,7 @@ import { judgeSlack } from './slack-verdict.js';
 import { decideStaleAction } from './stale-action.js';
 import type { Supervisor } from '../../daemon/supervisor.js';
 import { CLAWSUP_VERSION } from '../../version.js';
-import { monotonicMs } from '../../monotonic-ms.js';
+import { startStopwatch } from '../../monotonic-ms.js';
 import type { ProbeBoard } from '../probe-board.js';
 
 export interface SlackProbeDeps {
@@ -136,7 +136,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
 
   async function pollRpc(token: string, atMs: number): Promise<void> {
     const config = supervisor.getConfig();
-    const started = monotonicMs();
+    const elapsedMs = startStopwatch();
     const thisGeneration = generation;
     poll = new AbortController();
     try {
@@ -160,7 +160,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
     } finally {
       poll = null;
     }
-    board.set('slack', { ...board.get('slack'), latencyMs: Math.round(monotonicMs() - started) });
+    board.set('slack', { ...board.get('slack'), latencyMs: elapsedMs() });
     judge(Math.max(atMs, Date.now()));
   }
 
