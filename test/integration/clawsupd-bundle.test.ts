@@ -87,7 +87,7 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
     expect(() => process.kill(gatewayPid, 0)).toThrow();
   });
 
-  it('holds none of the built-ins it has no use for while idle, metrics and alerts on: no crypto, fs/promises, v8, perf_hooks or https', async () => {
+  it('holds none of the built-ins it has no use for while idle, metrics and alerts on: no crypto, fs/promises, v8, perf_hooks, https, worker_threads or assert', async () => {
     // Nothing listens on port 9: a healthy node has no alert to send, only the parts loaded and running.
     const { dir, statusDir, configPath } = await prepareNode((dir) => ({
       metrics: { textfile: join(dir, 'clawsup.prom'), textfileIntervalMs: 1_000 },
@@ -107,6 +107,8 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
     expect(builtins).toContain('child_process');
     // Each of these stays loaded once used: 0.3-4 MiB apiece on Node 24 (docs/performance.md).
     expect(builtins.filter((name) => ['crypto', 'fs/promises', 'v8', 'perf_hooks', 'internal/perf/performance', 'https', 'tls'].includes(name))).toEqual([]);
+    // pino's transports (thread-stream) and its own destination (sonic-boom) are left out of the bundle.
+    expect(builtins.filter((name) => ['worker_threads', 'assert'].includes(name))).toEqual([]);
   });
 
   it('holds no zod: the config is validated by its child, dist/config-loader.cjs', () => {
