@@ -66,6 +66,8 @@ const slackSchema = z.strictObject({
   rpcTimeoutMs: positiveMs.default(5_000),
   /** Slack's Socket Mode hosts: the gateway's own connections to them are watched in the kernel (Linux); [] turns that off. */
   socketHosts: z.array(z.string().min(1)).default(['wss-primary.slack.com', 'wss-backup.slack.com']),
+  /** How often those connections are sampled: each sample reads the host's TCP table (/proc/net/tcp, 5-10 ms of CPU). */
+  socketSampleIntervalMs: positiveMs.min(1_000, 'at least 1000 ms').default(30_000),
   /** What to do about a socket stale for `staleForMs`: nothing but the verdict and its alert, reconnect the channel, or restart the gateway. */
   onStale: z.enum(STALE_ACTIONS).default('none'),
   staleForMs: positiveMs.default(120_000),

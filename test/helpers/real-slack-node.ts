@@ -93,7 +93,7 @@ export function startSlackNode(options: SlackNodeOptions): SlackNode {
       stopTimeoutMs: 20_000,
     },
     health: { enabled: true, url: `http://127.0.0.1:${GATEWAY_PORT}/healthz`, intervalMs: 1_000, timeoutMs: 1_000, startupGraceMs: 120_000, startTimeoutMs: 240_000 },
-    slack: { rpcIntervalMs: 2_000, ...options.clawsupSlack },
+    slack: { rpcIntervalMs: 2_000, socketSampleIntervalMs: 1_000, ...options.clawsupSlack },
     status: { dir: statusDir },
     control: { socket: controlSocket },
   };

@@ -1,6 +1,6 @@
 // The single-file bundle the units and `npm start` run (dist/clawsupd.cjs, scripts/bundle.mjs): it reads its version,
 // validates a config, supervises and probes a gateway, and stops cleanly, as dist/daemon/clawsupd.js does.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,7 +87,7 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
     expect(() => process.kill(gatewayPid, 0)).toThrow();
   });
 
-  it('holds none of the built-ins it has no use for while idle, metrics and alerts on: no crypto, fs/promises, v8, perf_hooks, https, worker_threads or assert', async () => {
+  it('holds none of the built-ins it has no use for while idle, metrics and alerts on: no crypto, fs/promises, v8, perf_hooks, https, worker_threads, assert or dns', async () => {
     // Nothing listens on port 9: a healthy node has no alert to send, only the parts loaded and running.
     const { dir, statusDir, configPath } = await prepareNode((dir) => ({
       metrics: { textfile: join(dir, 'clawsup.prom'), textfileIntervalMs: 1_000 },
@@ -109,6 +109,9 @@ describe('the clawsupd bundle (dist/clawsupd.cjs)', () => {
     expect(builtins.filter((name) => ['crypto', 'fs/promises', 'v8', 'perf_hooks', 'internal/perf/performance', 'https', 'tls'].includes(name))).toEqual([]);
     // pino's transports (thread-stream) and its own destination (sonic-boom) are left out of the bundle.
     expect(builtins.filter((name) => ['worker_threads', 'assert'].includes(name))).toEqual([]);
+    // The Slack probe resolves Slack's hosts only once some socket of this host goes to port 443.
+    const toPort443 = execFileSync('ss', ['-Htn', 'state', 'established', 'dport', '=', ':443'], { encoding: 'utf8' }).trim();
+    if (toPort443 === '') expect(builtins).not.toContain('dns/promises');
   });
 
   it('holds no zod: the config is validated by its child, dist/config-loader.cjs', () => {

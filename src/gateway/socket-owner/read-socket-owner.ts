@@ -67,12 +67,15 @@ export function findOwnConnectionsOwner(target: { host: string; port: number }, 
   return { owner: 'gateway' };
 }
 
-/** The gateway group's established connections to any of `addresses` (canonical, as normalizeAddress gives) on `port`; null where /proc cannot tell. */
-export function listGatewayConnectionsTo(gatewayPgid: number, addresses: ReadonlySet<string>, port: number): TcpSocketEntry[] | null {
-  const entries = readSocketTable();
-  if (entries === null) return null;
+/** Every established connection of this host to `port`, whoever holds it; null where /proc cannot tell. */
+export function listEstablishedTo(port: number): TcpSocketEntry[] | null {
+  return readSocketTable()?.filter((entry) => entry.state === 'ESTABLISHED' && entry.remote.port === port) ?? null;
+}
+
+/** Those of `entries` whose socket the gateway's process group holds (a walk of /proc/PID/fd). */
+export function keepHeldByGroup(gatewayPgid: number, entries: readonly TcpSocketEntry[]): TcpSocketEntry[] {
   const held = readGroupSocketInodes(gatewayPgid);
-  return entries.filter((entry) => entry.state === 'ESTABLISHED' && entry.remote.port === port && addresses.has(entry.remote.address) && held.has(entry.inode));
+  return entries.filter((entry) => held.has(entry.inode));
 }
 
 /** The TCP ports the gateway's process group listens on; null where /proc cannot tell. */

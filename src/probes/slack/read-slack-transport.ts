@@ -4,8 +4,7 @@
  * each has received nothing. Linux only; elsewhere every sample is null (the verdict then rests on the log and RPC).
  */
 import { execFile } from 'node:child_process';
-import { lookup } from 'node:dns/promises';
-import { listGatewayConnectionsTo } from '../../gateway/socket-owner/read-socket-owner.js';
+import { keepHeldByGroup, listEstablishedTo } from '../../gateway/socket-owner/read-socket-owner.js';
 import { normalizeAddress } from '../../gateway/socket-owner/proc-net-tcp.js';
 import type { SlackSocketFacts } from './slack-transport.js';
 import { parseSsTcpInfo, type TcpInfo } from './ss-tcp-info.js';
@@ -20,7 +19,8 @@ export interface SlackTransportReader {
   sample(gatewayPgid: number, hosts: readonly string[]): Promise<SlackSocketFacts[] | null>;
 }
 
-export function createSlackTransportReader(): SlackTransportReader {
+/** `socketPort`: Slack's Socket Mode port; another only for a test's own server. */
+export function createSlackTransportReader(socketPort = SLACK_SOCKET_PORT): SlackTransportReader {
   const addresses = new Set<string>();
   let resolvedAtMs = Number.NEGATIVE_INFINITY;
   let resolvedHosts = '';
@@ -32,6 +32,8 @@ export function createSlackTransportReader(): SlackTransportReader {
     if (key === resolvedHosts && Date.now() - resolvedAtMs < RESOLVE_EVERY_MS) return;
     resolvedHosts = key;
     resolvedAtMs = Date.now();
+    // Loaded at the first Slack round: a node without Slack never holds node:dns/promises (0.9 MiB on Node 24).
+    const { lookup } = process.getBuiltinModule('node:dns/promises');
     await Promise.all(
       hosts.map(async (host) => {
         try {
@@ -49,7 +51,7 @@ export function createSlackTransportReader(): SlackTransportReader {
   function readTcpInfo(): Promise<Map<number, TcpInfo> | null> {
     if (!hasSs) return Promise.resolve(null);
     return new Promise((done) => {
-      execFile('ss', ['-tinHe', 'state', 'established', 'dport', '=', `:${SLACK_SOCKET_PORT}`], { timeout: SS_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (error, stdout) => {
+      execFile('ss', ['-tinHe', 'state', 'established', 'dport', '=', `:${socketPort}`], { timeout: SS_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (error, stdout) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') hasSs = false;
         done(error ? null : parseSsTcpInfo(stdout));
       });
@@ -59,10 +61,14 @@ export function createSlackTransportReader(): SlackTransportReader {
   return {
     async sample(gatewayPgid, hosts) {
       if (process.platform !== 'linux' || hosts.length === 0) return null;
+      const toPort = listEstablishedTo(socketPort);
+      if (toPort === null) return null;
+      // No socket of the host to that port at all is none to Slack: no lookup and no walk of the gateway's fds.
+      if (toPort.length === 0) return [];
       await resolve(hosts);
       if (addresses.size === 0) return null;
-      const entries = listGatewayConnectionsTo(gatewayPgid, addresses, SLACK_SOCKET_PORT);
-      if (entries === null) return null;
+      const toSlack = toPort.filter((entry) => addresses.has(entry.remote.address));
+      const entries = toSlack.length === 0 ? [] : keepHeldByGroup(gatewayPgid, toSlack);
       const info = entries.length === 0 ? null : await readTcpInfo();
       return entries.map((entry) => {
         const facts = info?.get(entry.inode);

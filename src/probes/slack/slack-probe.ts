@@ -4,7 +4,7 @@ import { createGatewayPeerCheck } from './verify-gateway-peer.js';
 import type { Logger } from '../../daemon/logger.js';
 import { resolveProbeUrls } from '../http/probe-urls.js';
 import { applySlackLine, applySlackRpc, applySlackRpcError, applySlackTransport, createSlackObservation, type SlackObservation } from './slack-observation.js';
-import { createSlackTransportReader } from './read-slack-transport.js';
+import { createSlackTransportReader, type SlackTransportReader } from './read-slack-transport.js';
 import { readSlackRpcFacts } from './slack-rpc-facts.js';
 import { judgeSlack } from './slack-verdict.js';
 import { decideStaleAction } from './stale-action.js';
@@ -18,6 +18,8 @@ export interface SlackProbeDeps {
   board: ProbeBoard;
   log: Logger;
   getToken(): string | null;
+  /** The kernel's view of the gateway's sockets to Slack; the real /proc and `ss` reader unless a test gives its own. */
+  transportReader?: SlackTransportReader;
 }
 
 export interface SlackProbe {
@@ -44,14 +46,18 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
   if (!canVerifyPeer) log.info({ platform: process.platform }, 'channels.status not polled: this platform cannot show who serves the gateway port');
   const hasUsableToken = (): boolean => canVerifyPeer && deps.getToken() !== null;
   const verifyPeer = createGatewayPeerCheck(() => supervisor.getState().gateway.pid);
-  const transportReader = createSlackTransportReader();
+  const transportReader = deps.transportReader ?? createSlackTransportReader();
   let isSampling = false;
+  let lastSampleAtMs = Number.NEGATIVE_INFINITY;
 
   // The kernel's view of the gateway's own socket to Slack: the SDK's reconnects are silent everywhere else.
-  function sampleTransport(): void {
+  function sampleTransport(atMs: number): void {
     const pid = supervisor.getState().gateway.pid;
-    const hosts = supervisor.getConfig().slack.socketHosts;
+    const { socketHosts: hosts, socketSampleIntervalMs } = supervisor.getConfig().slack;
     if (pid === null || isSampling || !canVerifyPeer || hosts.length === 0) return;
+    // Not every probe round: reading /proc/net/tcp walks every bucket of the kernel's TCP hash (5 ms a file at 24 GiB).
+    if (atMs - lastSampleAtMs < socketSampleIntervalMs) return;
+    lastSampleAtMs = atMs;
     isSampling = true;
     const thisGeneration = generation;
     void transportReader
@@ -171,6 +177,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
       observation = createSlackObservation();
       staleSinceMs = null;
       lastPollAtMs = Number.NEGATIVE_INFINITY;
+      lastSampleAtMs = Number.NEGATIVE_INFINITY;
     },
     onLine(line, atMs) {
       const next = applySlackLine(observation, line, atMs);
@@ -180,7 +187,7 @@ export function createSlackProbe(deps: SlackProbeDeps): SlackProbe {
     },
     refresh(isGatewayStarted) {
       const atMs = Date.now();
-      sampleTransport();
+      sampleTransport(atMs);
       const token = deps.getToken();
       // The RPC refuses connects until the gateway has started; a poll still running is not doubled.
       const isPollDue = isGatewayStarted && token !== null && canVerifyPeer && poll === null && atMs - lastPollAtMs >= supervisor.getConfig().slack.rpcIntervalMs;

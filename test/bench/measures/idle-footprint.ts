@@ -25,6 +25,10 @@ interface IdleVariant {
   extraConfig?: (dir: string) => Record<string, unknown>;
 }
 
+// Slack's hosts resolve on every online node, and the Slack probe's kernel samples then run: this machine resolves
+// nothing outside, so a name it does resolve stands in for them (the gateway holds no socket to it).
+const RESOLVING_SLACK_HOSTS = { slack: { socketHosts: ['localhost'] } };
+
 /** clawsup alone, clawsup with the metrics textfile and an alert webhook on (events issue), then each peer. */
 function listVariants(contenders: readonly ContenderName[]): IdleVariant[] {
   return contenders.flatMap((name): IdleVariant[] =>
@@ -56,7 +60,7 @@ export const idleFootprint: Measure = {
       const running = await startContender(name, {
         argv: [process.execPath, join(BENCH_FIXTURES, 'http-gateway.mjs'), String(port)],
         ...(isProbing ? { health: probeEverySecond(url) } : {}),
-        ...(extraConfig ? { extraConfig } : {}),
+        extraConfig: (dir) => ({ ...RESOLVING_SLACK_HOSTS, ...extraConfig?.(dir) }),
       });
       // The floor idles beside the daemon, sampled over the same window, so load and Node version are the same.
       const floor = spawn(process.execPath, [join(BENCH_FIXTURES, 'memory-floor.cjs')], { env: buildBenchEnv(), stdio: 'ignore' });
