@@ -15,7 +15,7 @@ import { buildAlertsStatus, type AlertsStatusSection } from './alerts-status.js'
 export const OUTBOX_FILE = 'alerts-outbox.json';
 /** Present while a clawsupd with alerts runs; one left behind means the one before did not stop cleanly. */
 export const RUNNING_MARK_FILE = 'alerts-running.json';
-// Hold times and the skills' staleness move with the clock, not only with state changes: looked at this often.
+// Hold times, resends and the restarts' hour move with the clock, not only with changes: looked at this often then.
 const EVALUATE_INTERVAL_MS = 1_000;
 const HOUR_MS = 3_600_000;
 
@@ -119,7 +119,16 @@ function attachAlerts(context: DaemonContext): Detach {
     if (state.gateway.restarts > previous.gateway.restarts) facts.restartTimesMs.push(Date.now());
     evaluateSoon();
   });
-  const timer = setInterval(evaluateSoon, EVALUATE_INTERVAL_MS);
+  // A routine write (a probe's new timing, a lease's new expiry) changes no verdict the rules look at.
+  supervisor.onSectionChange((name, isRoutine) => {
+    if (!isRoutine && name !== 'alerts') evaluateSoon();
+  });
+  // The clock alone matters only while something can expire: a hold, a resend, the restarts' hour, a crash mark.
+  const isClockDue = (): boolean =>
+    active.length > 0 ||
+    facts.restartTimesMs.length > 0 ||
+    (facts.daemonCrash !== null && Date.now() - facts.daemonCrash.detectedAtMs < alertsConfig().rules.daemonCrashActiveMs);
+  const timer = setInterval(() => isClockDue() && evaluateSoon(), EVALUATE_INTERVAL_MS);
   timer.unref();
   evaluateSoon();
   log.info({ webhooks: context.config.alerts.webhooks.length, hasAlertmanager: context.config.alerts.alertmanager !== undefined, restoredActive: active.length, pending: delivery.pendingCount() }, 'alerts on');

@@ -54,7 +54,7 @@ export interface Supervisor {
   /** A part's section as last set (undefined until it is): cheaper than getStatus() for one section. */
   getStatusSection<Name extends StatusSectionName>(name: Name): StatusSections[Name] | undefined;
   /** Called after each setStatusSection with the section's name: what changes outside the supervisor's own state. */
-  onSectionChange(listener: (name: StatusSectionName) => void): void;
+  onSectionChange(listener: (name: StatusSectionName, isRoutine: boolean) => void): void;
   /** The startup probe's verdict on the current gateway. */
   setGatewayStarted(isStarted: boolean): void;
   /** Why `source` (a probe, the skills) finds the node degraded; an empty list clears it. */
@@ -104,7 +104,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
   const timers = new Map<TimerName, unknown>();
   const listeners: Array<(state: SupervisorState, previous: SupervisorState) => void> = [];
-  const sectionListeners: Array<(name: StatusSectionName) => void> = [];
+  const sectionListeners: Array<(name: StatusSectionName, isRoutine: boolean) => void> = [];
   const lineListeners: GatewayLineListener[] = [];
   const watchedTexts: string[] = [];
   const queue: SupervisorEvent[] = [];
@@ -390,7 +390,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       sections = { ...sections, [name]: value };
       if (isRoutine) statusWriter.writeRoutine();
       else statusWriter.write();
-      for (const listener of sectionListeners) listener(name);
+      for (const listener of sectionListeners) listener(name, isRoutine);
     },
     getStatusSection(name) {
       return sections[name];

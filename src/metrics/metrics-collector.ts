@@ -17,7 +17,7 @@ export interface MetricsCollector {
   /** The Prometheus text format, gauges as of now. */
   render(): Promise<string>;
   readonly contentType: string;
-  /** Looks at the probes' reports, so no answer between two renders is missed. */
+  /** Looks at the probes' reports and the cron totals (call it at each change of them), so no answer between two renders is missed. */
   sample(): void;
   /** Stops counting (the supervisor has no way to unsubscribe). */
   stop(): void;
@@ -58,12 +58,14 @@ export function createMetricsCollector(source: MetricsSource, facts: { nodeVersi
     for (const { metric, labels, by } of deriveCounterIncrements(previous, state)) counter(metric).inc(labels, by);
   });
   const sample = (): void => {
-    const observed = deriveProbeObservations(probesSeen, source.getStatus().probes);
+    if (!isCounting) return;
+    const status = source.getStatus();
+    const observed = deriveProbeObservations(probesSeen, status.probes);
     probesSeen = observed.seen;
     const histogram = metrics.get('probeLatency') as Histogram;
     for (const { probe, seconds } of observed.latencies) histogram.observe({ probe }, seconds);
     for (const { probe, count } of observed.failures) counter('probeFailures').inc({ probe }, count);
-    const totals = readStatusTotals(source.getStatus());
+    const totals = readStatusTotals(status);
     for (const { metric, by } of deriveTotalIncrements(totalsSeen, totals)) counter(metric).inc(by);
     totalsSeen = totals;
   };

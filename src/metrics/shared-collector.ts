@@ -1,12 +1,11 @@
 import type { DaemonContext } from '../daemon/daemon-part.js';
 import type { MetricsCollector } from './metrics-collector.js';
 
-// Probes answer every 2 s by default: a look a second catches every answer's latency.
-const PROBE_SAMPLE_INTERVAL_MS = 1_000;
+// The sections the collector's counters come from: each probe answer, and the cron totals.
+const SAMPLED_SECTIONS: ReadonlySet<string> = new Set(['probes', 'cron']);
 
 interface Shared {
   collector: MetricsCollector;
-  timer: NodeJS.Timeout;
   users: number;
 }
 
@@ -26,9 +25,17 @@ export async function leaseCollector(context: DaemonContext): Promise<CollectorL
     pending = (async () => {
       const { createMetricsCollector } = await import('./metrics-collector.js');
       const collector = createMetricsCollector(context.supervisor, { nodeVersion: process.versions.node, nowMs: () => Date.now(), isCronLeaderEnabled: context.config.cron.leader.enabled });
-      const timer = setInterval(() => collector.sample(), PROBE_SAMPLE_INTERVAL_MS);
-      timer.unref();
-      return { collector, timer, users: 0 };
+      // One look per burst (a round sets several probes), after it: no answer is missed and nothing polls.
+      let isScheduled = false;
+      context.supervisor.onSectionChange((name) => {
+        if (isScheduled || !SAMPLED_SECTIONS.has(name)) return;
+        isScheduled = true;
+        setImmediate(() => {
+          isScheduled = false;
+          collector.sample();
+        });
+      });
+      return { collector, users: 0 };
     })();
     sharedBySupervisor.set(key, pending);
   }
@@ -42,7 +49,6 @@ export async function leaseCollector(context: DaemonContext): Promise<CollectorL
       isReleased = true;
       shared.users -= 1;
       if (shared.users > 0) return;
-      clearInterval(shared.timer);
       shared.collector.stop();
       sharedBySupervisor.delete(key);
     },
