@@ -11,6 +11,7 @@ import { postJson } from './alert-post.js';
 import { evaluateAlerts, type ActiveAlert, type ResolvedAlert } from './evaluate-alerts.js';
 import type { AlertFacts } from './alert-conditions.js';
 import { buildAlertsStatus, type AlertsStatusSection } from './alerts-status.js';
+import { runAfterBurst } from '../run-after-burst.js';
 
 export const OUTBOX_FILE = 'alerts-outbox.json';
 /** Present while a clawsupd with alerts runs; one left behind means the one before did not stop cleanly. */
@@ -101,20 +102,14 @@ function attachAlerts(context: DaemonContext): Detach {
     if (result.firing.length > 0 || lastRefreshAtMs === 0) lastRefreshAtMs = nowMs;
   };
 
-  let isScheduled = false;
   // Never inside the supervisor's own step: the evaluation runs after it, and delivery never makes it wait.
-  const evaluateSoon = (): void => {
-    if (isScheduled) return;
-    isScheduled = true;
-    setImmediate(() => {
-      isScheduled = false;
-      try {
-        evaluate();
-      } catch (error) {
-        log.error({ err: describeError(error) }, 'alert evaluation failed');
-      }
-    });
-  };
+  const evaluateSoon = runAfterBurst(() => {
+    try {
+      evaluate();
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'alert evaluation failed');
+    }
+  });
   supervisor.onStateChange((state, previous) => {
     if (state.gateway.restarts > previous.gateway.restarts) facts.restartTimesMs.push(Date.now());
     evaluateSoon();

@@ -1,5 +1,6 @@
 import type { DaemonContext } from '../daemon/daemon-part.js';
 import type { MetricsCollector } from './metrics-collector.js';
+import { runAfterBurst } from '../run-after-burst.js';
 
 // The sections the collector's counters come from: each probe answer, and the cron totals.
 const SAMPLED_SECTIONS: ReadonlySet<string> = new Set(['probes', 'cron']);
@@ -26,14 +27,9 @@ export async function leaseCollector(context: DaemonContext): Promise<CollectorL
       const { createMetricsCollector } = await import('./metrics-collector.js');
       const collector = createMetricsCollector(context.supervisor, { nodeVersion: process.versions.node, nowMs: () => Date.now(), isCronLeaderEnabled: context.config.cron.leader.enabled });
       // One look per burst (a round sets several probes), after it: no answer is missed and nothing polls.
-      let isScheduled = false;
+      const sampleSoon = runAfterBurst(() => collector.sample());
       context.supervisor.onSectionChange((name) => {
-        if (isScheduled || !SAMPLED_SECTIONS.has(name)) return;
-        isScheduled = true;
-        setImmediate(() => {
-          isScheduled = false;
-          collector.sample();
-        });
+        if (SAMPLED_SECTIONS.has(name)) sampleSoon();
       });
       return { collector, users: 0 };
     })();
