@@ -5,7 +5,7 @@
 // --settle-ms: how long after status.json appears the window starts (3000, the idle bench's; V8's memory reducer
 // runs a full GC about 8 s after start, so a later start measures the steady state alone).
 //   NODE_EXTRA_CA_CERTS= node test/bench/idle-cpu-ab.mjs SECONDS [--node PATH] [--settle-ms MS] [--flags "--cpu-prof ..."]
-//     LABEL=BUNDLE[::{"health":{"enabled":false}}][@@--node-flags-for-this-build] ...
+//     LABEL=BUNDLE[::{"health":{"enabled":false}}][@@--node-flags-for-this-build][##K=V K=V (its environment's own)] ...
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,9 +27,11 @@ while (args.length > 0) {
   else if (arg === '--settle-ms') settleMs = Number(args.shift());
   else {
     const at = arg.indexOf('=');
-    const [spec, buildFlags = ''] = arg.slice(at + 1).split('@@');
+    const [specAndFlags, buildEnv = ''] = arg.slice(at + 1).split('##');
+    const [spec, buildFlags = ''] = specAndFlags.split('@@');
     const [path, override] = spec.split('::');
-    builds.push({ label: arg.slice(0, at), path, override: override ? JSON.parse(override) : {}, flags: buildFlags.split(' ').filter(Boolean) });
+    const ownEnv = Object.fromEntries(buildEnv.split(' ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    builds.push({ label: arg.slice(0, at), path, override: override ? JSON.parse(override) : {}, flags: buildFlags.split(' ').filter(Boolean), env: ownEnv });
   }
 }
 if (!(seconds > 0) || builds.length === 0) {
@@ -68,7 +70,7 @@ for (const build of builds) {
   for (const [section, values] of Object.entries(build.override)) config[section] = { ...config[section], ...values };
   writeFileSync(join(dir, 'clawsup.json5'), JSON.stringify(config));
   const out = openSync(join(dir, 'daemon.log'), 'a');
-  const child = spawn(nodePath, [...flags, ...build.flags, build.path, '--config', join(dir, 'clawsup.json5')], { cwd: dir, env, stdio: ['ignore', out, out] });
+  const child = spawn(nodePath, [...flags, ...build.flags, build.path, '--config', join(dir, 'clawsup.json5')], { cwd: dir, env: { ...env, ...build.env }, stdio: ['ignore', out, out] });
   running.push({ ...build, dir, child });
 }
 for (const run of running) {

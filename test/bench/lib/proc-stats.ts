@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 
-/** Resident memory of a process now and at its peak, in MiB, from /proc/PID/status. */
-export function readMemoryMiB(pid: number): { rssMiB: number; peakMiB: number } | null {
+/** Resident memory of a process now and at its peak, in MiB, from /proc/PID/status; anon (heaps) and file (code) apart. */
+export function readMemoryMiB(pid: number): { rssMiB: number; peakMiB: number; anonMiB: number; fileMiB: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN) / 1024;
-    return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') };
+    return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM'), anonMiB: field('RssAnon'), fileMiB: field('RssFile') };
   } catch {
     return null;
   }

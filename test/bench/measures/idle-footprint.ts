@@ -6,7 +6,7 @@ import { freePort } from '../../helpers/free-port.js';
 import type { Measure } from '../lib/measure.js';
 import { readCpuMs, readMemoryMiB, sleepMs } from '../lib/proc-stats.js';
 import { summarize } from '../lib/stats.js';
-import { hasProbes, probeEverySecond } from './probe-config.js';
+import { hasProbes, metricsAndAlertsOn, probeEverySecond, RESOLVING_SLACK_HOSTS } from './probe-config.js';
 
 const SAMPLE_EVERY_MS = 1_000;
 // 10 ms ticks resolve 0.1 % only over 10 s: windows of 100 s resolve 0.01 %. A shorter run is one window.
@@ -25,10 +25,6 @@ interface IdleVariant {
   extraConfig?: (dir: string) => Record<string, unknown>;
 }
 
-// Slack's hosts resolve on every online node, and the Slack probe's kernel samples then run: this machine resolves
-// nothing outside, so a name it does resolve stands in for them (the gateway holds no socket to it).
-const RESOLVING_SLACK_HOSTS = { slack: { socketHosts: ['localhost'] } };
-
 /** clawsup alone, clawsup with the metrics textfile and an alert webhook on (events issue), then each peer. */
 function listVariants(contenders: readonly ContenderName[]): IdleVariant[] {
   return contenders.flatMap((name): IdleVariant[] =>
@@ -40,8 +36,7 @@ function listVariants(contenders: readonly ContenderName[]): IdleVariant[] {
             name,
             label: 'clawsup, metrics and alerts on',
             overFloorTargetMiB: TARGET_OVER_FLOOR_WITH_FEATURES_MIB,
-            // Nothing listens on port 9: an idle node has no alert to send, only the parts loaded and running.
-            extraConfig: (dir) => ({ metrics: { textfile: join(dir, 'clawsup.prom') }, alerts: { webhooks: [{ url: 'http://127.0.0.1:9/hook', format: 'json' }] } }),
+            extraConfig: metricsAndAlertsOn,
           },
         ],
   );

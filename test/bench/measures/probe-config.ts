@@ -12,3 +12,12 @@ export async function hasProbes(): Promise<boolean> {
 export function probeEverySecond(url: string): Record<string, unknown> {
   return { enabled: true, url, intervalMs: 1_000, timeoutMs: 500, failureThreshold: 3 };
 }
+
+// Slack's hosts resolve on every online node, and the Slack probe's kernel samples then run: this machine resolves
+// nothing outside, so a name it does resolve stands in for them (the gateway holds no socket to it).
+export const RESOLVING_SLACK_HOSTS = { slack: { socketHosts: ['localhost'] } };
+
+/** The events issue's metrics textfile and one alert webhook, to port 9 where nothing listens: an idle node sends nothing. */
+export function metricsAndAlertsOn(dir: string): Record<string, unknown> {
+  return { metrics: { textfile: join(dir, 'clawsup.prom') }, alerts: { webhooks: [{ url: 'http://127.0.0.1:9/hook', format: 'json' }] } };
+}
