@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const SYSTEM_CONFIG = '/etc/clawsup/clawsup.json5';
 
 export function userConfigPath(): string {
-  return join(homedir(), '.config', 'clawsup', 'clawsup.json5');
+  // node:os only here: `clawctl --socket PATH status` never loads it (1.2 ms of a 20 ms clawctl on Node 24).
+  return join(process.getBuiltinModule('node:os').homedir(), '.config', 'clawsup', 'clawsup.json5');
 }
 
 /** Where clawctl looks when no --config is given: $CLAWSUP_CONFIG, then the user's, then the system's. */

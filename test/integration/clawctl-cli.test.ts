@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runClawctl } from '../helpers/control.js';
+import { FIXTURES } from '../helpers/daemon.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const COMMANDS = ['status', 'restart', 'resume', 'stop', 'start', 'diagnose', 'logs', 'config', 'skill'];
@@ -44,6 +45,22 @@ describe('clawctl arguments', () => {
       expect(result.code).toBe(78);
       expect(result.stderr).toContain(`${config}:1:3: bogus: unknown key`);
       expect(result.stderr).not.toContain('internal error');
+    } finally {
+      temp.remove();
+    }
+  });
+
+  it('loads no node:os on the status path when no path needs the home folder', async () => {
+    const temp = makeTempDir();
+    try {
+      const builtinsPath = join(temp.path, 'builtins.txt');
+      const result = await runClawctl(['--socket', join(temp.path, 'none.sock'), 'status'], {
+        env: { NODE_OPTIONS: `--require ${join(FIXTURES, 'record-builtins-at-exit.cjs')}`, RECORD_BUILTINS_TO: builtinsPath },
+      });
+      expect(result.code).toBe(3);
+      const builtins = readFileSync(builtinsPath, 'utf8').split('\n');
+      expect(builtins).toContain('net');
+      expect(builtins).not.toContain('os');
     } finally {
       temp.remove();
     }
