@@ -11,7 +11,8 @@ export interface AtomicWriteOptions {
   /**
    * fsync the file and its folder, so the record survives a power loss (skill records, install files). Off for the
    * daemon's own hot path (the gateway record after each spawn, diagnosis.json): those describe processes a power loss
-   * ends anyway, and an fsync held the loop 8-16 ms on every restart. writeFileAtomicAsync always fsyncs, off the loop.
+   * ends anyway, and an fsync held the loop 8-16 ms on every restart. writeFileAtomicAsync fsyncs (off the loop) unless
+   * told not to: status.json's routine writes, new timings every few seconds, skip it.
    */
   isDurable?: boolean;
   /** Give the file to this group (and exactly `mode`, whatever the umask), so its members may read it. */
@@ -72,8 +73,8 @@ function fsyncDirSync(dir: string): void {
  * fs's callbacks rather than fs/promises' FileHandle (a routine status write every few seconds cost a fifth more
  * CPU that way), and the folder made only when the open finds it gone.
  */
-export async function writeFileAtomicAsync(path: string, content: string, options: Omit<AtomicWriteOptions, 'isDurable'> | number = {}): Promise<void> {
-  const { mode = 0o644, groupId = null } = typeof options === 'number' ? { mode: options } : options;
+export async function writeFileAtomicAsync(path: string, content: string, options: AtomicWriteOptions | number = {}): Promise<void> {
+  const { mode = 0o644, groupId = null, isDurable = true } = typeof options === 'number' ? { mode: options } : options;
   const dir = dirname(path);
   const tempPath = makeTempPath(path);
   let fd: number;
@@ -90,7 +91,7 @@ export async function writeFileAtomicAsync(path: string, content: string, option
       await call((done) => fchmod(fd, mode, done));
     }
     await writeAll(fd, Buffer.from(content));
-    await call((done) => fsync(fd, done));
+    if (isDurable) await call((done) => fsync(fd, done));
   } catch (error) {
     await call((done) => close(fd, done)).catch(() => undefined);
     await call((done) => unlink(tempPath, done)).catch(() => undefined);
@@ -103,7 +104,7 @@ export async function writeFileAtomicAsync(path: string, content: string, option
     await call((done) => unlink(tempPath, done)).catch(() => undefined);
     throw error;
   }
-  await fsyncDirAsync(dir);
+  if (isDurable) await fsyncDirAsync(dir);
 }
 
 async function writeAll(fd: number, buffer: Buffer): Promise<void> {

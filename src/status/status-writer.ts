@@ -7,7 +7,11 @@ const RETRY_INITIAL_DELAY_MS = 100;
 export interface StatusWriter {
   /** Marks the status changed; writes never overlap, and each takes the snapshot as it is when it starts. */
   write(): void;
-  /** The same for a change nobody waits for (a probe's latest timing): written at most once per routine interval. */
+  /**
+   * The same for a change nobody waits for (a probe's latest timing): written at most once per routine interval, and
+   * without an fsync when nothing else changed (status.json is rewritten at every start; the disk is spared one every
+   * few seconds).
+   */
   writeRoutine(): void;
   /** Waits for the write under way, then writes what is pending (used on the way out). */
   flush(): Promise<void>;
@@ -20,7 +24,7 @@ export interface StatusWriterOptions {
   /** The first retry of a failed write waits this long; each next one twice as long, up to the routine interval. */
   retryInitialDelayMs?: number;
   /** For tests: the write off the loop (a disk that fails on purpose). */
-  writeFileAsync?: (path: string, content: string, options: { mode: number; groupId: number | null }) => Promise<void>;
+  writeFileAsync?: (path: string, content: string, options: { mode: number; groupId: number | null; isDurable: boolean }) => Promise<void>;
 }
 
 /**
@@ -39,6 +43,8 @@ export function createStatusWriter(
   const writeAsync = options.writeFileAsync ?? writeFileAtomicAsync;
   const retryInitialDelayMs = options.retryInitialDelayMs ?? RETRY_INITIAL_DELAY_MS;
   let hasPending = false;
+  // Whether what is pending holds more than new timings: that write is fsynced.
+  let hasDurablePending = false;
   let inFlight: Promise<void> | null = null;
   let routineTimer: NodeJS.Timeout | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -52,9 +58,11 @@ export function createStatusWriter(
     if (errno.code !== lastErrorCode) onError(errno);
     lastErrorCode = errno.code ?? 'unknown';
   };
-  const takePending = (): string => {
+  const takePending = (): { content: string; isDurable: boolean } => {
+    const isDurable = hasDurablePending;
     hasPending = false;
-    return `${JSON.stringify(takeSnapshot(), null, 2)}\n`;
+    hasDurablePending = false;
+    return { content: `${JSON.stringify(takeSnapshot(), null, 2)}\n`, isDurable };
   };
   const scheduleRetry = (): void => {
     hasPending = true;
@@ -69,7 +77,8 @@ export function createStatusWriter(
     // While a retry waits, changes only wait with it: the retry takes the snapshot as it is then.
     if (inFlight !== null || !hasPending || retryTimer !== null) return;
     lastWriteAtMs = Date.now();
-    inFlight = writeAsync(path, takePending(), fileOptions)
+    const { content, isDurable } = takePending();
+    inFlight = writeAsync(path, content, { ...fileOptions, isDurable })
       .then(
         () => {
           lastErrorCode = null;
@@ -77,6 +86,7 @@ export function createStatusWriter(
         },
         (error: unknown) => {
           report(error);
+          hasDurablePending ||= isDurable;
           scheduleRetry();
         },
       )
@@ -89,6 +99,7 @@ export function createStatusWriter(
   return {
     write(): void {
       hasPending = true;
+      hasDurablePending = true;
       writeInBackground();
     },
     writeRoutine(): void {
@@ -114,7 +125,7 @@ export function createStatusWriter(
       retryTimer = null;
       if (!hasPending) return;
       try {
-        writeFileAtomic(path, takePending(), { ...fileOptions, isDurable: true });
+        writeFileAtomic(path, takePending().content, { ...fileOptions, isDurable: true });
         lastErrorCode = null;
       } catch (error) {
         report(error);
