@@ -166,7 +166,7 @@ function createSaver(path: () => string, content: () => string, log: Logger): { 
   let isAgain = false;
   let lastError: string | null = null;
   const write = (): void => {
-    writing = writeFileAtomicAsync(path(), content(), { mode: 0o600 })
+    writing = writeFileAtomicAsync(path(), content(), { mode: 0o600, isDurable: true })
       .then(
         () => {
           if (lastError !== null) log.info({ path: path() }, 'alert outbox written again');

@@ -11,8 +11,8 @@ export interface AtomicWriteOptions {
   /**
    * fsync the file and its folder, so the record survives a power loss (skill records, install files). Off for the
    * daemon's own hot path (the gateway record after each spawn, diagnosis.json): those describe processes a power loss
-   * ends anyway, and an fsync held the loop 8-16 ms on every restart. writeFileAtomicAsync fsyncs (off the loop) unless
-   * told not to: status.json's routine writes, new timings every few seconds, skip it.
+   * ends anyway, and an fsync held the loop 8-16 ms on every restart. Off by default in both writers; the async one
+   * fsyncs off the loop (the alert outbox, status.json's changes of state, not its routine timings).
    */
   isDurable?: boolean;
   /** Give the file to this group (and exactly `mode`, whatever the umask), so its members may read it. */
@@ -74,7 +74,7 @@ function fsyncDirSync(dir: string): void {
  * CPU that way), and the folder made only when the open finds it gone.
  */
 export async function writeFileAtomicAsync(path: string, content: string, options: AtomicWriteOptions | number = {}): Promise<void> {
-  const { mode = 0o644, groupId = null, isDurable = true } = typeof options === 'number' ? { mode: options } : options;
+  const { mode = 0o644, groupId = null, isDurable = false } = typeof options === 'number' ? { mode: options } : options;
   const dir = dirname(path);
   const tempPath = makeTempPath(path);
   let fd: number;

@@ -17,6 +17,14 @@ function makeDisk(failures = 0) {
   return { writes, writeFileAsync };
 }
 
+/** A status writer on that disk, whose snapshot is `{ mode }` as `readMode` says at each write. */
+function startWriter(disk: ReturnType<typeof makeDisk>, readMode: () => string) {
+  return createStatusWriter('/nowhere/status.json', () => ({ mode: readMode() }), () => undefined, ROUTINE_INTERVAL_MS, {
+    retryInitialDelayMs: 100,
+    writeFileAsync: disk.writeFileAsync,
+  });
+}
+
 beforeEach(() => vi.useFakeTimers({ now: 0 }));
 afterEach(() => vi.useRealTimers());
 
@@ -24,7 +32,7 @@ describe('status writer: which writes are fsynced', () => {
   it('fsyncs a change of state and not a write of new timings alone', async () => {
     const disk = makeDisk();
     let mode = 'starting';
-    const writer = createStatusWriter('/nowhere/status.json', () => ({ mode }), () => undefined, ROUTINE_INTERVAL_MS, { writeFileAsync: disk.writeFileAsync });
+    const writer = startWriter(disk, () => mode);
     writer.write();
     await vi.advanceTimersByTimeAsync(0);
     mode = 'healthy';
@@ -47,7 +55,7 @@ describe('status writer: which writes are fsynced', () => {
   it('fsyncs a routine write that a change of state joined before it went', async () => {
     const disk = makeDisk();
     let mode = 'healthy';
-    const writer = createStatusWriter('/nowhere/status.json', () => ({ mode }), () => undefined, ROUTINE_INTERVAL_MS, { writeFileAsync: disk.writeFileAsync });
+    const writer = startWriter(disk, () => mode);
     writer.write();
     await vi.advanceTimersByTimeAsync(1_000);
     writer.writeRoutine();
@@ -63,10 +71,7 @@ describe('status writer: which writes are fsynced', () => {
 
   it('keeps a failed change of state fsynced on its retry, though only timings came meanwhile', async () => {
     const disk = makeDisk(1);
-    const writer = createStatusWriter('/nowhere/status.json', () => ({ mode: 'diagnose' }), () => undefined, ROUTINE_INTERVAL_MS, {
-      retryInitialDelayMs: 100,
-      writeFileAsync: disk.writeFileAsync,
-    });
+    const writer = startWriter(disk, () => 'diagnose');
     writer.write();
     await vi.advanceTimersByTimeAsync(50);
     writer.writeRoutine();
